@@ -1,0 +1,79 @@
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema.ts";
+
+export type Schema = typeof schema;
+/** The drizzle database, whichever driver runs underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DbHandle {
+  db: Database;
+  driver: "postgres" | "pglite";
+  /** Round trip to the database; throws when it is unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DbOptions =
+  | { url: string; poolMax?: number; onQuery?: (sql: string) => void }
+  | { dataDir: string; onQuery?: (sql: string) => void };
+
+const migrationsFolder = fileURLToPath(new URL("../migrations", import.meta.url));
+
+// Several API instances may start at once; one migrates, the others wait on this lock.
+const MIGRATION_LOCK = 7_240_311;
+
+/**
+ * Opens the database chosen by configuration (postgres.js for a URL, PGlite for a data
+ * directory) and applies the committed migrations.
+ */
+export async function openDatabase(options: DbOptions): Promise<DbHandle> {
+  const logger = options.onQuery ? { logQuery: (q: string) => options.onQuery?.(q) } : undefined;
+  if ("url" in options) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    const client = postgres(options.url, {
+      max: options.poolMax ?? 10,
+      onnotice: () => {},
+      connect_timeout: 10,
+    });
+    const db = drizzle(client, { schema, logger });
+    // A session-level lock on its own connection, held while the pool migrates.
+    const lock = postgres(options.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migrate(db, { migrationsFolder });
+    } catch (error) {
+      await client.end({ timeout: 1 });
+      throw error;
+    } finally {
+      await lock.end({ timeout: 1 });
+    }
+    return {
+      db: db as unknown as Database,
+      driver: "postgres",
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir);
+  const db = drizzle(client, { schema, logger });
+  await migrate(db, { migrationsFolder });
+  return {
+    db: db as unknown as Database,
+    driver: "pglite",
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,107 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+};
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid("id").primaryKey(),
+    friendlyName: text("friendly_name"),
+    uniqueName: text("unique_name"),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+    createdBy: text("created_by").notNull(),
+    ...timestamps,
+    // Ordering key for "latest activity first"; bumped by every message.
+    lastActivityAt: timestamp("last_activity_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    // The next message index. Incremented inside the send transaction: the row lock serialises
+    // concurrent senders and a rollback returns the index, so indexes have no gaps or duplicates.
+    nextMessageIndex: integer("next_message_index").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("conversations_unique_name_key").on(t.uniqueName),
+    index("conversations_activity_idx").on(t.lastActivityAt, t.id),
+  ],
+);
+
+export const participants = pgTable(
+  "participants",
+  {
+    id: uuid("id").primaryKey(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    identity: text("identity").notNull(),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    uniqueIndex("participants_conversation_identity_key").on(t.conversationId, t.identity),
+    index("participants_identity_idx").on(t.identity),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    index: integer("index").notNull(),
+    author: text("author").notNull(),
+    body: text("body"),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+    type: text("type", { enum: ["TEXT", "MEDIA"] }).notNull(),
+    idempotencyKey: text("idempotency_key"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("messages_conversation_index_key").on(t.conversationId, t.index),
+    uniqueIndex("messages_idempotency_key")
+      .on(t.conversationId, t.author, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+  ],
+);
+
+export const media = pgTable(
+  "media",
+  {
+    id: uuid("id").primaryKey(),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    // Upload order within the message.
+    position: integer("position").notNull(),
+    category: text("category", { enum: ["MEDIA"] }).notNull().default("MEDIA"),
+    filename: text("filename"),
+    contentType: text("content_type").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    // Opaque storage key (media/<conversationId>/<mediaId>); never derived from the filename.
+    objectKey: text("object_key").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    uniqueIndex("media_message_position_key").on(t.messageId, t.position),
+    uniqueIndex("media_object_key_key").on(t.objectKey),
+  ],
+);
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type ParticipantRow = typeof participants.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type MediaRow = typeof media.$inferSelect;

@@ -1,0 +1,2 @@
+export * from "./object-store.ts";
+export { MinioStore, type MinioStoreOptions } from "./minio-store.ts";

@@ -1,0 +1,60 @@
+import type { Readable } from "node:stream";
+
+/** Metadata of a stored object. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  contentType: string;
+  lastModified: Date;
+}
+
+export interface PresignOptions {
+  /** Lifetime of the URL in seconds (MEDIA_URL_TTL_SECONDS, default 300). */
+  expiresInSeconds: number;
+  /** Served as the response's Content-Type. */
+  contentType: string;
+  /** Served as the response's Content-Disposition (already formatted, RFC 6266/5987). */
+  contentDisposition: string;
+  /** The instant the lifetime counts from (defaults to now); lets a page of URLs share one expiry. */
+  now?: Date;
+}
+
+export interface PresignedUrl {
+  url: string;
+  expiresAt: Date;
+}
+
+/**
+ * Where media bytes live. Keys are opaque (`media/<conversationId>/<mediaId>`); callers never
+ * derive them from user input. Implementations encrypt at rest and never serve objects publicly.
+ */
+export interface ObjectStore {
+  readonly kind: "minio" | "disk";
+  /** Prepares the store (bucket/directories, encryption); idempotent, called at start. */
+  init(): Promise<void>;
+  /** Cheap round trip proving the store is reachable; throws when it is not. */
+  ping(): Promise<void>;
+  /**
+   * Streams `body` into `key`. Resolves once the object is durably stored; rejects (and leaves
+   * no object) when the body errors, the signal aborts, or the store fails.
+   */
+  put(key: string, body: Readable, options: { contentType: string; signal?: AbortSignal }): Promise<void>;
+  /** Metadata, or null when the object does not exist. */
+  stat(key: string): Promise<ObjectInfo | null>;
+  /** Reads the plaintext bytes back (for tests and the embedded media route). */
+  get(key: string): Promise<Readable>;
+  /** Deletes the objects; missing keys are not an error. */
+  delete(keys: string[]): Promise<void>;
+  /** Every key under the prefix (tests and the orphan sweeper). */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** A URL that GETs the object without any header until `expiresAt`. Local: no network round trip. */
+  presignGet(key: string, options: PresignOptions): Promise<PresignedUrl>;
+}
+
+/** The store could not be reached or refused the operation; maps to STORAGE_UNAVAILABLE. */
+export class StorageUnavailableError extends Error {
+  override readonly name = "StorageUnavailableError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

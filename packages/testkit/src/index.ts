@@ -1,0 +1,3 @@
+export { startMinio, minioBinary, type MinioServer } from "./minio.ts";
+export { createTestDatabase, adminUrl, type TestDatabase } from "./postgres.ts";
+export { freePort } from "./ports.ts";
