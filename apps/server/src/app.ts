@@ -1,0 +1,139 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import { makeExecutableSchema } from "@graphql-tools/schema";
+import express from "express";
+import { GraphQLError } from "graphql";
+import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
+import type { Logger } from "pino";
+import { openDatabase, type DbHandle } from "@parley/db";
+import { typeDefs } from "@parley/schema";
+import type { ObjectStore } from "@parley/storage";
+import { createTokenService, type TokenService } from "./auth.ts";
+import type { Config } from "./config.ts";
+import { ParleyError } from "./errors.ts";
+import type { Context } from "./graphql/context.ts";
+import { formatError } from "./graphql/format-error.ts";
+import { createLoaders } from "./graphql/loaders.ts";
+import { resolvers } from "./graphql/resolvers.ts";
+import { jsonErrorHandler, notFoundHandler, requirePreflightForMultipart } from "./http/errors.ts";
+import { healthRoutes } from "./http/health.ts";
+import { createLogger } from "./logger.ts";
+import { createServices, type Services } from "./services/index.ts";
+import { createStore } from "./storage.ts";
+
+export interface Parley {
+  /** Base URL the server listens on, e.g. http://127.0.0.1:4000. */
+  url: string;
+  server: Server;
+  services: Services;
+  tokens: TokenService;
+  db: DbHandle;
+  store: ObjectStore;
+  logger: Logger;
+  /** Stops accepting requests, drains the ones in flight, closes the database. */
+  close(): Promise<void>;
+}
+
+const JSON_BODY_LIMIT = "1mb";
+
+/** Opens the database and storage, builds the HTTP app and listens on config.host:config.port (0 = any). */
+export async function startParley(config: Config, options: { logger?: Logger } = {}): Promise<Parley> {
+  const logger = options.logger ?? createLogger(config);
+  const server = createServer();
+  server.listen(config.port, config.host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+
+  let db: DbHandle | undefined;
+  try {
+    db = await openDatabase(
+      "url" in config.database ? { url: config.database.url, poolMax: config.database.poolMax } : { dataDir: config.database.dataDir },
+    );
+    const store = await createStore(config, config.publicUrl ?? url);
+    await store.init();
+    const tokens = createTokenService(config);
+    const services = createServices({ db: db.db, store, config, logger });
+    const apollo = new ApolloServer<Context>({
+      schema: makeExecutableSchema({ typeDefs, resolvers: resolvers as never }),
+      formatError: formatError(logger),
+      introspection: config.nodeEnv !== "production",
+      includeStacktraceInErrorResponses: false,
+      csrfPrevention: true,
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    });
+    await apollo.start();
+
+    const app = express();
+    app.disable("x-powered-by");
+    app.use(healthRoutes(db, store));
+    app.use("/graphql", (req, res, next) => {
+      // Bearer tokens, no cookies: any origin may call the API from a browser.
+      res.set("Access-Control-Allow-Origin", "*");
+      if (req.method === "OPTIONS") {
+        res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        res.set("Access-Control-Allow-Headers", "authorization, content-type, apollo-require-preflight, x-apollo-operation-name");
+        res.set("Access-Control-Max-Age", "600");
+        res.status(204).end();
+        return;
+      }
+      next();
+    });
+    app.use(
+      "/graphql",
+      requirePreflightForMultipart,
+      graphqlUploadExpress({
+        maxFiles: config.media.maxFiles,
+        maxFileSize: config.media.maxFileBytes,
+        maxFieldSize: 1024 * 1024,
+      }),
+      express.json({ limit: JSON_BODY_LIMIT }),
+      expressMiddleware(apollo, {
+        context: async ({ req, res }): Promise<Context> => {
+          let identity: string | null;
+          try {
+            identity = await tokens.authenticate(req.get("authorization"));
+          } catch (error) {
+            if (error instanceof ParleyError) {
+              throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+            }
+            throw error;
+          }
+          const abort = new AbortController();
+          res.once("close", () => {
+            if (!res.writableFinished) abort.abort(new Error("client disconnected"));
+          });
+          return { viewer: identity ? { identity } : null, services, loaders: createLoaders(services), signal: abort.signal };
+        },
+      }),
+    );
+    app.use(notFoundHandler);
+    app.use(jsonErrorHandler(logger));
+    server.on("request", app);
+
+    const handle = db;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      server,
+      services,
+      tokens,
+      db: handle,
+      store,
+      logger,
+      close: () =>
+        (closing ??= (async () => {
+          await apollo.stop();
+          await handle.close();
+        })()),
+    };
+  } catch (error) {
+    server.close();
+    await db?.close();
+    throw error;
+  }
+}

@@ -1,0 +1,136 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+// Media.size is a GraphQL Int: every size limit stays below 2 GiB.
+const MAX_INT = 2 ** 31 - 1;
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: int(4000, 0, 65535),
+    HOST: z.string().default("127.0.0.1"),
+    PUBLIC_URL: optionalString,
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATABASE_URL: optionalString,
+    DATABASE_POOL_MAX: int(10, 1, 1000),
+    DATA_DIR: z.string().default(".data"),
+    S3_ENDPOINT: optionalString,
+    S3_PUBLIC_ENDPOINT: optionalString,
+    S3_ACCESS_KEY: optionalString,
+    S3_SECRET_KEY: optionalString,
+    S3_BUCKET: z.string().default("parley-media"),
+    S3_REGION: z.string().default("us-east-1"),
+    MEDIA_ENCRYPTION_KEY: optionalString,
+    AUTH_JWT_SECRET: optionalString,
+    AUTH_DEV_TOKENS: bool,
+    MEDIA_URL_TTL_SECONDS: int(300, 1, 7 * 24 * 3600),
+    MEDIA_MAX_FILES: int(10, 1, 1000),
+    MEDIA_MAX_FILE_BYTES: int(157_286_400, 1, MAX_INT),
+    MEDIA_MAX_TOTAL_BYTES: int(157_286_400, 1, MAX_INT),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.AUTH_JWT_SECRET && !env.AUTH_DEV_TOKENS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_JWT_SECRET"],
+        message: "is required (at least 32 characters) unless AUTH_DEV_TOKENS=true; e.g. AUTH_JWT_SECRET=$(openssl rand -hex 32)",
+      });
+    }
+    if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_JWT_SECRET"], message: "must be at least 32 characters" });
+    }
+    if (env.AUTH_DEV_TOKENS && env.NODE_ENV === "production") {
+      ctx.addIssue({ code: "custom", path: ["AUTH_DEV_TOKENS"], message: "must not be on when NODE_ENV=production" });
+    }
+    if (env.S3_ENDPOINT && (!env.S3_ACCESS_KEY || !env.S3_SECRET_KEY)) {
+      ctx.addIssue({ code: "custom", path: ["S3_ACCESS_KEY"], message: "S3_ACCESS_KEY and S3_SECRET_KEY are required with S3_ENDPOINT" });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  nodeEnv: Env["NODE_ENV"];
+  port: number;
+  host: string;
+  /** Base of the embedded store's temporary URLs; undefined means http://HOST:<bound port>. */
+  publicUrl: string | undefined;
+  logLevel: Env["LOG_LEVEL"];
+  dataDir: string;
+  database: { url: string; poolMax: number } | { dataDir: string };
+  storage:
+    | {
+        kind: "minio";
+        endpoint: string;
+        publicEndpoint: string;
+        accessKey: string;
+        secretKey: string;
+        bucket: string;
+        region: string;
+      }
+    | { kind: "disk"; rootDir: string; encryptionKey: string | undefined };
+  auth: { jwtSecret: string | undefined; devTokens: boolean };
+  media: { urlTtlSeconds: number; maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
+  limits: { bodyMaxLength: number; attributesMaxBytes: number };
+}
+
+/** Thrown with every problem listed, so an operator fixes the environment in one go. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Parses configuration from the environment; the only place that reads process.env. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX } : { dataDir: `${e.DATA_DIR}/db` },
+    storage: e.S3_ENDPOINT
+      ? {
+          kind: "minio",
+          endpoint: e.S3_ENDPOINT,
+          publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT,
+          accessKey: e.S3_ACCESS_KEY ?? "",
+          secretKey: e.S3_SECRET_KEY ?? "",
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+        }
+      : { kind: "disk", rootDir: `${e.DATA_DIR}/media`, encryptionKey: e.MEDIA_ENCRYPTION_KEY },
+    auth: { jwtSecret: e.AUTH_JWT_SECRET, devTokens: e.AUTH_DEV_TOKENS },
+    media: {
+      urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
+      maxFiles: e.MEDIA_MAX_FILES,
+      maxFileBytes: e.MEDIA_MAX_FILE_BYTES,
+      maxTotalBytes: e.MEDIA_MAX_TOTAL_BYTES,
+    },
+    limits: { bodyMaxLength: 32_768, attributesMaxBytes: 16 * 1024 },
+  };
+}
+
+/**
+ * Configuration for CLI tools such as `pnpm token`: like the server's, except that without
+ * AUTH_JWT_SECRET (outside production) it signs with the development secret `pnpm dev` uses.
+ */
+export function loadCliConfig(env: Record<string, string | undefined> = process.env): Config {
+  const copy = { ...env };
+  if (!copy.AUTH_JWT_SECRET && copy.NODE_ENV !== "production") copy.AUTH_DEV_TOKENS ??= "true";
+  return loadConfig(copy);
+}

@@ -1,0 +1,46 @@
+import { GraphQLError } from "graphql";
+
+/** The contract's error codes (DESIGN.md, "Errors"). */
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "BAD_USER_INPUT"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "STORAGE_UNAVAILABLE"
+  | "RATE_LIMITED"
+  | "INTERNAL_SERVER_ERROR";
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  STORAGE_UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** A failure with a contract code and a message a person can act on. */
+export class ParleyError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+export const badInput = (message: string, extra?: Record<string, unknown>) =>
+  new ParleyError("BAD_USER_INPUT", message, extra);
+export const notFound = (what: string, id: string) => new ParleyError("NOT_FOUND", `${what} ${id} does not exist.`);
+export const forbidden = (message: string) => new ParleyError("FORBIDDEN", message);
+export const tooLarge = (message: string) => new ParleyError("PAYLOAD_TOO_LARGE", message);
+
+/** The JSON body for errors raised before GraphQL runs. */
+export function errorBody(code: ErrorCode, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}

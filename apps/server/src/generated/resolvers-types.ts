@@ -1,0 +1,580 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from "graphql";
+import type {
+  ConversationRow as ConversationRowModel,
+  ParticipantRow as ParticipantRowModel,
+  MessageRow as MessageRowModel,
+  MediaRow as MediaRowModel,
+} from "@parley/db";
+import type { Viewer as ViewerModel, Limits as LimitsModel, Context } from "../graphql/context.ts";
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string };
+  String: { input: string; output: string };
+  Boolean: { input: boolean; output: boolean };
+  Int: { input: number; output: number };
+  Float: { input: number; output: number };
+  /** ISO-8601 string, UTC */
+  DateTime: { input: Date; output: Date | string };
+  /** A JSON object (not array/scalar), <= 16 KiB serialized */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown> };
+  /** graphql-multipart-request-spec file upload */
+  Upload: {
+    input: Promise<import("graphql-upload/processRequest.mjs").FileUpload>;
+    output: Promise<import("graphql-upload/processRequest.mjs").FileUpload>;
+  };
+};
+
+export type AddParticipantInput = {
+  attributes?: InputMaybe<Scalars["JSONObject"]["input"]>;
+  conversationId: Scalars["ID"]["input"];
+  identity: Scalars["String"]["input"];
+};
+
+export type Conversation = {
+  __typename?: "Conversation";
+  attributes: Scalars["JSONObject"]["output"];
+  createdAt: Scalars["DateTime"]["output"];
+  createdBy: Scalars["String"]["output"];
+  friendlyName: Maybe<Scalars["String"]["output"]>;
+  id: Scalars["ID"]["output"];
+  limits: ConversationLimits;
+  /** Edges always in ascending index order; neither first nor last means the newest 30; a page is at most 100. */
+  messages: MessageConnection;
+  participants: Array<Participant>;
+  uniqueName: Maybe<Scalars["String"]["output"]>;
+  updatedAt: Scalars["DateTime"]["output"];
+};
+
+export type ConversationMessagesArgs = {
+  after?: InputMaybe<Scalars["String"]["input"]>;
+  before?: InputMaybe<Scalars["String"]["input"]>;
+  first?: InputMaybe<Scalars["Int"]["input"]>;
+  last?: InputMaybe<Scalars["Int"]["input"]>;
+};
+
+export type ConversationConnection = {
+  __typename?: "ConversationConnection";
+  edges: Array<ConversationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ConversationEdge = {
+  __typename?: "ConversationEdge";
+  cursor: Scalars["String"]["output"];
+  node: Conversation;
+};
+
+export type ConversationLimits = {
+  __typename?: "ConversationLimits";
+  /** default 32768 characters */
+  bodyMaxLength: Scalars["Int"]["output"];
+  /** default 157286400 (150 MiB) */
+  mediaAttachmentSizeLimitInBytes: Scalars["Int"]["output"];
+  /** default 10 */
+  mediaAttachmentsCountLimit: Scalars["Int"]["output"];
+  /** default 157286400 (150 MiB) */
+  mediaAttachmentsTotalSizeLimitInBytes: Scalars["Int"]["output"];
+};
+
+export type CreateConversationInput = {
+  attributes?: InputMaybe<Scalars["JSONObject"]["input"]>;
+  friendlyName?: InputMaybe<Scalars["String"]["input"]>;
+  participants?: InputMaybe<Array<Scalars["String"]["input"]>>;
+  uniqueName?: InputMaybe<Scalars["String"]["input"]>;
+};
+
+export type Media = {
+  __typename?: "Media";
+  category: MediaCategory;
+  /** sniffed from the bytes where the format is recognisable */
+  contentType: Scalars["String"]["output"];
+  filename: Maybe<Scalars["String"]["output"]>;
+  id: Scalars["ID"]["output"];
+  /** hex digest of the stored bytes */
+  sha256: Scalars["String"]["output"];
+  /** bytes */
+  size: Scalars["Int"]["output"];
+  /** GET it without any header; valid 300 s from resolution */
+  temporaryUrl: Scalars["String"]["output"];
+  temporaryUrlExpiresAt: Scalars["DateTime"]["output"];
+};
+
+export type MediaCategory = "MEDIA";
+
+export type MediaInput = {
+  contentType?: InputMaybe<Scalars["String"]["input"]>;
+  file: Scalars["Upload"]["input"];
+  filename?: InputMaybe<Scalars["String"]["input"]>;
+};
+
+export type Message = {
+  __typename?: "Message";
+  attributes: Scalars["JSONObject"]["output"];
+  /** identity of the sender */
+  author: Scalars["String"]["output"];
+  body: Maybe<Scalars["String"]["output"]>;
+  conversation: Conversation;
+  createdAt: Scalars["DateTime"]["output"];
+  id: Scalars["ID"]["output"];
+  /** 0,1,2,... per conversation, no gaps, no duplicates */
+  index: Scalars["Int"]["output"];
+  /** in upload order */
+  media: Array<Media>;
+  type: MessageType;
+  updatedAt: Scalars["DateTime"]["output"];
+};
+
+export type MessageMediaArgs = {
+  categories?: InputMaybe<Array<MediaCategory>>;
+};
+
+export type MessageConnection = {
+  __typename?: "MessageConnection";
+  edges: Array<MessageEdge>;
+  pageInfo: PageInfo;
+};
+
+export type MessageEdge = {
+  __typename?: "MessageEdge";
+  cursor: Scalars["String"]["output"];
+  node: Message;
+};
+
+export type MessageType = "MEDIA" | "TEXT";
+
+export type Mutation = {
+  __typename?: "Mutation";
+  addParticipant: Participant;
+  createConversation: Conversation;
+  sendMediaMessage: Message;
+  sendMessage: Message;
+};
+
+export type MutationAddParticipantArgs = {
+  input: AddParticipantInput;
+};
+
+export type MutationCreateConversationArgs = {
+  input: CreateConversationInput;
+};
+
+export type MutationSendMediaMessageArgs = {
+  input: SendMediaMessageInput;
+};
+
+export type MutationSendMessageArgs = {
+  input: SendMessageInput;
+};
+
+export type PageInfo = {
+  __typename?: "PageInfo";
+  endCursor: Maybe<Scalars["String"]["output"]>;
+  hasNextPage: Scalars["Boolean"]["output"];
+  hasPreviousPage: Scalars["Boolean"]["output"];
+  startCursor: Maybe<Scalars["String"]["output"]>;
+};
+
+export type Participant = {
+  __typename?: "Participant";
+  attributes: Scalars["JSONObject"]["output"];
+  createdAt: Scalars["DateTime"]["output"];
+  id: Scalars["ID"]["output"];
+  identity: Scalars["String"]["output"];
+};
+
+export type Query = {
+  __typename?: "Query";
+  conversation: Maybe<Conversation>;
+  /** Conversations the viewer participates in, latest activity first. */
+  conversations: ConversationConnection;
+  message: Maybe<Message>;
+  viewer: Viewer;
+};
+
+export type QueryConversationArgs = {
+  id: Scalars["ID"]["input"];
+};
+
+export type QueryConversationsArgs = {
+  after?: InputMaybe<Scalars["String"]["input"]>;
+  first?: InputMaybe<Scalars["Int"]["input"]>;
+};
+
+export type QueryMessageArgs = {
+  id: Scalars["ID"]["input"];
+};
+
+export type SendMediaMessageInput = {
+  attributes?: InputMaybe<Scalars["JSONObject"]["input"]>;
+  body?: InputMaybe<Scalars["String"]["input"]>;
+  conversationId: Scalars["ID"]["input"];
+  idempotencyKey?: InputMaybe<Scalars["String"]["input"]>;
+  media: Array<MediaInput>;
+};
+
+export type SendMessageInput = {
+  attributes?: InputMaybe<Scalars["JSONObject"]["input"]>;
+  body: Scalars["String"]["input"];
+  conversationId: Scalars["ID"]["input"];
+  idempotencyKey?: InputMaybe<Scalars["String"]["input"]>;
+};
+
+export type Viewer = {
+  __typename?: "Viewer";
+  identity: Scalars["String"]["output"];
+};
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<
+  TResult,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<
+  TResult,
+  TKey extends string,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  obj: T,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<
+  TResult = Record<PropertyKey, never>,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  AddParticipantInput: AddParticipantInput;
+  Boolean: ResolverTypeWrapper<Scalars["Boolean"]["output"]>;
+  Conversation: ResolverTypeWrapper<ConversationRowModel>;
+  ConversationConnection: ResolverTypeWrapper<
+    Omit<ConversationConnection, "edges"> & { edges: Array<ResolversTypes["ConversationEdge"]> }
+  >;
+  ConversationEdge: ResolverTypeWrapper<Omit<ConversationEdge, "node"> & { node: ResolversTypes["Conversation"] }>;
+  ConversationLimits: ResolverTypeWrapper<LimitsModel>;
+  CreateConversationInput: CreateConversationInput;
+  DateTime: ResolverTypeWrapper<Scalars["DateTime"]["output"]>;
+  ID: ResolverTypeWrapper<Scalars["ID"]["output"]>;
+  Int: ResolverTypeWrapper<Scalars["Int"]["output"]>;
+  JSONObject: ResolverTypeWrapper<Scalars["JSONObject"]["output"]>;
+  Media: ResolverTypeWrapper<MediaRowModel>;
+  MediaCategory: MediaCategory;
+  MediaInput: MediaInput;
+  Message: ResolverTypeWrapper<MessageRowModel>;
+  MessageConnection: ResolverTypeWrapper<
+    Omit<MessageConnection, "edges"> & { edges: Array<ResolversTypes["MessageEdge"]> }
+  >;
+  MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, "node"> & { node: ResolversTypes["Message"] }>;
+  MessageType: MessageType;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Participant: ResolverTypeWrapper<ParticipantRowModel>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SendMediaMessageInput: SendMediaMessageInput;
+  SendMessageInput: SendMessageInput;
+  String: ResolverTypeWrapper<Scalars["String"]["output"]>;
+  Upload: ResolverTypeWrapper<Scalars["Upload"]["output"]>;
+  Viewer: ResolverTypeWrapper<ViewerModel>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  AddParticipantInput: AddParticipantInput;
+  Boolean: Scalars["Boolean"]["output"];
+  Conversation: ConversationRowModel;
+  ConversationConnection: Omit<ConversationConnection, "edges"> & {
+    edges: Array<ResolversParentTypes["ConversationEdge"]>;
+  };
+  ConversationEdge: Omit<ConversationEdge, "node"> & { node: ResolversParentTypes["Conversation"] };
+  ConversationLimits: LimitsModel;
+  CreateConversationInput: CreateConversationInput;
+  DateTime: Scalars["DateTime"]["output"];
+  ID: Scalars["ID"]["output"];
+  Int: Scalars["Int"]["output"];
+  JSONObject: Scalars["JSONObject"]["output"];
+  Media: MediaRowModel;
+  MediaInput: MediaInput;
+  Message: MessageRowModel;
+  MessageConnection: Omit<MessageConnection, "edges"> & { edges: Array<ResolversParentTypes["MessageEdge"]> };
+  MessageEdge: Omit<MessageEdge, "node"> & { node: ResolversParentTypes["Message"] };
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Participant: ParticipantRowModel;
+  Query: Record<PropertyKey, never>;
+  SendMediaMessageInput: SendMediaMessageInput;
+  SendMessageInput: SendMessageInput;
+  String: Scalars["String"]["output"];
+  Upload: Scalars["Upload"]["output"];
+  Viewer: ViewerModel;
+};
+
+export type ConversationResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["Conversation"] = ResolversParentTypes["Conversation"],
+> = {
+  attributes?: Resolver<ResolversTypes["JSONObject"], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  friendlyName?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  limits?: Resolver<ResolversTypes["ConversationLimits"], ParentType, ContextType>;
+  messages?: Resolver<ResolversTypes["MessageConnection"], ParentType, ContextType, Partial<ConversationMessagesArgs>>;
+  participants?: Resolver<Array<ResolversTypes["Participant"]>, ParentType, ContextType>;
+  uniqueName?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+};
+
+export type ConversationConnectionResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["ConversationConnection"] = ResolversParentTypes["ConversationConnection"],
+> = {
+  edges?: Resolver<Array<ResolversTypes["ConversationEdge"]>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes["PageInfo"], ParentType, ContextType>;
+};
+
+export type ConversationEdgeResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["ConversationEdge"] = ResolversParentTypes["ConversationEdge"],
+> = {
+  cursor?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes["Conversation"], ParentType, ContextType>;
+};
+
+export type ConversationLimitsResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["ConversationLimits"] = ResolversParentTypes["ConversationLimits"],
+> = {
+  bodyMaxLength?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  mediaAttachmentSizeLimitInBytes?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  mediaAttachmentsCountLimit?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  mediaAttachmentsTotalSizeLimitInBytes?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes["DateTime"], any> {
+  name: "DateTime";
+}
+
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes["JSONObject"], any> {
+  name: "JSONObject";
+}
+
+export type MediaResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["Media"] = ResolversParentTypes["Media"],
+> = {
+  category?: Resolver<ResolversTypes["MediaCategory"], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  filename?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  sha256?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  temporaryUrl?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  temporaryUrlExpiresAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+};
+
+export type MessageResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["Message"] = ResolversParentTypes["Message"],
+> = {
+  attributes?: Resolver<ResolversTypes["JSONObject"], ParentType, ContextType>;
+  author?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  body?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  conversation?: Resolver<ResolversTypes["Conversation"], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  media?: Resolver<
+    Array<ResolversTypes["Media"]>,
+    ParentType,
+    ContextType,
+    RequireFields<MessageMediaArgs, "categories">
+  >;
+  type?: Resolver<ResolversTypes["MessageType"], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+};
+
+export type MessageConnectionResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["MessageConnection"] = ResolversParentTypes["MessageConnection"],
+> = {
+  edges?: Resolver<Array<ResolversTypes["MessageEdge"]>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes["PageInfo"], ParentType, ContextType>;
+};
+
+export type MessageEdgeResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["MessageEdge"] = ResolversParentTypes["MessageEdge"],
+> = {
+  cursor?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes["Message"], ParentType, ContextType>;
+};
+
+export type MutationResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["Mutation"] = ResolversParentTypes["Mutation"],
+> = {
+  addParticipant?: Resolver<
+    ResolversTypes["Participant"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAddParticipantArgs, "input">
+  >;
+  createConversation?: Resolver<
+    ResolversTypes["Conversation"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateConversationArgs, "input">
+  >;
+  sendMediaMessage?: Resolver<
+    ResolversTypes["Message"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationSendMediaMessageArgs, "input">
+  >;
+  sendMessage?: Resolver<
+    ResolversTypes["Message"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationSendMessageArgs, "input">
+  >;
+};
+
+export type PageInfoResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["PageInfo"] = ResolversParentTypes["PageInfo"],
+> = {
+  endCursor?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes["Boolean"], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes["Boolean"], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+};
+
+export type ParticipantResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["Participant"] = ResolversParentTypes["Participant"],
+> = {
+  attributes?: Resolver<ResolversTypes["JSONObject"], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  identity?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+};
+
+export type QueryResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["Query"] = ResolversParentTypes["Query"],
+> = {
+  conversation?: Resolver<
+    Maybe<ResolversTypes["Conversation"]>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryConversationArgs, "id">
+  >;
+  conversations?: Resolver<
+    ResolversTypes["ConversationConnection"],
+    ParentType,
+    ContextType,
+    RequireFields<QueryConversationsArgs, "first">
+  >;
+  message?: Resolver<Maybe<ResolversTypes["Message"]>, ParentType, ContextType, RequireFields<QueryMessageArgs, "id">>;
+  viewer?: Resolver<ResolversTypes["Viewer"], ParentType, ContextType>;
+};
+
+export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes["Upload"], any> {
+  name: "Upload";
+}
+
+export type ViewerResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["Viewer"] = ResolversParentTypes["Viewer"],
+> = {
+  identity?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = Context> = {
+  Conversation?: ConversationResolvers<ContextType>;
+  ConversationConnection?: ConversationConnectionResolvers<ContextType>;
+  ConversationEdge?: ConversationEdgeResolvers<ContextType>;
+  ConversationLimits?: ConversationLimitsResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  JSONObject?: GraphQLScalarType;
+  Media?: MediaResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageConnection?: MessageConnectionResolvers<ContextType>;
+  MessageEdge?: MessageEdgeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Participant?: ParticipantResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Upload?: GraphQLScalarType;
+  Viewer?: ViewerResolvers<ContextType>;
+};

@@ -1,0 +1,33 @@
+import type { Services } from "../services/index.ts";
+import { ParleyError } from "../errors.ts";
+import type { Loaders } from "./loaders.ts";
+
+export interface Viewer {
+  identity: string;
+}
+
+export interface Limits {
+  mediaAttachmentsCountLimit: number;
+  mediaAttachmentSizeLimitInBytes: number;
+  mediaAttachmentsTotalSizeLimitInBytes: number;
+  bodyMaxLength: number;
+}
+
+export interface Context {
+  viewer: Viewer | null;
+  services: Services;
+  loaders: Loaders;
+  /** Aborts when the client goes away mid-request. */
+  signal: AbortSignal;
+}
+
+/** The authenticated identity, or UNAUTHENTICATED. */
+export function requireViewer(ctx: Context): string {
+  if (!ctx.viewer) {
+    throw new ParleyError(
+      "UNAUTHENTICATED",
+      'This operation needs a signed-in user: send "Authorization: Bearer <JWT>" (see `pnpm --silent token <identity>`).',
+    );
+  }
+  return ctx.viewer.identity;
+}

@@ -1,0 +1,54 @@
+import type { GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { Logger } from "pino";
+import { StorageUnavailableError } from "@parley/storage";
+import type { ErrorCode } from "../errors.ts";
+
+// Apollo's own codes for requests GraphQL could not run, mapped onto the contract's codes.
+const AS_BAD_INPUT = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "BAD_USER_INPUT",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+const CONTRACT = new Set<ErrorCode>([
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "BAD_USER_INPUT",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "STORAGE_UNAVAILABLE",
+  "RATE_LIMITED",
+  "INTERNAL_SERVER_ERROR",
+]);
+
+/** Every error leaves with a contract code; unexpected ones are logged and never leak internals. */
+export function formatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+    if (AS_BAD_INPUT.has(code)) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: "BAD_USER_INPUT" } };
+    }
+    if (CONTRACT.has(code as ErrorCode) && code !== "INTERNAL_SERVER_ERROR") return formatted;
+    const original = unwrapResolverError(error);
+    if (original instanceof StorageUnavailableError) {
+      return {
+        message: "Media storage is unavailable right now; try again shortly.",
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: "STORAGE_UNAVAILABLE" },
+      };
+    }
+    logger.error({ err: original, path: formatted.path }, "unexpected error");
+    return {
+      message: "Internal server error; the server logged the details.",
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    };
+  };
+}

@@ -1,0 +1,42 @@
+import DataLoader from "dataloader";
+import type { ConversationRow, MediaRow, ParticipantRow } from "@parley/db";
+import type { PresignedUrl } from "@parley/storage";
+import { temporaryUrl } from "../media/temporary-url.ts";
+import type { Services } from "../services/index.ts";
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}
+
+/** Per-request batching: a page of messages costs one media query, not one per message. */
+export function createLoaders(services: Services) {
+  // One instant per request, so every URL of a response expires together.
+  const now = new Date();
+  return {
+    conversation: new DataLoader<string, ConversationRow | undefined>(async (ids) => {
+      const rows = new Map((await services.conversations.byIds(ids)).map((r) => [r.id, r]));
+      return ids.map((id) => rows.get(id));
+    }),
+    participants: new DataLoader<string, ParticipantRow[]>(async (ids) => {
+      const rows = groupBy(await services.conversations.participantsOf(ids), (r) => r.conversationId);
+      return ids.map((id) => rows.get(id) ?? []);
+    }),
+    media: new DataLoader<string, MediaRow[]>(async (ids) => {
+      const rows = groupBy(await services.messages.mediaOf(ids), (r) => r.messageId);
+      return ids.map((id) => rows.get(id) ?? []);
+    }),
+    temporaryUrl: new DataLoader<MediaRow, PresignedUrl, string>(
+      async (rows) => Promise.all(rows.map((row) => temporaryUrl(services.store, row, services.config.media.urlTtlSeconds, now))),
+      { cacheKeyFn: (row) => row.id, batch: false },
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

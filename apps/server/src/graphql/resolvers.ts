@@ -1,0 +1,62 @@
+import type { Resolvers } from "../generated/resolvers-types.ts";
+import { notFound } from "../errors.ts";
+import { requireViewer } from "./context.ts";
+import { DateTime, JSONObject, Upload } from "./scalars.ts";
+
+// Resolvers stay thin: authenticate, authorize, call a service, return.
+export const resolvers: Resolvers = {
+  DateTime,
+  JSONObject,
+  Upload,
+
+  Query: {
+    viewer: (_, __, ctx) => ({ identity: requireViewer(ctx) }),
+    conversations: (_, args, ctx) => ctx.services.conversations.list(requireViewer(ctx), args),
+    conversation: async (_, { id }, ctx) => {
+      const viewer = requireViewer(ctx);
+      return ctx.services.conversations.requireParticipant(id, viewer);
+    },
+    message: (_, { id }, ctx) => ctx.services.messages.byId(requireViewer(ctx), id),
+  },
+
+  Mutation: {
+    createConversation: (_, { input }, ctx) => ctx.services.conversations.create(requireViewer(ctx), input),
+    addParticipant: (_, { input }, ctx) => ctx.services.conversations.addParticipant(requireViewer(ctx), input),
+    sendMessage: (_, { input }, ctx) => ctx.services.messages.sendText(requireViewer(ctx), input),
+    sendMediaMessage: (_, { input }, ctx) => ctx.services.mediaMessages.send(requireViewer(ctx), input, ctx.signal),
+  },
+
+  Conversation: {
+    participants: (c, _, ctx) => ctx.loaders.participants.load(c.id),
+    limits: (_, __, ctx) => {
+      const m = ctx.services.config.media;
+      return {
+        mediaAttachmentsCountLimit: m.maxFiles,
+        mediaAttachmentSizeLimitInBytes: m.maxFileBytes,
+        mediaAttachmentsTotalSizeLimitInBytes: m.maxTotalBytes,
+        bodyMaxLength: ctx.services.config.limits.bodyMaxLength,
+      };
+    },
+    // Reaching a Conversation object already proved participation.
+    messages: (c, args, ctx) => ctx.services.messages.page(c.id, args),
+  },
+
+  Message: {
+    conversation: async (m, _, ctx) => {
+      const c = await ctx.loaders.conversation.load(m.conversationId);
+      if (!c) throw notFound("Conversation", m.conversationId);
+      return c;
+    },
+    media: async (m, { categories }, ctx) => {
+      if (m.type !== "MEDIA") return [];
+      const rows = await ctx.loaders.media.load(m.id);
+      const wanted = new Set(categories ?? ["MEDIA"]);
+      return rows.filter((r) => wanted.has(r.category));
+    },
+  },
+
+  Media: {
+    temporaryUrl: async (row, _, ctx) => (await ctx.loaders.temporaryUrl.load(row)).url,
+    temporaryUrlExpiresAt: async (row, _, ctx) => (await ctx.loaders.temporaryUrl.load(row)).expiresAt,
+  },
+};

@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+import { errorBody, type ErrorCode } from "../errors.ts";
+
+/** Errors raised before GraphQL runs (body parsing, multipart) still answer the GraphQL error shape. */
+export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: { status?: number; statusCode?: number; type?: string; message?: string }, req, res, _next) => {
+    const status = err.status ?? err.statusCode ?? 500;
+    let code: ErrorCode = "INTERNAL_SERVER_ERROR";
+    let message = "Internal server error.";
+    if (status === 413) {
+      code = "PAYLOAD_TOO_LARGE";
+      message = err.message ?? "The request is too large.";
+    } else if (status === 415) {
+      code = "UNSUPPORTED_MEDIA_TYPE";
+      message = err.message ?? "Unsupported content type.";
+    } else if (status >= 400 && status < 500) {
+      code = "BAD_USER_INPUT";
+      message =
+        err.type === "entity.parse.failed"
+          ? "The request body is not valid JSON."
+          : `The request could not be read: ${err.message ?? "bad request"}`;
+    } else {
+      logger.error({ err, path: req.path }, "request failed before GraphQL ran");
+    }
+    if (res.headersSent) return;
+    res.status(status >= 400 && status < 600 ? status : 500).json(errorBody(code, message));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody("NOT_FOUND", `No route for ${req.method} ${req.path}; the API is POST /graphql.`));
+};
+
+/**
+ * Apollo's CSRF rule, applied before any upload is read: a multipart request must carry a header
+ * a browser would preflight. Refused requests are drained first so the client reads the answer.
+ */
+export const requirePreflightForMultipart: RequestHandler = (req, res, next) => {
+  if (!req.is("multipart/form-data")) return next();
+  if (req.get("apollo-require-preflight") || req.get("x-apollo-operation-name")) return next();
+  req.resume();
+  const send = () =>
+    res
+      .status(400)
+      .json(
+        errorBody(
+          "BAD_USER_INPUT",
+          "Multipart requests must carry the header `Apollo-Require-Preflight: true` (CSRF prevention).",
+        ),
+      );
+  if (req.readableEnded) send();
+  else req.once("end", send);
+};

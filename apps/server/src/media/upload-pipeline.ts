@@ -1,0 +1,102 @@
+import type { FileUpload } from "graphql-upload/processRequest.mjs";
+import { fileTypeFromBuffer } from "file-type";
+import type { Logger } from "pino";
+import { StorageUnavailableError, type ObjectStore } from "@parley/storage";
+import { badInput, ParleyError } from "../errors.ts";
+import { newId } from "../services/ids.ts";
+import type { NewMedia } from "../services/messages.ts";
+import { sanitizeFilename } from "./filename.ts";
+import { meter, type Budget } from "./metered-stream.ts";
+
+export interface MediaUploadInput {
+  file: Promise<FileUpload>;
+  filename?: string | null;
+  contentType?: string | null;
+}
+
+export interface MediaLimits {
+  maxFiles: number;
+  maxFileBytes: number;
+  maxTotalBytes: number;
+}
+
+const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+const GENERIC = new Set(["application/octet-stream", ""]);
+
+/** A declared type, normalised; parameters are dropped because stored types are bare media types. */
+function declaredType(value: string | null | undefined, field: string): string | undefined {
+  if (value == null) return undefined;
+  const bare = (value.split(";")[0] ?? "").trim().toLowerCase();
+  if (!CONTENT_TYPE.test(bare)) throw badInput(`${field} "${value}" is not a media type like image/png.`, { field });
+  return GENERIC.has(bare) ? undefined : bare;
+}
+
+/** Maps what a failed upload threw to a contract error. */
+export function uploadError(error: unknown): Error {
+  if (error instanceof ParleyError) return error;
+  if (error instanceof StorageUnavailableError) {
+    return new ParleyError("STORAGE_UNAVAILABLE", "Media storage is unavailable right now; nothing was sent. Try again shortly.");
+  }
+  const status = (error as { status?: number }).status;
+  const message = (error as Error | undefined)?.message ?? "upload failed";
+  if (status === 413) return new ParleyError("PAYLOAD_TOO_LARGE", message);
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new ParleyError("BAD_USER_INPUT", `The upload could not be read: ${message}`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Streams each file of one message into the store, in upload order: limit → sniff type → sha256 →
+ * ObjectStore.put, never holding a whole file in memory. All or nothing: on any failure every
+ * object stored so far is deleted (awaited) before the error is rethrown.
+ */
+export async function storeUploads(args: {
+  store: ObjectStore;
+  conversationId: string;
+  inputs: MediaUploadInput[];
+  limits: MediaLimits;
+  signal?: AbortSignal;
+  logger: Logger;
+}): Promise<NewMedia[]> {
+  const { store, conversationId, inputs, limits } = args;
+  const stored: NewMedia[] = [];
+  const budget: Budget = { maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes, usedBytes: 0 };
+  try {
+    for (const [i, input] of inputs.entries()) {
+      const declared = declaredType(input.contentType, `media[${i}].contentType`);
+      const upload = await input.file;
+      const source = upload.createReadStream();
+      const metered = await meter(source, budget);
+      const sniffed = metered.head.length > 0 ? await fileTypeFromBuffer(metered.head) : undefined;
+      const contentType = sniffed?.mime ?? declared ?? declaredType(upload.mimetype, "mimetype") ?? "application/octet-stream";
+      const id = newId();
+      const objectKey = `media/${conversationId}/${id}`;
+      await store.put(objectKey, metered.body, { contentType, signal: args.signal });
+      const { size, sha256 } = metered.result();
+      budget.usedBytes += size;
+      stored.push({
+        id,
+        objectKey,
+        contentType,
+        size,
+        sha256,
+        filename: sanitizeFilename(input.filename ?? upload.filename),
+      });
+    }
+    return stored;
+  } catch (error) {
+    await discard(store, stored.map((m) => m.objectKey), args.logger);
+    throw uploadError(error);
+  }
+}
+
+/** Deletes objects of a send that failed; logged, never thrown over the original error. */
+export async function discard(store: ObjectStore, keys: string[], logger: Logger): Promise<void> {
+  if (keys.length === 0) return;
+  try {
+    await store.delete(keys);
+  } catch (error) {
+    logger.error({ err: error, keys }, "could not delete objects of a failed send; the orphan sweeper must remove them");
+  }
+}

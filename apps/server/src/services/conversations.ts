@@ -1,0 +1,139 @@
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { conversations, participants, type ConversationRow, type Database, type ParticipantRow } from "@parley/db";
+import { badInput, forbidden, notFound } from "../errors.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { uniqueViolation } from "./db-errors.ts";
+import { isId, newId } from "./ids.ts";
+import { checkAttributes, checkIdentity, checkText } from "./validation.ts";
+
+export interface CreateConversation {
+  friendlyName?: string | null;
+  uniqueName?: string | null;
+  attributes?: Record<string, unknown> | null;
+  participants?: string[] | null;
+}
+
+const NAME_MAX = 256;
+const PAGE_MAX = 100;
+
+export function conversationService(db: Database, limits: { attributesMaxBytes: number }) {
+  /** The conversation, if `identity` participates in it: NOT_FOUND when missing, FORBIDDEN when not a participant. */
+  async function requireParticipant(conversationId: string, identity: string): Promise<ConversationRow> {
+    if (!isId(conversationId)) throw notFound("Conversation", conversationId);
+    const [row] = await db
+      .select({
+        conversation: conversations,
+        member: sql<boolean>`exists (select 1 from ${participants} p where p.conversation_id = ${conversationId} and p.identity = ${identity})`,
+      })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId));
+    if (!row) throw notFound("Conversation", conversationId);
+    if (!row.member) throw forbidden(`You are not a participant of conversation ${conversationId}.`);
+    return row.conversation;
+  }
+
+  async function create(identity: string, input: CreateConversation): Promise<ConversationRow> {
+    const attributes = checkAttributes(input.attributes, limits.attributesMaxBytes);
+    const friendlyName = checkText(input.friendlyName, "friendlyName", NAME_MAX);
+    const uniqueName = checkText(input.uniqueName, "uniqueName", NAME_MAX);
+    // The creator is a participant; repeats (and the creator listed again) are ignored.
+    const identities = [...new Set([identity, ...(input.participants ?? []).map((p) => checkIdentity(p, "participants"))])];
+    const id = newId();
+    try {
+      return await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(conversations)
+          .values({ id, friendlyName, uniqueName, attributes, createdBy: identity, lastActivityAt: new Date() })
+          .returning();
+        await tx.insert(participants).values(identities.map((p) => ({ id: newId(), conversationId: id, identity: p })));
+        return row!;
+      });
+    } catch (error) {
+      if (uniqueViolation(error) === "conversations_unique_name_key") {
+        throw badInput(`uniqueName "${uniqueName}" is already used by another conversation.`, { field: "uniqueName" });
+      }
+      throw error;
+    }
+  }
+
+  /** Adds a participant; adding one who is already there returns the existing participant. */
+  async function addParticipant(
+    viewer: string,
+    input: { conversationId: string; identity: string; attributes?: Record<string, unknown> | null },
+  ): Promise<ParticipantRow> {
+    await requireParticipant(input.conversationId, viewer);
+    const identity = checkIdentity(input.identity);
+    const attributes = checkAttributes(input.attributes, limits.attributesMaxBytes);
+    const [inserted] = await db
+      .insert(participants)
+      .values({ id: newId(), conversationId: input.conversationId, identity, attributes })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted) return inserted;
+    const [existing] = await db
+      .select()
+      .from(participants)
+      .where(and(eq(participants.conversationId, input.conversationId), eq(participants.identity, identity)));
+    return existing!;
+  }
+
+  /** The viewer's conversations, latest activity first. */
+  async function list(identity: string, args: { first?: number | null; after?: string | null }) {
+    const first = args.first ?? 20;
+    if (first < 0 || first > PAGE_MAX) throw badInput(`first must be between 0 and ${PAGE_MAX}.`, { field: "first" });
+    let afterKey: { at: Date; id: string } | undefined;
+    if (args.after) {
+      const [at, id] = decodeCursor(args.after, "after");
+      if (typeof at !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(at))) {
+        throw badInput("after is not a cursor returned by this API.", { field: "after" });
+      }
+      afterKey = { at: new Date(at), id };
+    }
+    const member = inArray(
+      conversations.id,
+      db.select({ id: participants.conversationId }).from(participants).where(eq(participants.identity, identity)),
+    );
+    const rows = await db
+      .select()
+      .from(conversations)
+      .where(
+        afterKey
+          ? and(
+              member,
+              or(
+                lt(conversations.lastActivityAt, afterKey.at),
+                and(eq(conversations.lastActivityAt, afterKey.at), lt(conversations.id, afterKey.id)),
+              ),
+            )
+          : member,
+      )
+      .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+      .limit(first + 1);
+    const page = rows.slice(0, first);
+    const edges = page.map((node) => ({ node, cursor: encodeCursor([node.lastActivityAt.toISOString(), node.id]) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > first,
+        hasPreviousPage: afterKey !== undefined,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  // Activity times are kept at millisecond precision (set from JS) so cursors compare exactly.
+  const byIds = async (ids: readonly string[]) =>
+    db.select().from(conversations).where(inArray(conversations.id, [...ids]));
+
+  const participantsOf = async (ids: readonly string[]) =>
+    db
+      .select()
+      .from(participants)
+      .where(inArray(participants.conversationId, [...ids]))
+      .orderBy(participants.createdAt, participants.id);
+
+  return { requireParticipant, create, addParticipant, list, byIds, participantsOf };
+}
+
+export type ConversationService = ReturnType<typeof conversationService>;

@@ -1,0 +1,57 @@
+import type { Logger } from "pino";
+import type { MessageRow } from "@parley/db";
+import type { ObjectStore } from "@parley/storage";
+import { badInput, tooLarge } from "../errors.ts";
+import { discard, storeUploads, type MediaLimits, type MediaUploadInput } from "../media/upload-pipeline.ts";
+import type { ConversationService } from "./conversations.ts";
+import type { MessageService } from "./messages.ts";
+
+export interface SendMedia {
+  conversationId: string;
+  body?: string | null;
+  attributes?: Record<string, unknown> | null;
+  media: MediaUploadInput[];
+  idempotencyKey?: string | null;
+}
+
+export function mediaMessageService(deps: {
+  store: ObjectStore;
+  conversations: ConversationService;
+  messages: MessageService;
+  limits: MediaLimits;
+  logger: Logger;
+}) {
+  const { store, conversations, messages, limits, logger } = deps;
+
+  /**
+   * HTTP multipart → authorize → store each file (streaming) → one transaction. A failure at any
+   * step deletes the stored objects before the error reaches the client; nothing is committed.
+   */
+  async function send(author: string, input: SendMedia, signal?: AbortSignal): Promise<MessageRow> {
+    await conversations.requireParticipant(input.conversationId, author);
+    const repeat = await messages.findIdempotent(input.conversationId, author, input.idempotencyKey);
+    if (repeat) return repeat;
+    if (input.media.length === 0) throw badInput("media must list at least one file; send text with sendMessage.", { field: "media" });
+    if (input.media.length > limits.maxFiles) {
+      throw tooLarge(`A message carries at most ${limits.maxFiles} files; this one has ${input.media.length}.`);
+    }
+    const body = input.body === "" ? null : (input.body ?? null);
+    const message = { conversationId: input.conversationId, body, attributes: input.attributes, idempotencyKey: input.idempotencyKey };
+    const attributes = messages.validate(message);
+
+    const rows = await storeUploads({ store, conversationId: input.conversationId, inputs: input.media, limits, signal, logger });
+    const keys = rows.map((r) => r.objectKey);
+    try {
+      const { message: saved, duplicate } = await messages.insert(author, message, attributes, rows);
+      if (duplicate) await discard(store, keys, logger);
+      return saved;
+    } catch (error) {
+      await discard(store, keys, logger);
+      throw error;
+    }
+  }
+
+  return { send };
+}
+
+export type MediaMessageService = ReturnType<typeof mediaMessageService>;

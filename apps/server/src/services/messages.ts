@@ -1,0 +1,210 @@
+import { and, asc, desc, eq, gt, inArray, lt, lte, gte, sql } from "drizzle-orm";
+import { conversations, media, messages, type Database, type MediaRow, type MessageRow } from "@parley/db";
+import { badInput, notFound } from "../errors.ts";
+import type { ConversationService } from "./conversations.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { uniqueViolation } from "./db-errors.ts";
+import { isId, newId } from "./ids.ts";
+import { checkAttributes, checkBody } from "./validation.ts";
+
+const PAGE_MAX = 100;
+const PAGE_DEFAULT = 30;
+const IDEMPOTENCY_KEY_MAX = 256;
+
+export interface NewMessage {
+  conversationId: string;
+  body: string | null;
+  attributes?: Record<string, unknown> | null;
+  idempotencyKey?: string | null;
+}
+
+/** A media row to insert with its message; the object is already stored under objectKey. */
+export type NewMedia = Omit<MediaRow, "messageId" | "position" | "createdAt" | "category">;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export function messageService(
+  db: Database,
+  conversations_: ConversationService,
+  limits: { bodyMaxLength: number; attributesMaxBytes: number },
+) {
+  /** Validates what every send shares; returns the normalised attributes. */
+  function validate(input: NewMessage) {
+    if (input.body !== null) checkBody(input.body, limits.bodyMaxLength);
+    if (input.idempotencyKey != null && (input.idempotencyKey.length === 0 || input.idempotencyKey.length > IDEMPOTENCY_KEY_MAX)) {
+      throw badInput(`idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`, { field: "idempotencyKey" });
+    }
+    return checkAttributes(input.attributes, limits.attributesMaxBytes);
+  }
+
+  /** The message an earlier send with the same (conversation, author, key) created, if any. */
+  async function findIdempotent(conversationId: string, author: string, key: string | null | undefined) {
+    if (key == null) return undefined;
+    const [row] = await db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.author, author), eq(messages.idempotencyKey, key)));
+    return row;
+  }
+
+  /**
+   * Inserts the message (and its media rows) in one transaction. The conversation row's counter
+   * hands out the index: its row lock serialises senders, a rollback gives the index back.
+   * Returns `{ message, duplicate }`; a concurrent send with the same idempotency key wins the race
+   * and this call returns its message with duplicate=true (the caller then discards its objects).
+   */
+  async function insert(
+    author: string,
+    input: NewMessage,
+    attributes: Record<string, unknown>,
+    mediaRows: NewMedia[],
+  ): Promise<{ message: MessageRow; duplicate: boolean }> {
+    const id = newId();
+    const now = new Date();
+    try {
+      const message = await db.transaction(async (tx) => {
+        const [slot] = await tx
+          .update(conversations)
+          .set({ nextMessageIndex: sql`${conversations.nextMessageIndex} + 1`, lastActivityAt: now })
+          .where(eq(conversations.id, input.conversationId))
+          .returning({ index: sql<number>`${conversations.nextMessageIndex} - 1` });
+        if (!slot) throw notFound("Conversation", input.conversationId);
+        const [row] = await tx
+          .insert(messages)
+          .values({
+            id,
+            conversationId: input.conversationId,
+            index: slot.index,
+            author,
+            body: input.body,
+            attributes,
+            type: mediaRows.length > 0 ? "MEDIA" : "TEXT",
+            idempotencyKey: input.idempotencyKey ?? null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        if (mediaRows.length > 0) {
+          await tx.insert(media).values(mediaRows.map((m, position) => ({ ...m, messageId: id, position })));
+        }
+        return row!;
+      });
+      return { message, duplicate: false };
+    } catch (error) {
+      if (uniqueViolation(error) === "messages_idempotency_key") {
+        const first = await findIdempotent(input.conversationId, author, input.idempotencyKey);
+        if (first) return { message: first, duplicate: true };
+      }
+      throw error;
+    }
+  }
+
+  async function sendText(author: string, input: NewMessage & { body: string }): Promise<MessageRow> {
+    await conversations_.requireParticipant(input.conversationId, author);
+    const repeat = await findIdempotent(input.conversationId, author, input.idempotencyKey);
+    if (repeat) return repeat;
+    if (input.body.length === 0) throw badInput("body must not be empty; send media with sendMediaMessage.", { field: "body" });
+    const attributes = validate(input);
+    return (await insert(author, input, attributes, [])).message;
+  }
+
+  async function byId(viewer: string, id: string): Promise<MessageRow | null> {
+    if (!isId(id)) throw notFound("Message", id);
+    const [row] = await db.select().from(messages).where(eq(messages.id, id));
+    if (!row) throw notFound("Message", id);
+    await conversations_.requireParticipant(row.conversationId, viewer);
+    return row;
+  }
+
+  function cursorIndex(cursor: string | null | undefined, field: string): number | undefined {
+    if (cursor == null) return undefined;
+    const [index] = decodeCursor(cursor, field);
+    if (typeof index !== "number" || !Number.isInteger(index)) throw badInput(`${field} is not a cursor returned by this API.`, { field });
+    return index;
+  }
+
+  function pageSize(value: number | null | undefined, field: string): number | undefined {
+    if (value == null) return undefined;
+    if (value < 0 || value > PAGE_MAX) throw badInput(`${field} must be between 0 and ${PAGE_MAX}.`, { field });
+    return value;
+  }
+
+  /**
+   * One page of a conversation's messages, edges in ascending index. A single statement fetches
+   * the page plus one row to tell whether more exist, and whether anything lies on the other side.
+   */
+  async function page(conversationId: string, args: PageArgs) {
+    const first = pageSize(args.first, "first");
+    const last = pageSize(args.last, "last");
+    if (first !== undefined && last !== undefined) {
+      throw badInput("Pass first or last, not both.", { field: "first" });
+    }
+    const after = cursorIndex(args.after, "after");
+    const before = cursorIndex(args.before, "before");
+    const forward = first !== undefined || (after !== undefined && last === undefined);
+    const size = (forward ? first : last) ?? PAGE_DEFAULT;
+
+    const conds = [eq(messages.conversationId, conversationId)];
+    if (after !== undefined) conds.push(gt(messages.index, after));
+    if (before !== undefined) conds.push(lt(messages.index, before));
+    // Anything on the far side of the cursor we paged from?
+    const behind =
+      forward && after !== undefined
+        ? sql<boolean>`exists (select 1 from ${messages} b where b.conversation_id = ${conversationId} and b.index <= ${after})`
+        : !forward && before !== undefined
+          ? sql<boolean>`exists (select 1 from ${messages} b where b.conversation_id = ${conversationId} and b.index >= ${before})`
+          : sql<boolean>`false`;
+    const rows = await db
+      .select({ message: messages, behind })
+      .from(messages)
+      .where(and(...conds))
+      .orderBy(forward ? asc(messages.index) : desc(messages.index))
+      .limit(size + 1);
+    const more = rows.length > size;
+    const nodes = rows.slice(0, size).map((r) => r.message);
+    if (!forward) nodes.reverse();
+    let behindAny = rows[0]?.behind ?? false;
+    if (rows.length === 0 && (after !== undefined || before !== undefined)) {
+      // Empty page: ask separately (rare, keeps the common path to one statement).
+      const [r] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.conversationId, conversationId),
+            forward ? lte(messages.index, after!) : gte(messages.index, before!),
+          ),
+        );
+      behindAny = (r?.n ?? 0) > 0;
+    }
+    const edges = nodes.map((node) => ({ node, cursor: encodeCursor([node.index]) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: forward ? more : behindAny,
+        hasPreviousPage: forward ? behindAny : more,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
+    };
+  }
+
+  const byIds = async (ids: readonly string[]) => db.select().from(messages).where(inArray(messages.id, [...ids]));
+
+  /** Media of many messages in one query (DataLoader batch), in upload order. */
+  const mediaOf = async (messageIds: readonly string[]) =>
+    db
+      .select()
+      .from(media)
+      .where(inArray(media.messageId, [...messageIds]))
+      .orderBy(media.messageId, media.position);
+
+  return { validate, findIdempotent, insert, sendText, byId, page, byIds, mediaOf };
+}
+
+export type MessageService = ReturnType<typeof messageService>;
