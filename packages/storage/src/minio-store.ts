@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { Client } from "minio";
 import {
   StorageUnavailableError,
@@ -7,6 +7,7 @@ import {
   type PresignedUrl,
   type PresignOptions,
 } from "./object-store.ts";
+import { uploadParts } from "./upload-parts.ts";
 
 export interface MinioStoreOptions {
   endpoint: string;
@@ -20,6 +21,8 @@ export interface MinioStoreOptions {
   partSize?: number;
 }
 
+const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+
 function clientFor(endpoint: string, o: MinioStoreOptions): Client {
   const url = new URL(endpoint);
   const useSSL = url.protocol === "https:";
@@ -31,7 +34,7 @@ function clientFor(endpoint: string, o: MinioStoreOptions): Client {
     secretKey: o.secretKey,
     // A known region means presigning never asks the server for the bucket's location.
     region: o.region,
-    partSize: o.partSize ?? 8 * 1024 * 1024,
+    partSize: o.partSize ?? DEFAULT_PART_SIZE,
   });
 }
 
@@ -50,25 +53,36 @@ function wrap(error: unknown, what: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Settles when `stream` fails or is destroyed before its end, so a stalled upload cannot hang. */
-function streamFailure(stream: Readable): Promise<never> {
-  return new Promise((_, reject) => {
-    stream.once("error", reject);
-    stream.once("close", () => {
-      if (!stream.readableEnded) reject(new Error("upload source closed before its end"));
-    });
+/** Rejects when `signal` aborts, so a request in flight cannot delay an abort. */
+function abortable<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error("upload aborted"));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/** Waits for `work` to settle, at most `ms` (a dead connection must not hold the clean-up forever). */
+async function settledWithin(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => {}), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /** S3-compatible storage on MinIO: private bucket, SSE-S3 by default, presigned GETs. */
 export class MinioStore implements ObjectStore {
   readonly kind = "minio" as const;
   readonly bucket: string;
+  private readonly partSize: number;
   private readonly client: Client;
   private readonly signer: Client;
 
   constructor(private readonly options: MinioStoreOptions) {
     this.bucket = options.bucket;
+    this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     this.client = clientFor(options.endpoint, options);
     this.signer = clientFor(options.publicEndpoint ?? options.endpoint, options);
   }
@@ -107,37 +121,53 @@ export class MinioStore implements ObjectStore {
   }
 
   async put(key: string, body: Readable, options: { contentType: string; signal?: AbortSignal }): Promise<void> {
-    // The minio client can wait forever on a source destroyed without an error, so the upload
-    // is raced against the source's failure and the caller's abort signal.
-    const source = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const failed = streamFailure(body);
-    body.on("error", (e) => source.destroy(e));
-    body.pipe(source);
-    const aborted = new Promise<never>((_, reject) => {
-      if (!options.signal) return;
-      const onAbort = () => {
-        const reason = options.signal?.reason as unknown;
-        source.destroy(reason instanceof Error ? reason : new Error("upload aborted"));
-        reject(reason instanceof Error ? reason : new Error("upload aborted"));
-      };
-      if (options.signal.aborted) onAbort();
-      else options.signal.addEventListener("abort", onAbort, { once: true });
-    });
-    const upload = this.client.putObject(this.bucket, key, source, undefined, {
-      "Content-Type": options.contentType,
-      "X-Amz-Server-Side-Encryption": "AES256",
-    });
+    // Multipart is driven here rather than by putObject(stream): the client's own stream upload
+    // hangs forever when its source fails or is destroyed, and cannot upload an empty stream.
+    // An object appears only at the single PUT or at completeMultipartUpload, so a failure before
+    // that leaves nothing behind; abortMultipartUpload discards the parts.
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const headers = { "Content-Type": options.contentType, "X-Amz-Server-Side-Encryption": "AES256" };
+    const parts = uploadParts(body, this.partSize, signal);
+    let uploadId: string | undefined;
+    let singlePut = false;
+    let inFlight: Promise<unknown> | undefined;
     try {
-      await Promise.race([upload, failed, aborted]);
+      const first = await parts.next();
+      if (first.done) throw new Error("upload produced no parts");
+      if (first.value.last) {
+        singlePut = true;
+        inFlight = this.client.putObject(this.bucket, key, first.value.bytes, first.value.bytes.length, headers);
+        await abortable(inFlight, signal);
+        return;
+      }
+      const created = this.client.initiateNewMultipartUpload(this.bucket, key, headers);
+      inFlight = created;
+      uploadId = await abortable(created, signal);
+      const etags: { part: number; etag: string }[] = [];
+      let part = first.value;
+      for (let partNumber = 1; ; partNumber++) {
+        const uploaded = this.client.uploadPart(
+          { bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber, headers: {} },
+          part.bytes,
+        );
+        inFlight = uploaded;
+        etags.push({ part: partNumber, etag: (await abortable(uploaded, signal)).etag });
+        if (part.last) break;
+        const next = await parts.next();
+        if (next.done) throw new Error("upload ended without its last part");
+        part = next.value;
+      }
+      signal?.throwIfAborted();
+      await this.client.completeMultipartUpload(this.bucket, key, uploadId, etags);
     } catch (error) {
-      source.destroy();
-      // Let the client finish failing before removing what it may have written.
-      await Promise.race([upload.catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
-      await this.discard(key);
+      await parts.return(undefined).catch(() => {});
+      // Let a request still in flight settle first, so nothing lands after the clean-up.
+      await settledWithin(inFlight, 10_000);
+      if (uploadId) await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch(() => {});
+      // An aborted single PUT may still have landed once it settled.
+      if (singlePut) await this.discard(key);
       throw wrap(error, `store "${key}"`);
-    } finally {
-      failed.catch(() => {});
-      aborted.catch(() => {});
     }
   }
 

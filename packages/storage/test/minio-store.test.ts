@@ -1,0 +1,76 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { startMinio, type MinioServer } from "@parley/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MinioStore, StorageUnavailableError } from "../src/index.ts";
+import { MiB, readAll, scanFor, sha256, sourceOf } from "./helpers.ts";
+import { objectStoreContract } from "./object-store.contract.ts";
+
+let server: MinioServer;
+
+function storeFor(s: MinioServer, bucket = `parley-${randomBytes(4).toString("hex")}`): MinioStore {
+  return new MinioStore({
+    endpoint: s.endpoint,
+    accessKey: s.accessKey,
+    secretKey: s.secretKey,
+    bucket,
+    region: "us-east-1",
+  });
+}
+
+beforeAll(async () => {
+  server = await startMinio();
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+objectStoreContract("MinioStore", async () => ({ store: storeFor(server), dispose: async () => {} }));
+
+describe("MinioStore on a real MinIO server", () => {
+  let store: MinioStore;
+
+  beforeAll(async () => {
+    store = storeFor(server);
+    await store.init();
+  });
+
+  it("keeps the bucket private: an unsigned GET of an object is refused (403)", async () => {
+    const key = `media/${randomUUID()}/private`;
+    await store.put(key, sourceOf(Buffer.from("secret bytes")), { contentType: "text/plain" });
+    const res = await fetch(`${server.endpoint}/${store.bucket}/${key}`);
+    expect(res.status).toBe(403);
+    expect(await res.text()).not.toContain("secret bytes");
+    // A listing of the bucket is refused too.
+    expect((await fetch(`${server.endpoint}/${store.bucket}/`)).status).toBe(403);
+  });
+
+  it("encrypts at rest (SSE-S3): a distinctive plaintext appears nowhere in MinIO's data directory", async () => {
+    const marker = "PARLEY-SSE-PLAINTEXT-MARKER-7f3a9c|";
+    const plaintext = Buffer.alloc(MiB, marker);
+    const key = `media/${randomUUID()}/marker`;
+    await store.put(key, sourceOf(plaintext), { contentType: "text/plain" });
+    expect(sha256(await readAll(await store.get(key)))).toBe(sha256(plaintext));
+    expect(await store.stat(key)).toMatchObject({ key, size: MiB, contentType: "text/plain" });
+    const { hits, scannedBytes } = await scanFor(server.dataDir, Buffer.from(marker));
+    // The object's ciphertext is in there, so a megabyte was scanned; the marker was not found.
+    expect(scannedBytes).toBeGreaterThan(MiB);
+    expect(hits).toEqual([]);
+  });
+
+  it("rejects put and ping with StorageUnavailableError within a bounded time when MinIO is down", async () => {
+    await server.stop();
+    try {
+      let started = Date.now();
+      await expect(store.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      started = Date.now();
+      await expect(
+        store.put(`media/${randomUUID()}/down`, sourceOf(randomBytes(MiB)), { contentType: "image/png" }),
+      ).rejects.toBeInstanceOf(StorageUnavailableError);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await server.start();
+    }
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
