@@ -88,7 +88,8 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       requirePreflightForMultipart,
       graphqlUploadExpress({
         maxFiles: config.media.maxFiles,
-        maxFileSize: config.media.maxFileBytes,
+        // busboy flags a file of exactly maxFileSize as truncated; the pipeline enforces the exact limit.
+        maxFileSize: config.media.maxFileBytes + 1,
         maxFieldSize: 1024 * 1024,
       }),
       express.json({ limit: JSON_BODY_LIMIT }),

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -20,7 +20,10 @@ export type DbOptions =
   | { url: string; poolMax?: number; onQuery?: (sql: string) => void }
   | { dataDir: string; onQuery?: (sql: string) => void };
 
-const migrationsFolder = fileURLToPath(new URL("../migrations", import.meta.url));
+// Beside the package's source, or beside a bundle that copied them (apps/server's build).
+const migrationsFolder = [new URL("../migrations", import.meta.url), new URL("./migrations", import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((dir) => existsSync(`${dir}/meta/_journal.json`))!;
 
 // Several API instances may start at once; one migrates, the others wait on this lock.
 const MIGRATION_LOCK = 7_240_311;
