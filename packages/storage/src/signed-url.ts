@@ -1,0 +1,123 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { assertValidObjectKey } from "./object-key.ts";
+import type { PresignedUrl, PresignOptions } from "./object-store.ts";
+
+/** What a verified media URL grants: this key, served with these headers, until `expiresAt`. */
+export interface VerifiedMediaUrl {
+  key: string;
+  contentType: string;
+  contentDisposition: string;
+  expiresAt: Date;
+}
+
+/** A media URL was refused; `reason` tells an expired link from a forged or mangled one. */
+export class MediaUrlError extends Error {
+  override readonly name: string = "MediaUrlError";
+  constructor(
+    readonly reason: "expired" | "invalid",
+    message: string,
+  ) {
+    super(message);
+  }
+  get code(): "MEDIA_URL_EXPIRED" | "MEDIA_URL_INVALID" {
+    return this.reason === "expired" ? "MEDIA_URL_EXPIRED" : "MEDIA_URL_INVALID";
+  }
+}
+
+export class ExpiredMediaUrlError extends MediaUrlError {
+  override readonly name = "ExpiredMediaUrlError";
+  constructor(readonly expiresAt: Date) {
+    super(
+      "expired",
+      `this media URL expired at ${expiresAt.toISOString()}; fetch the message again for a fresh temporaryUrl`,
+    );
+  }
+}
+
+export class InvalidMediaUrlError extends MediaUrlError {
+  override readonly name = "InvalidMediaUrlError";
+  constructor(detail: string) {
+    super("invalid", `this media URL is not valid (${detail}); use the temporaryUrl exactly as returned`);
+  }
+}
+
+/** Path segment under the public URL where signed media is served. */
+export const MEDIA_ROUTE_SEGMENT = "media";
+
+const SIGNATURE_BYTES = 32;
+// Header values we sign must be safe to send back verbatim.
+const HEADER_VALUE = /^[\x20-\x7e]{1,1024}$/;
+
+/**
+ * HMAC-SHA256 signed URLs for the embedded media route:
+ * `<publicUrl>/media/<key>?exp=<unix s>&ct=<type>&cd=<disposition>&sig=<base64url>`.
+ */
+export class MediaUrlSigner {
+  private readonly base: URL;
+  private readonly routePrefix: string;
+
+  constructor(
+    private readonly signingKey: Buffer,
+    publicUrl: string,
+  ) {
+    if (signingKey.length < 16) throw new RangeError("media URL signing key must be at least 16 bytes");
+    this.base = new URL(publicUrl);
+    // PUBLIC_URL may carry a path (behind a reverse proxy); the route lives under it.
+    this.routePrefix = `${this.base.pathname.replace(/\/+$/, "")}/${MEDIA_ROUTE_SEGMENT}/`;
+  }
+
+  sign(key: string, o: PresignOptions): PresignedUrl {
+    assertValidObjectKey(key);
+    for (const [name, value] of [
+      ["content type", o.contentType],
+      ["content disposition", o.contentDisposition],
+    ] as const) {
+      if (!HEADER_VALUE.test(value)) throw new TypeError(`${name} must be 1..1024 printable ASCII characters`);
+    }
+    if (!Number.isInteger(o.expiresInSeconds) || o.expiresInSeconds <= 0) {
+      throw new RangeError("expiresInSeconds must be a positive integer");
+    }
+    const exp = Math.floor((o.now ?? new Date()).getTime() / 1000) + o.expiresInSeconds;
+    const url = new URL(this.base.toString());
+    url.pathname = this.routePrefix + key.split("/").map(encodeURIComponent).join("/");
+    url.search = "";
+    url.searchParams.set("exp", String(exp));
+    url.searchParams.set("ct", o.contentType);
+    url.searchParams.set("cd", o.contentDisposition);
+    url.searchParams.set("sig", this.mac(key, exp, o.contentType, o.contentDisposition).toString("base64url"));
+    return { url: url.toString(), expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Checks signature first (so a forged `exp` reads as forged), then expiry. Constant-time compare. */
+  verify(pathname: string, searchParams: URLSearchParams, now: Date = new Date()): VerifiedMediaUrl {
+    if (!pathname.startsWith(this.routePrefix)) throw new InvalidMediaUrlError("not a media path");
+    let key: string;
+    try {
+      key = pathname.slice(this.routePrefix.length).split("/").map(decodeURIComponent).join("/");
+      assertValidObjectKey(key);
+    } catch {
+      throw new InvalidMediaUrlError("malformed key");
+    }
+    const [exp, ct, cd, sig] = (["exp", "ct", "cd", "sig"] as const).map((name) => {
+      const values = searchParams.getAll(name);
+      if (values.length !== 1) throw new InvalidMediaUrlError(`missing or repeated "${name}"`);
+      return values[0] as string;
+    }) as [string, string, string, string];
+    if (!/^\d{1,12}$/.test(exp)) throw new InvalidMediaUrlError("malformed expiry");
+    const expSeconds = Number(exp);
+    const given = Buffer.from(sig, "base64url");
+    const expected = this.mac(key, expSeconds, ct, cd);
+    if (given.length !== SIGNATURE_BYTES || !timingSafeEqual(given, expected)) {
+      throw new InvalidMediaUrlError("bad signature");
+    }
+    const expiresAt = new Date(expSeconds * 1000);
+    if (now.getTime() >= expiresAt.getTime()) throw new ExpiredMediaUrlError(expiresAt);
+    return { key, contentType: ct, contentDisposition: cd, expiresAt };
+  }
+
+  private mac(key: string, exp: number, contentType: string, contentDisposition: string): Buffer {
+    // JSON framing keeps field boundaries unambiguous whatever the values contain.
+    const canonical = JSON.stringify(["parley-media-url-v1", key, exp, contentType, contentDisposition]);
+    return createHmac("sha256", this.signingKey).update(canonical).digest();
+  }
+}
