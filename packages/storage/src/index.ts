@@ -1,2 +1,20 @@
 export * from "./object-store.ts";
 export { MinioStore, type MinioStoreOptions } from "./minio-store.ts";
+export { DiskStore, ObjectNotFoundError, type DiskStoreOptions } from "./disk-store.ts";
+export { loadOrCreateKey, parseKey } from "./key-file.ts";
+export { MediaIntegrityError } from "./chunked-cipher.ts";
+export { InvalidObjectKeyError, assertValidObjectKey } from "./object-key.ts";
+export {
+  MediaUrlError,
+  ExpiredMediaUrlError,
+  InvalidMediaUrlError,
+  MEDIA_ROUTE_SEGMENT,
+  type VerifiedMediaUrl,
+} from "./signed-url.ts";
+export {
+  serveSignedMedia,
+  parseRangeHeader,
+  type ByteRange,
+  type SignedMediaSource,
+  type ServeSignedMediaOptions,
+} from "./serve-signed-media.ts";

@@ -109,7 +109,9 @@ export function objectStoreContract(name: string, setup: () => Promise<StoreHarn
     it("rejects a put whose source errors midway and leaves no object", async () => {
       const p = prefix();
       const boom = new Error("client went away mid-upload");
-      await expect(store.put(`${p}broken`, failingSource(3 * MiB, boom), { contentType: "image/png" })).rejects.toThrow();
+      await expect(
+        store.put(`${p}broken`, failingSource(3 * MiB, boom), { contentType: "image/png" }),
+      ).rejects.toThrow();
       expect(await store.list(p)).toEqual([]);
       expect(await store.stat(`${p}broken`)).toBeNull();
     });
@@ -132,7 +134,10 @@ export function objectStoreContract(name: string, setup: () => Promise<StoreHarn
       const controller = new AbortController();
       controller.abort(new Error("already gone"));
       await expect(
-        store.put(`${p}pre-aborted`, sourceOf(Buffer.from("data")), { contentType: "text/plain", signal: controller.signal }),
+        store.put(`${p}pre-aborted`, sourceOf(Buffer.from("data")), {
+          contentType: "text/plain",
+          signal: controller.signal,
+        }),
       ).rejects.toThrow();
       expect(await store.list(p)).toEqual([]);
     });
