@@ -22,6 +22,7 @@ import { resolvers } from "./graphql/resolvers.ts";
 import { jsonErrorHandler, notFoundHandler, requirePreflightForMultipart } from "./http/errors.ts";
 import { healthRoutes } from "./http/health.ts";
 import { createLogger } from "./logger.ts";
+import { scheduleOrphanSweeps } from "./media/orphan-sweeper.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { createStore } from "./storage.ts";
 
@@ -116,6 +117,16 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     app.use(jsonErrorHandler(logger));
     server.on("request", app);
 
+    const stopSweeps =
+      config.orphans.intervalSeconds > 0
+        ? scheduleOrphanSweeps({
+            db: db.db,
+            store,
+            graceMs: config.orphans.graceSeconds * 1000,
+            intervalMs: config.orphans.intervalSeconds * 1000,
+            logger,
+          })
+        : async () => {};
     const handle = db;
     let closing: Promise<void> | undefined;
     return {
@@ -129,6 +140,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       close: () =>
         (closing ??= (async () => {
           await apollo.stop();
+          await stopSweeps();
           await handle.close();
         })()),
     };

@@ -35,6 +35,8 @@ const EnvSchema = z
     MEDIA_MAX_FILES: int(10, 1, 1000),
     MEDIA_MAX_FILE_BYTES: int(157_286_400, 1, MAX_INT),
     MEDIA_MAX_TOTAL_BYTES: int(157_286_400, 1, MAX_INT),
+    MEDIA_ORPHAN_GRACE_SECONDS: int(3600, 0),
+    MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: int(3600, 0),
   })
   .superRefine((env, ctx) => {
     if (!env.AUTH_JWT_SECRET && !env.AUTH_DEV_TOKENS) {
@@ -79,6 +81,8 @@ export interface Config {
     | { kind: "disk"; rootDir: string; encryptionKey: string | undefined };
   auth: { jwtSecret: string | undefined; devTokens: boolean };
   media: { urlTtlSeconds: number; maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
+  /** Orphaned objects older than graceSeconds are swept every intervalSeconds (0 turns sweeping off). */
+  orphans: { graceSeconds: number; intervalSeconds: number };
   limits: { bodyMaxLength: number; attributesMaxBytes: number };
 }
 
@@ -121,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFileBytes: e.MEDIA_MAX_FILE_BYTES,
       maxTotalBytes: e.MEDIA_MAX_TOTAL_BYTES,
     },
+    orphans: { graceSeconds: e.MEDIA_ORPHAN_GRACE_SECONDS, intervalSeconds: e.MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS },
     limits: { bodyMaxLength: 32_768, attributesMaxBytes: 16 * 1024 },
   };
 }

@@ -88,4 +88,4 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 }
 
 /** The contract error code of the first error, for terse assertions. */
-export const codeOf = (res: GraphQLResponse<unknown>): string | undefined => res.errors?.[0]?.extensions?.code;
+export const codeOf = (res: Pick<GraphQLResponse<unknown>, "errors">): string | undefined => res.errors?.[0]?.extensions?.code;

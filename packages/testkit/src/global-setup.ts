@@ -1,11 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { startMinio } from "./minio.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    minio: { endpoint: string; accessKey: string; secretKey: string; dataDir: string };
-  }
-}
+import "./provided.ts";
 
 /**
  * vitest globalSetup: one real MinIO (with a KMS key) for the whole run; each test file gets its own

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMinio, type MinioServer } from "@parley/testkit";
+import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
+import { codeOf, startTestServer, type TestServer } from "./harness.ts";
+import { generated, postMultipart } from "./multipart.ts";
+
+// These tests stop MinIO, so they own one instead of sharing the run's.
+let minio: MinioServer;
+let t: TestServer;
+beforeAll(async () => {
+  minio = await startMinio();
+  t = await startTestServer({ minio });
+});
+afterAll(async () => {
+  await minio?.start().catch(() => {});
+  await t?.close();
+  await minio?.dispose();
+});
+
+const SEND_MEDIA = `mutation($input: SendMediaMessageInput!) { sendMediaMessage(input: $input) { id } }`;
+const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+
+async function conversation() {
+  const res = await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: {}) { id } }`);
+  return res.data!.createConversation.id;
+}
+
+const messageCount = async (id: string) =>
+  ((await t.sql`select count(*)::int as n from messages where conversation_id = ${id}`)[0]!.n as number);
+
+describe("MinIO unreachable", () => {
+  it("before an upload: STORAGE_UNAVAILABLE, /readyz reports it, nothing is committed", async () => {
+    const id = await conversation();
+    await minio.stop();
+    try {
+      const ready = await fetch(`${t.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { storage: string }).storage).toMatch(/^unavailable/);
+      const res = await postMultipart(
+        t.graphqlUrl,
+        await t.token("alice"),
+        { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [{ file: null }] } } },
+        [{ path: "variables.input.media.0.file", filename: "p.png", body: png }],
+      );
+      expect(codeOf(res.json)).toBe("STORAGE_UNAVAILABLE");
+      expect(await messageCount(id)).toBe(0);
+      // Text still works without storage.
+      const text = await t.gql("alice", `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`, {
+        i: { conversationId: id, body: "still here" },
+      });
+      expect(text.errors).toBeUndefined();
+    } finally {
+      await minio.start();
+    }
+    expect(await t.objects(`media/${id}/`)).toEqual([]);
+    expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+  });
+
+  it("during an upload: STORAGE_UNAVAILABLE, no row, and the orphan sweeper removes what could not be deleted", async () => {
+    const id = await conversation();
+    let killed = false;
+    const slow = async function* () {
+      yield* generated(4 * 1024 * 1024)();
+      await minio.stop({ hard: true });
+      killed = true;
+      yield* generated(4 * 1024 * 1024, 9)();
+    };
+    const res = await postMultipart(
+      t.graphqlUrl,
+      await t.token("alice"),
+      { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [{ file: null }, { file: null }] } } },
+      [
+        { path: "variables.input.media.0.file", filename: "p.png", body: png },
+        { path: "variables.input.media.1.file", filename: "big.bin", body: slow },
+      ],
+    );
+    expect(killed).toBe(true);
+    expect(codeOf(res.json)).toBe("STORAGE_UNAVAILABLE");
+    expect(await messageCount(id)).toBe(0);
+    await minio.start();
+    // The first file was stored before MinIO died and could not be deleted then; the sweeper takes it.
+    const swept = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    expect(swept.deleted).toBeLessThanOrEqual(1);
+    expect(await t.objects(`media/${id}/`)).toEqual([]);
+    expect(await messageCount(id)).toBe(0);
+  });
+
+  it("the sweeper never deletes objects that media rows reference, nor young ones", async () => {
+    const id = await conversation();
+    const res = await postMultipart(
+      t.graphqlUrl,
+      await t.token("alice"),
+      { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [{ file: null }] } } },
+      [{ path: "variables.input.media.0.file", filename: "p.png", body: png }],
+    );
+    expect(res.json.errors).toBeUndefined();
+    const { Readable } = await import("node:stream");
+    await t.parley.store.put(`media/${id}/orphan`, Readable.from([Buffer.from("x")]), { contentType: "text/plain" });
+    const young = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 3_600_000, logger: t.parley.logger });
+    expect(young.deleted).toBe(0);
+    expect(await t.objects(`media/${id}/`)).toHaveLength(2);
+    const now = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    expect(now.deleted).toBe(1);
+    expect(await t.objects(`media/${id}/`)).toHaveLength(1);
+  });
+});
