@@ -1,12 +1,26 @@
 import { defineConfig } from "vitest/config";
 
+const shared = {
+  globalSetup: ["@parley/testkit/global-setup"],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
+// The same test files run against both backends: PostgreSQL + MinIO, and the embedded default
+// (PGlite + encrypted disk store). Tests that stop MinIO only make sense for the first.
 export default defineConfig({
   test: {
-    globalSetup: ["@parley/testkit/global-setup"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // Test files share one MinIO; each has its own bucket and database.
-    fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      { test: { ...shared, name: "services", env: { PARLEY_TEST_BACKEND: "services" } } },
+      {
+        test: {
+          ...shared,
+          name: "embedded",
+          env: { PARLEY_TEST_BACKEND: "embedded" },
+          exclude: ["**/node_modules/**", "test/storage-faults.test.ts"],
+        },
+      },
+    ],
   },
 });

@@ -20,7 +20,9 @@ import { formatError } from "./graphql/format-error.ts";
 import { createLoaders } from "./graphql/loaders.ts";
 import { resolvers } from "./graphql/resolvers.ts";
 import { jsonErrorHandler, notFoundHandler, requirePreflightForMultipart } from "./http/errors.ts";
+import { devTokenRoutes } from "./http/dev-tokens.ts";
 import { healthRoutes } from "./http/health.ts";
+import { mediaRoutes } from "./http/media-route.ts";
 import { createLogger } from "./logger.ts";
 import { scheduleOrphanSweeps } from "./media/orphan-sweeper.ts";
 import { createServices, type Services } from "./services/index.ts";
@@ -72,6 +74,12 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     const app = express();
     app.disable("x-powered-by");
     app.use(healthRoutes(db, store));
+    const media = mediaRoutes(store, logger);
+    if (media) app.use(media);
+    if (config.auth.devTokens) {
+      logger.warn("AUTH_DEV_TOKENS is on: POST /auth/dev-token issues a token for any identity (development only)");
+      app.use(devTokenRoutes(tokens));
+    }
     app.use("/graphql", (req, res, next) => {
       // Bearer tokens, no cookies: any origin may call the API from a browser.
       res.set("Access-Control-Allow-Origin", "*");

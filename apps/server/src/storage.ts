@@ -1,4 +1,4 @@
-import { MinioStore, type ObjectStore } from "@parley/storage";
+import { DiskStore, loadOrCreateKey, MinioStore, type ObjectStore } from "@parley/storage";
 import type { Config } from "./config.ts";
 
 /** The ObjectStore chosen by configuration; the rest of the server does not know which. */
@@ -14,6 +14,11 @@ export async function createStore(config: Config, publicUrl: string): Promise<Ob
       region: s.region,
     });
   }
-  void publicUrl;
-  throw new Error("The embedded disk store is not available yet: set S3_ENDPOINT, S3_ACCESS_KEY and S3_SECRET_KEY.");
+  // Embedded default: encrypted files in DATA_DIR, temporary URLs served by this API under /media.
+  return new DiskStore({
+    rootDir: s.rootDir,
+    encryptionKey: await loadOrCreateKey(config.dataDir, "media-encryption", s.encryptionKey),
+    signingKey: await loadOrCreateKey(config.dataDir, "media-url-signing"),
+    publicUrl,
+  });
 }

@@ -1,6 +1,9 @@
 // Test harness: a real Parley on port 0 over a fresh PostgreSQL database and a private MinIO bucket.
 import { randomBytes } from "node:crypto";
-import postgres from "postgres";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql as drizzleSql } from "drizzle-orm";
 import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@parley/testkit";
 import { startParley, type Parley } from "../src/app.ts";
@@ -20,40 +23,69 @@ export interface TestServer {
   token(identity: string, ttlSeconds?: number): Promise<string>;
   /** POSTs a JSON GraphQL request as `identity` (or anonymously with null). */
   gql<T = Record<string, unknown>>(identity: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
-  /** Direct SQL on the server's database, for asserting rows. */
-  sql: postgres.Sql;
+  /** Direct SQL on the server's database (either driver), for asserting rows. */
+  sql(strings: TemplateStringsArray, ...values: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Which backends this server runs on. */
+  backend: Backend;
+  /** Where the storage keeps its bytes on disk (MinIO's data dir, or the embedded store's). */
+  storageDir: string;
   /** Keys in the server's bucket. */
   objects(prefix?: string): Promise<string[]>;
   env: Record<string, string>;
   close(): Promise<void>;
 }
 
+/**
+ * `services`: PostgreSQL + MinIO (production shape). `embedded`: PGlite + the encrypted disk store
+ * (the zero-dependency default). The test run picks one with PARLEY_TEST_BACKEND (see vitest.config.ts),
+ * so the same test files run against both.
+ */
+export type Backend = "services" | "embedded";
+export const backend: Backend = process.env.PARLEY_TEST_BACKEND === "embedded" ? "embedded" : "services";
+
 export interface TestServerOptions {
+  backend?: Backend;
   env?: Record<string, string>;
   /** Use this MinIO instead of the run's shared one (tests that stop it). */
-  minio?: { endpoint: string; accessKey: string; secretKey: string };
+  minio?: { endpoint: string; accessKey: string; secretKey: string; dataDir?: string };
   /** Reuse a database (several servers on one database). */
   database?: TestDatabase;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const minio = options.minio ?? inject("minio");
-  const database = options.database ?? (await createTestDatabase("parley_test"));
-  const env: Record<string, string> = {
+  const mode = options.minio ? "services" : (options.backend ?? backend);
+  const base: Record<string, string> = {
     NODE_ENV: "test",
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: process.env.PARLEY_TEST_LOG ?? "silent",
-    DATABASE_URL: database.url,
-    S3_ENDPOINT: minio.endpoint,
-    S3_ACCESS_KEY: minio.accessKey,
-    S3_SECRET_KEY: minio.secretKey,
-    S3_BUCKET: `parley-test-${randomBytes(4).toString("hex")}`,
     AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
-    ...options.env,
   };
+  let database: TestDatabase | undefined;
+  let dataDir: string | undefined;
+  let storageDir: string;
+  if (mode === "services") {
+    const minio = options.minio ?? inject("minio");
+    database = options.database ?? (await createTestDatabase("parley_test"));
+    storageDir = minio.dataDir ?? "";
+    Object.assign(base, {
+      DATABASE_URL: database.url,
+      S3_ENDPOINT: minio.endpoint,
+      S3_ACCESS_KEY: minio.accessKey,
+      S3_SECRET_KEY: minio.secretKey,
+      S3_BUCKET: `parley-test-${randomBytes(4).toString("hex")}`,
+    });
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), "parley-embedded-"));
+    storageDir = join(dataDir, "media");
+    base.DATA_DIR = dataDir;
+  }
+  const env: Record<string, string> = { ...base, ...options.env };
   const parley = await startParley(loadConfig(env));
-  const sql = postgres(database.url, { max: 2, onnotice: () => {} });
+  const sql = async (strings: TemplateStringsArray, ...values: unknown[]) => {
+    const result = (await parley.db.db.execute(drizzleSql(strings, ...values))) as unknown;
+    return (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+  };
   const graphqlUrl = `${parley.url}/graphql`;
   const tokens = new Map<string, string>();
   const token = async (identity: string, ttl?: number) => {
@@ -69,6 +101,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     token,
     env,
     sql,
+    backend: mode,
+    storageDir,
     async gql(identity, query, variables) {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (identity !== null) headers.authorization = `Bearer ${await token(identity)}`;
@@ -81,8 +115,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async close() {
       await parley.close();
-      await sql.end({ timeout: 1 });
-      if (!options.database) await database.drop();
+      if (database && !options.database) await database.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
