@@ -1,0 +1,27 @@
+import type { CodegenConfig } from "@graphql-codegen/cli";
+import { schemaPath } from "@parley/schema";
+
+// The client is generated from the contract SDL and the operations in src/operations: no
+// hand-written GraphQL strings or result types anywhere else in the SDK or the web app.
+const config: CodegenConfig = {
+  schema: schemaPath,
+  documents: ["src/operations/*.graphql"],
+  generates: {
+    "src/generated/graphql.ts": {
+      plugins: ["typescript-operations", "typed-document-node"],
+      config: {
+        useTypeImports: true,
+        strictScalars: true,
+        scalars: {
+          // Browsers upload File/Blob; the SDK also takes Buffer and Node/web streams (MediaSource).
+          Upload: "File | Blob",
+          DateTime: "string",
+          JSONObject: "Record<string, unknown>",
+        },
+        enumType: "string-literal",
+      },
+    },
+  },
+  hooks: { afterAllFileWrite: ["prettier --write"] },
+};
+export default config;

@@ -1,0 +1,68 @@
+/** Where the SDK gets bearer tokens: a fixed token, or a callback asked again when one is refused. */
+export type TokenProvider = () => string | Promise<string>;
+
+export class TokenSource {
+  private token: string | undefined;
+  private pending: Promise<string> | undefined;
+
+  constructor(
+    fixed: string | undefined,
+    private readonly getToken: TokenProvider | undefined,
+  ) {
+    this.token = fixed;
+  }
+
+  /** True when a refused token can be replaced by asking getToken again. */
+  get canRefresh(): boolean {
+    return this.getToken !== undefined;
+  }
+
+  async current(): Promise<string> {
+    if (this.token !== undefined) return this.token;
+    return this.fetchToken();
+  }
+
+  /**
+   * A new token to replace `stale`. Concurrent requests refused with the same token share one
+   * getToken call; a request that still holds an older token gets the one already fetched.
+   */
+  async refresh(stale: string): Promise<string> {
+    if (this.token !== undefined && this.token !== stale) return this.token;
+    this.token = undefined;
+    return this.fetchToken();
+  }
+
+  private fetchToken(): Promise<string> {
+    if (!this.getToken) throw new Error("unreachable: a TokenSource has a token or getToken");
+    const getToken = this.getToken;
+    this.pending ??= (async () => {
+      try {
+        const token = await getToken();
+        if (typeof token !== "string" || token.length === 0) throw new TypeError("getToken() must resolve to a non-empty string.");
+        this.token = token;
+        return token;
+      } finally {
+        this.pending = undefined;
+      }
+    })();
+    return this.pending;
+  }
+}
+
+/**
+ * Seconds until a JWT's `exp`, or null when the token is not a JWT with an expiry. Used only to
+ * refresh before an upload that could not be replayed after a refusal; the server decides.
+ */
+export function secondsUntilExpiry(token: string, nowMs: number): number | null {
+  const payload = token.split(".")[1];
+  if (!payload) return null;
+  try {
+    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "=");
+    const binary = atob(base64);
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const claims = JSON.parse(new TextDecoder().decode(bytes)) as { exp?: unknown };
+    return typeof claims.exp === "number" ? claims.exp - nowMs / 1000 : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,125 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { TokenSource, type TokenProvider } from "./auth.ts";
+import type { SdkContext } from "./context.ts";
+import { Conversation, ConversationHandle, MAX_PAGE_SIZE } from "./conversation.ts";
+import { ParleyError } from "./errors.ts";
+import {
+  ConversationsDocument,
+  CreateConversationDocument,
+  MessageDocument,
+  ViewerDocument,
+  type CreateConversationInput,
+} from "./generated/graphql.ts";
+import { Message } from "./message.ts";
+import { Page, type Paginator } from "./paginator.ts";
+import { Transport, type FetchLike } from "./transport.ts";
+import type { UploadMode } from "./upload.ts";
+
+export interface ClientOptions {
+  /** The server's base URL (`https://parley.example.com`) or its GraphQL endpoint (`…/graphql`). */
+  url: string;
+  /** A bearer token (JWT). With getToken too, it is the first token used. */
+  token?: string;
+  /** Called for a token on first use and again, once per refusal, when the server answers UNAUTHENTICATED. */
+  getToken?: TokenProvider;
+  /** Defaults to the global fetch. */
+  fetch?: FetchLike;
+  /** Media uploads: "auto" (default) uses XMLHttpRequest in browsers and a streamed fetch elsewhere. */
+  uploadMode?: UploadMode;
+}
+
+type VariablesArgs<V> = Record<string, never> extends V ? [variables?: V, signal?: AbortSignal] : [variables: V, signal?: AbortSignal];
+
+export class ParleyClient {
+  readonly endpoint: string;
+  readonly #context: SdkContext;
+
+  constructor(options: ClientOptions) {
+    if (!options || typeof options.url !== "string") throw new ParleyError("BAD_USER_INPUT", "createClient needs { url }.");
+    if (options.token === undefined && options.getToken === undefined) {
+      throw new ParleyError("BAD_USER_INPUT", "createClient needs a token or a getToken function.");
+    }
+    this.endpoint = graphqlEndpoint(options.url);
+    const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#context = {
+      transport: new Transport(this.endpoint, fetchImpl, new TokenSource(options.token, options.getToken)),
+      uploadMode: options.uploadMode ?? "auto",
+    };
+  }
+
+  /**
+   * Runs any generated operation (or your own TypedDocumentNode) with this client's auth and
+   * error handling; result and variables are typed by the document.
+   */
+  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, ...args: VariablesArgs<TVariables>): Promise<TResult> {
+    return this.#context.transport.request(document, args[0], args[1]);
+  }
+
+  /** Who the token belongs to. */
+  async getViewer(): Promise<{ identity: string }> {
+    return (await this.#context.transport.request(ViewerDocument)).viewer;
+  }
+
+  /** A conversation by id, without a request; see ConversationHandle. */
+  conversation(id: string): ConversationHandle {
+    return new ConversationHandle(id, this.#context);
+  }
+
+  /** Loads a conversation with its participants and limits. */
+  getConversation(id: string): Promise<Conversation> {
+    return this.conversation(id).fetch();
+  }
+
+  /** Creates a conversation; the viewer is its first participant. */
+  async createConversation(input: CreateConversationInput = {}): Promise<Conversation> {
+    const { createConversation } = await this.#context.transport.request(CreateConversationDocument, { input });
+    return new Conversation(createConversation, this.#context);
+  }
+
+  /** The viewer's conversations, latest activity first. */
+  async getConversations(options: { pageSize?: number } = {}): Promise<Paginator<Conversation>> {
+    const size = options.pageSize ?? 20;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      throw new ParleyError("BAD_USER_INPUT", `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${size}.`);
+    }
+    return this.conversationsPage(size, null, []);
+  }
+
+  // The API pages conversations forward only; earlier pages are re-read from the cursors we passed.
+  private async conversationsPage(size: number, after: string | null, behind: (string | null)[]): Promise<Paginator<Conversation>> {
+    const { conversations } = await this.#context.transport.request(ConversationsDocument, { first: size, after });
+    const { edges, pageInfo } = conversations;
+    return new Page(
+      edges.map((e) => new Conversation(e.node, this.#context)),
+      behind.length > 0,
+      pageInfo.hasNextPage,
+      pageInfo.startCursor,
+      pageInfo.endCursor,
+      () => this.conversationsPage(size, behind.at(-1) ?? null, behind.slice(0, -1)),
+      () => this.conversationsPage(size, pageInfo.endCursor, [...behind, after]),
+    );
+  }
+
+  /** One message by id, with its media. */
+  async getMessage(id: string): Promise<Message> {
+    const { message } = await this.#context.transport.request(MessageDocument, { id });
+    if (!message) throw new ParleyError("NOT_FOUND", `Message ${id} does not exist.`);
+    return new Message(message, this.#context.transport);
+  }
+}
+
+/** Creates a client for one server and one identity. */
+export function createClient(options: ClientOptions): ParleyClient {
+  return new ParleyClient(options);
+}
+
+function graphqlEndpoint(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ParleyError("BAD_USER_INPUT", `url must be an absolute http(s) URL, got ${JSON.stringify(url)}.`);
+  }
+  if (parsed.pathname === "/" || parsed.pathname === "") parsed.pathname = "/graphql";
+  return parsed.toString();
+}

@@ -1,0 +1,173 @@
+import type { SdkContext } from "./context.ts";
+import { ParleyError } from "./errors.ts";
+import {
+  AddParticipantDocument,
+  ConversationDocument,
+  ConversationLimitsDocument,
+  MessagesDocument,
+  ParticipantsDocument,
+  SendMessageDocument,
+  type ConversationFieldsFragment,
+  type LimitsFieldsFragment,
+  type MessagesQueryVariables,
+  type ParticipantFieldsFragment,
+} from "./generated/graphql.ts";
+import { newIdempotencyKey } from "./idempotency.ts";
+import { MessageBuilder } from "./message-builder.ts";
+import { Message } from "./message.ts";
+import { Page, type Paginator } from "./paginator.ts";
+
+export type ConversationLimits = LimitsFieldsFragment;
+
+export interface Participant {
+  id: string;
+  identity: string;
+  attributes: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface GetMessagesOptions {
+  /** 1 to 100; default 30. */
+  pageSize?: number;
+  /**
+   * A message's `cursor` (or a paginator's start/end cursor): the page starts just past it.
+   * Without it, `backwards` reads the newest messages and `forward` the oldest.
+   */
+  anchor?: string;
+  /** `backwards` (default): messages before the anchor; `forward`: messages after it. */
+  direction?: "backwards" | "forward";
+}
+
+export interface SendMessageOptions {
+  /** Repeating a send with the same key returns the first message (kept 24 h). Default: a new key. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 30;
+
+export const toParticipant = (p: ParticipantFieldsFragment): Participant => ({ ...p, createdAt: new Date(p.createdAt) });
+
+/**
+ * A conversation by id, without loading it: send, prepare and read messages, manage participants.
+ * `client.getConversation(id)` returns a loaded Conversation with the same methods.
+ */
+export class ConversationHandle {
+  #limits: Promise<ConversationLimits> | undefined;
+
+  /** @internal */
+  constructor(
+    readonly id: string,
+    /** @internal */
+    protected readonly context: SdkContext,
+    limits?: ConversationLimits,
+  ) {
+    if (limits) this.#limits = Promise.resolve(limits);
+  }
+
+  /** Loads the conversation's fields, participants and limits. */
+  async fetch(): Promise<Conversation> {
+    const { conversation } = await this.context.transport.request(ConversationDocument, { id: this.id });
+    if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
+    return new Conversation(conversation, this.context);
+  }
+
+  /** The conversation's limits, fetched once per handle (the builder validates against them). */
+  getLimits(): Promise<ConversationLimits> {
+    this.#limits ??= this.context.transport.request(ConversationLimitsDocument, { id: this.id }).then(({ conversation }) => {
+      if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
+      return conversation.limits;
+    });
+    this.#limits.catch(() => (this.#limits = undefined));
+    return this.#limits;
+  }
+
+  /** Sends a text message. */
+  async sendMessage(body: string, attributes?: Record<string, unknown>, options: SendMessageOptions = {}): Promise<Message> {
+    const { sendMessage } = await this.context.transport.request(
+      SendMessageDocument,
+      { input: { conversationId: this.id, body, attributes, idempotencyKey: options.idempotencyKey ?? newIdempotencyKey() } },
+      options.signal,
+    );
+    return new Message(sendMessage, this.context.transport);
+  }
+
+  /** Starts a message with body, attributes and media: `.setBody().addMedia().build()`, then `.send()`. */
+  prepareMessage(): MessageBuilder {
+    return new MessageBuilder(this, this.context);
+  }
+
+  /** A page of messages in ascending index order; see GetMessagesOptions. */
+  async getMessages(options: GetMessagesOptions = {}): Promise<Paginator<Message>> {
+    const size = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      throw new ParleyError("BAD_USER_INPUT", `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${size}.`);
+    }
+    const direction = options.direction ?? "backwards";
+    if (direction !== "backwards" && direction !== "forward") {
+      throw new ParleyError("BAD_USER_INPUT", `direction must be "backwards" or "forward", got ${String(direction)}.`);
+    }
+    return direction === "forward"
+      ? this.messagesPage(size, { first: size, after: options.anchor ?? null })
+      : this.messagesPage(size, { last: size, before: options.anchor ?? null });
+  }
+
+  private async messagesPage(size: number, args: Omit<MessagesQueryVariables, "conversationId">): Promise<Paginator<Message>> {
+    const { transport } = this.context;
+    const { conversation } = await transport.request(MessagesDocument, { conversationId: this.id, ...args });
+    if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
+    const { edges, pageInfo } = conversation.messages;
+    const items = edges.map((e) => new Message(e.node, transport, e.cursor));
+    const { startCursor, endCursor } = pageInfo;
+    // An empty page has no cursors: the other side of it is then the newest (or oldest) page.
+    return new Page(
+      items,
+      pageInfo.hasPreviousPage,
+      pageInfo.hasNextPage,
+      startCursor,
+      endCursor,
+      () => this.messagesPage(size, { last: size, before: startCursor }),
+      () => this.messagesPage(size, { first: size, after: endCursor }),
+    );
+  }
+
+  async getParticipants(): Promise<Participant[]> {
+    const { conversation } = await this.context.transport.request(ParticipantsDocument, { id: this.id });
+    if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
+    return conversation.participants.map(toParticipant);
+  }
+
+  /** Adds a participant by identity (any participant may add others). */
+  async add(identity: string, attributes?: Record<string, unknown>): Promise<Participant> {
+    const { addParticipant } = await this.context.transport.request(AddParticipantDocument, {
+      input: { conversationId: this.id, identity, attributes },
+    });
+    return toParticipant(addParticipant);
+  }
+}
+
+/** A loaded conversation: its fields as of loading, and every ConversationHandle method. */
+export class Conversation extends ConversationHandle {
+  readonly friendlyName: string | null;
+  readonly uniqueName: string | null;
+  readonly attributes: Record<string, unknown>;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly participants: readonly Participant[];
+  readonly limits: ConversationLimits;
+
+  /** @internal */
+  constructor(fields: ConversationFieldsFragment, context: SdkContext) {
+    super(fields.id, context, fields.limits);
+    this.friendlyName = fields.friendlyName;
+    this.uniqueName = fields.uniqueName;
+    this.attributes = fields.attributes;
+    this.createdBy = fields.createdBy;
+    this.createdAt = new Date(fields.createdAt);
+    this.updatedAt = new Date(fields.updatedAt);
+    this.participants = fields.participants.map(toParticipant);
+    this.limits = fields.limits;
+  }
+}

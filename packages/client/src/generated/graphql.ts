@@ -1,0 +1,1648 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends " $fragmentName" | "__typename" ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from "@graphql-typed-document-node/core";
+export type AddParticipantInput = {
+  attributes?: Record<string, unknown> | null | undefined;
+  conversationId: string | number;
+  identity: string;
+};
+
+export type CreateConversationInput = {
+  attributes?: Record<string, unknown> | null | undefined;
+  friendlyName?: string | null | undefined;
+  participants?: Array<string> | null | undefined;
+  uniqueName?: string | null | undefined;
+};
+
+export type MediaCategory = "MEDIA";
+
+export type MediaInput = {
+  contentType?: string | null | undefined;
+  file: File | Blob;
+  filename?: string | null | undefined;
+};
+
+export type MessageType = "MEDIA" | "TEXT";
+
+export type SendMediaMessageInput = {
+  attributes?: Record<string, unknown> | null | undefined;
+  body?: string | null | undefined;
+  conversationId: string | number;
+  idempotencyKey?: string | null | undefined;
+  media: Array<MediaInput>;
+};
+
+export type SendMessageInput = {
+  attributes?: Record<string, unknown> | null | undefined;
+  body: string;
+  conversationId: string | number;
+  idempotencyKey?: string | null | undefined;
+};
+
+export type ConversationsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type ConversationsQuery = {
+  conversations: {
+    edges: Array<{
+      cursor: string;
+      node: {
+        id: string;
+        friendlyName: string | null;
+        uniqueName: string | null;
+        attributes: Record<string, unknown>;
+        createdBy: string;
+        createdAt: string;
+        updatedAt: string;
+        participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+        limits: {
+          mediaAttachmentsCountLimit: number;
+          mediaAttachmentSizeLimitInBytes: number;
+          mediaAttachmentsTotalSizeLimitInBytes: number;
+          bodyMaxLength: number;
+        };
+      };
+    }>;
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  };
+};
+
+export type ConversationQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ConversationQuery = {
+  conversation: {
+    id: string;
+    friendlyName: string | null;
+    uniqueName: string | null;
+    attributes: Record<string, unknown>;
+    createdBy: string;
+    createdAt: string;
+    updatedAt: string;
+    participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+    limits: {
+      mediaAttachmentsCountLimit: number;
+      mediaAttachmentSizeLimitInBytes: number;
+      mediaAttachmentsTotalSizeLimitInBytes: number;
+      bodyMaxLength: number;
+    };
+  } | null;
+};
+
+export type ConversationLimitsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ConversationLimitsQuery = {
+  conversation: {
+    id: string;
+    limits: {
+      mediaAttachmentsCountLimit: number;
+      mediaAttachmentSizeLimitInBytes: number;
+      mediaAttachmentsTotalSizeLimitInBytes: number;
+      bodyMaxLength: number;
+    };
+  } | null;
+};
+
+export type ParticipantsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ParticipantsQuery = {
+  conversation: {
+    id: string;
+    participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+  } | null;
+};
+
+export type CreateConversationMutationVariables = Exact<{
+  input: CreateConversationInput;
+}>;
+
+export type CreateConversationMutation = {
+  createConversation: {
+    id: string;
+    friendlyName: string | null;
+    uniqueName: string | null;
+    attributes: Record<string, unknown>;
+    createdBy: string;
+    createdAt: string;
+    updatedAt: string;
+    participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+    limits: {
+      mediaAttachmentsCountLimit: number;
+      mediaAttachmentSizeLimitInBytes: number;
+      mediaAttachmentsTotalSizeLimitInBytes: number;
+      bodyMaxLength: number;
+    };
+  };
+};
+
+export type AddParticipantMutationVariables = Exact<{
+  input: AddParticipantInput;
+}>;
+
+export type AddParticipantMutation = {
+  addParticipant: { id: string; identity: string; attributes: Record<string, unknown>; createdAt: string };
+};
+
+export type PageInfoFieldsFragment = {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+};
+
+export type LimitsFieldsFragment = {
+  mediaAttachmentsCountLimit: number;
+  mediaAttachmentSizeLimitInBytes: number;
+  mediaAttachmentsTotalSizeLimitInBytes: number;
+  bodyMaxLength: number;
+};
+
+export type ParticipantFieldsFragment = {
+  id: string;
+  identity: string;
+  attributes: Record<string, unknown>;
+  createdAt: string;
+};
+
+export type ConversationFieldsFragment = {
+  id: string;
+  friendlyName: string | null;
+  uniqueName: string | null;
+  attributes: Record<string, unknown>;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+  limits: {
+    mediaAttachmentsCountLimit: number;
+    mediaAttachmentSizeLimitInBytes: number;
+    mediaAttachmentsTotalSizeLimitInBytes: number;
+    bodyMaxLength: number;
+  };
+};
+
+export type MediaFieldsFragment = {
+  id: string;
+  category: MediaCategory;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  sha256: string;
+  temporaryUrl: string;
+  temporaryUrlExpiresAt: string;
+};
+
+export type MessageFieldsFragment = {
+  id: string;
+  index: number;
+  author: string;
+  body: string | null;
+  attributes: Record<string, unknown>;
+  type: MessageType;
+  createdAt: string;
+  updatedAt: string;
+  conversation: { id: string };
+  media: Array<{
+    id: string;
+    category: MediaCategory;
+    filename: string | null;
+    contentType: string;
+    size: number;
+    sha256: string;
+    temporaryUrl: string;
+    temporaryUrlExpiresAt: string;
+  }>;
+};
+
+export type MessagesQueryVariables = Exact<{
+  conversationId: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+export type MessagesQuery = {
+  conversation: {
+    id: string;
+    messages: {
+      edges: Array<{
+        cursor: string;
+        node: {
+          id: string;
+          index: number;
+          author: string;
+          body: string | null;
+          attributes: Record<string, unknown>;
+          type: MessageType;
+          createdAt: string;
+          updatedAt: string;
+          conversation: { id: string };
+          media: Array<{
+            id: string;
+            category: MediaCategory;
+            filename: string | null;
+            contentType: string;
+            size: number;
+            sha256: string;
+            temporaryUrl: string;
+            temporaryUrlExpiresAt: string;
+          }>;
+        };
+      }>;
+      pageInfo: {
+        hasNextPage: boolean;
+        hasPreviousPage: boolean;
+        startCursor: string | null;
+        endCursor: string | null;
+      };
+    };
+  } | null;
+};
+
+export type MessageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type MessageQuery = {
+  message: {
+    id: string;
+    index: number;
+    author: string;
+    body: string | null;
+    attributes: Record<string, unknown>;
+    type: MessageType;
+    createdAt: string;
+    updatedAt: string;
+    conversation: { id: string };
+    media: Array<{
+      id: string;
+      category: MediaCategory;
+      filename: string | null;
+      contentType: string;
+      size: number;
+      sha256: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    }>;
+  } | null;
+};
+
+export type MessageMediaQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type MessageMediaQuery = {
+  message: {
+    id: string;
+    media: Array<{
+      id: string;
+      category: MediaCategory;
+      filename: string | null;
+      contentType: string;
+      size: number;
+      sha256: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    }>;
+  } | null;
+};
+
+export type SendMessageMutationVariables = Exact<{
+  input: SendMessageInput;
+}>;
+
+export type SendMessageMutation = {
+  sendMessage: {
+    id: string;
+    index: number;
+    author: string;
+    body: string | null;
+    attributes: Record<string, unknown>;
+    type: MessageType;
+    createdAt: string;
+    updatedAt: string;
+    conversation: { id: string };
+    media: Array<{
+      id: string;
+      category: MediaCategory;
+      filename: string | null;
+      contentType: string;
+      size: number;
+      sha256: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    }>;
+  };
+};
+
+export type SendMediaMessageMutationVariables = Exact<{
+  input: SendMediaMessageInput;
+}>;
+
+export type SendMediaMessageMutation = {
+  sendMediaMessage: {
+    id: string;
+    index: number;
+    author: string;
+    body: string | null;
+    attributes: Record<string, unknown>;
+    type: MessageType;
+    createdAt: string;
+    updatedAt: string;
+    conversation: { id: string };
+    media: Array<{
+      id: string;
+      category: MediaCategory;
+      filename: string | null;
+      contentType: string;
+      size: number;
+      sha256: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    }>;
+  };
+};
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never }>;
+
+export type ViewerQuery = { viewer: { identity: string } };
+
+export const PageInfoFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "PageInfoFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "PageInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+          { kind: "Field", name: { kind: "Name", value: "hasPreviousPage" } },
+          { kind: "Field", name: { kind: "Name", value: "startCursor" } },
+          { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<PageInfoFieldsFragment, unknown>;
+export const ParticipantFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ParticipantFieldsFragment, unknown>;
+export const LimitsFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LimitsFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "ConversationLimits" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsCountLimit" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsTotalSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyMaxLength" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<LimitsFieldsFragment, unknown>;
+export const ConversationFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ConversationFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Conversation" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "friendlyName" } },
+          { kind: "Field", name: { kind: "Name", value: "uniqueName" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdBy" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "participants" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ParticipantFields" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "limits" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LimitsFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LimitsFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "ConversationLimits" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsCountLimit" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsTotalSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyMaxLength" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ConversationFieldsFragment, unknown>;
+export const MediaFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MediaFieldsFragment, unknown>;
+export const MessageFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MessageFieldsFragment, unknown>;
+export const ConversationsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Conversations" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "first" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversations" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "first" },
+                value: { kind: "Variable", name: { kind: "Name", value: "first" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "after" },
+                value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "edges" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "cursor" } },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "node" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ConversationFields" } }],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "pageInfo" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "PageInfoFields" } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LimitsFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "ConversationLimits" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsCountLimit" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsTotalSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyMaxLength" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ConversationFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Conversation" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "friendlyName" } },
+          { kind: "Field", name: { kind: "Name", value: "uniqueName" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdBy" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "participants" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ParticipantFields" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "limits" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LimitsFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "PageInfoFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "PageInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+          { kind: "Field", name: { kind: "Name", value: "hasPreviousPage" } },
+          { kind: "Field", name: { kind: "Name", value: "startCursor" } },
+          { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ConversationsQuery, ConversationsQueryVariables>;
+export const ConversationDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Conversation" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ConversationFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LimitsFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "ConversationLimits" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsCountLimit" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsTotalSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyMaxLength" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ConversationFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Conversation" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "friendlyName" } },
+          { kind: "Field", name: { kind: "Name", value: "uniqueName" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdBy" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "participants" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ParticipantFields" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "limits" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LimitsFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ConversationQuery, ConversationQueryVariables>;
+export const ConversationLimitsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "ConversationLimits" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "limits" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LimitsFields" } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LimitsFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "ConversationLimits" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsCountLimit" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsTotalSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyMaxLength" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ConversationLimitsQuery, ConversationLimitsQueryVariables>;
+export const ParticipantsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Participants" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "participants" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ParticipantFields" } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ParticipantsQuery, ParticipantsQueryVariables>;
+export const CreateConversationDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "CreateConversation" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "CreateConversationInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "createConversation" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ConversationFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "LimitsFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "ConversationLimits" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsCountLimit" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "mediaAttachmentsTotalSizeLimitInBytes" } },
+          { kind: "Field", name: { kind: "Name", value: "bodyMaxLength" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ConversationFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Conversation" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "friendlyName" } },
+          { kind: "Field", name: { kind: "Name", value: "uniqueName" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdBy" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "participants" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ParticipantFields" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "limits" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "LimitsFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CreateConversationMutation, CreateConversationMutationVariables>;
+export const AddParticipantDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "AddParticipant" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "AddParticipantInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "addParticipant" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ParticipantFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AddParticipantMutation, AddParticipantMutationVariables>;
+export const MessagesDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Messages" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "first" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "last" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "before" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "messages" },
+                  arguments: [
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "first" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "first" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "after" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "last" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "last" } },
+                    },
+                    {
+                      kind: "Argument",
+                      name: { kind: "Name", value: "before" },
+                      value: { kind: "Variable", name: { kind: "Name", value: "before" } },
+                    },
+                  ],
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "edges" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "cursor" } },
+                            {
+                              kind: "Field",
+                              name: { kind: "Name", value: "node" },
+                              selectionSet: {
+                                kind: "SelectionSet",
+                                selections: [
+                                  { kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } },
+                                ],
+                              },
+                            },
+                          ],
+                        },
+                      },
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "pageInfo" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "PageInfoFields" } }],
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "PageInfoFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "PageInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+          { kind: "Field", name: { kind: "Name", value: "hasPreviousPage" } },
+          { kind: "Field", name: { kind: "Name", value: "startCursor" } },
+          { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MessagesQuery, MessagesQueryVariables>;
+export const MessageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Message" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "message" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MessageQuery, MessageQueryVariables>;
+export const MessageMediaDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "MessageMedia" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "message" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "media" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MessageMediaQuery, MessageMediaQueryVariables>;
+export const SendMessageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SendMessage" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "SendMessageInput" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "sendMessage" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SendMessageMutation, SendMessageMutationVariables>;
+export const SendMediaMessageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SendMediaMessage" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "SendMediaMessageInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "sendMediaMessage" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SendMediaMessageMutation, SendMediaMessageMutationVariables>;
+export const ViewerDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "Viewer" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "viewer" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "identity" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;

@@ -1,0 +1,22 @@
+// @parley/client: the browser-safe entry. Nothing here (or below it) imports Node built-ins;
+// Node-only helpers live in "@parley/client/node".
+export { createClient, ParleyClient, type ClientOptions } from "./client.ts";
+export {
+  Conversation,
+  ConversationHandle,
+  type ConversationLimits,
+  type GetMessagesOptions,
+  type Participant,
+  type SendMessageOptions,
+} from "./conversation.ts";
+export { ParleyError, isParleyError, type ParleyErrorCode, type GraphQLErrorEntry } from "./errors.ts";
+export { Message, Media, URL_REFRESH_MARGIN_MS } from "./message.ts";
+export { MessageBuilder, UnsentMessage, ATTRIBUTES_MAX_BYTES, type SendOptions, type UnsentMedia } from "./message-builder.ts";
+export type { MediaData, MediaOptions, NodeReadableLike } from "./media-source.ts";
+export type { Paginator } from "./paginator.ts";
+export type { TokenProvider } from "./auth.ts";
+export type { FetchLike } from "./transport.ts";
+export type { UploadMode } from "./upload.ts";
+export type { UploadProgress, FileProgress, ProgressListener } from "./upload-progress.ts";
+// Generated, typed operations (TypedDocumentNode) for client.request() and GraphQL clients.
+export * from "./generated/graphql.ts";

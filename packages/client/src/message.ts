@@ -1,0 +1,131 @@
+import { ParleyError } from "./errors.ts";
+import {
+  MessageMediaDocument,
+  type MediaCategory,
+  type MediaFieldsFragment,
+  type MessageFieldsFragment,
+  type MessageType,
+} from "./generated/graphql.ts";
+import type { Transport } from "./transport.ts";
+
+/** A temporary URL this close to expiry is replaced before it is handed out. */
+export const URL_REFRESH_MARGIN_MS = 30_000;
+
+/** One attachment of a message. Its bytes are fetched from a temporary URL (GET, no headers). */
+export class Media {
+  readonly id: string;
+  readonly category: MediaCategory;
+  readonly filename: string | null;
+  readonly contentType: string;
+  /** Bytes, as uploaded. */
+  readonly size: number;
+  /** Hex sha256 of the bytes, as uploaded: compare after download to verify. */
+  readonly sha256: string;
+  #url: string;
+  #expiresAt: Date;
+
+  /** @internal */
+  constructor(
+    fields: MediaFieldsFragment,
+    private readonly message: Message,
+  ) {
+    this.id = fields.id;
+    this.category = fields.category;
+    this.filename = fields.filename;
+    this.contentType = fields.contentType;
+    this.size = fields.size;
+    this.sha256 = fields.sha256;
+    this.#url = fields.temporaryUrl;
+    this.#expiresAt = new Date(fields.temporaryUrlExpiresAt);
+  }
+
+  /** The URL in hand, possibly expired; prefer getContentTemporaryUrl(). */
+  get temporaryUrl(): string {
+    return this.#url;
+  }
+
+  get temporaryUrlExpiresAt(): Date {
+    return this.#expiresAt;
+  }
+
+  /** True while the URL in hand is good for more than the refresh margin (30 s). */
+  get isTemporaryUrlFresh(): boolean {
+    return this.#expiresAt.getTime() - Date.now() > URL_REFRESH_MARGIN_MS;
+  }
+
+  /** A URL to GET the bytes from, fetched anew when the one in hand expired or is about to. */
+  async getContentTemporaryUrl(): Promise<string> {
+    if (!this.isTemporaryUrlFresh) await this.message.refreshMediaUrls();
+    return this.#url;
+  }
+
+  /** @internal */
+  update(fields: MediaFieldsFragment): void {
+    this.#url = fields.temporaryUrl;
+    this.#expiresAt = new Date(fields.temporaryUrlExpiresAt);
+  }
+}
+
+/** A message as read from or sent to a conversation. */
+export class Message {
+  readonly id: string;
+  /** 0, 1, 2, ... per conversation: no gaps, no duplicates. */
+  readonly index: number;
+  readonly conversationId: string;
+  /** Identity of the sender. */
+  readonly author: string;
+  readonly body: string | null;
+  readonly attributes: Record<string, unknown>;
+  readonly type: MessageType;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /** Attachments in upload order. */
+  readonly media: readonly Media[];
+  /** Position in the conversation for getMessages({ anchor }); null when not read from a page. */
+  readonly cursor: string | null;
+  #refreshing: Promise<void> | undefined;
+
+  /** @internal */
+  constructor(
+    fields: MessageFieldsFragment,
+    private readonly transport: Transport,
+    cursor: string | null = null,
+  ) {
+    this.id = fields.id;
+    this.index = fields.index;
+    this.conversationId = fields.conversation.id;
+    this.author = fields.author;
+    this.body = fields.body;
+    this.attributes = fields.attributes;
+    this.type = fields.type;
+    this.createdAt = new Date(fields.createdAt);
+    this.updatedAt = new Date(fields.updatedAt);
+    this.media = fields.media.map((m) => new Media(m, this));
+    this.cursor = cursor;
+  }
+
+  /** Twilio's name for `media`. */
+  get attachedMedia(): readonly Media[] {
+    return this.media;
+  }
+
+  /** Media id → a URL good for at least 30 s more; one request at most, none when all are fresh. */
+  async getTemporaryContentUrlsForAttachedMedia(): Promise<Map<string, string>> {
+    if (this.media.some((m) => !m.isTemporaryUrlFresh)) await this.refreshMediaUrls();
+    return new Map(this.media.map((m) => [m.id, m.temporaryUrl]));
+  }
+
+  /** @internal Fetches fresh temporary URLs for every attachment; concurrent callers share one request. */
+  refreshMediaUrls(): Promise<void> {
+    this.#refreshing ??= (async () => {
+      try {
+        const { message } = await this.transport.request(MessageMediaDocument, { id: this.id });
+        if (!message) throw new ParleyError("NOT_FOUND", `Message ${this.id} no longer exists.`);
+        for (const fields of message.media) this.media.find((m) => m.id === fields.id)?.update(fields);
+      } finally {
+        this.#refreshing = undefined;
+      }
+    })();
+    return this.#refreshing;
+  }
+}

@@ -1,0 +1,57 @@
+// Shared test support: a real Parley (port 0, PostgreSQL, MinIO) and clients speaking HTTP to it.
+import { createHash } from "node:crypto";
+import { startTestServer, type TestServer, type TestServerOptions } from "@parley/server/testing";
+import { createClient, type ClientOptions, type FetchLike, type ParleyClient } from "../src/index.ts";
+
+export { startTestServer, type TestServer };
+
+export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** Deterministic pseudo-random bytes (incompressible, not sniffable as any format). */
+export function bytesOf(size: number, seed = 1): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed * 2654435761;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** A fetch that records every request it passes on (method, content type, body kind). */
+export function countingFetch(): FetchLike & { calls: { url: string; contentType: string | null; operation: string | null }[] } {
+  const calls: { url: string; contentType: string | null; operation: string | null }[] = [];
+  const wrapped = (async (input: string, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    let operation: string | null = null;
+    if (typeof init?.body === "string") operation = (JSON.parse(init.body) as { operationName?: string }).operationName ?? null;
+    calls.push({ url: input, contentType: headers.get("content-type"), operation });
+    return fetch(input, init);
+  }) as FetchLike & { calls: typeof calls };
+  wrapped.calls = calls;
+  return wrapped;
+}
+
+export async function clientFor(t: TestServer, identity: string, options: Partial<ClientOptions> = {}): Promise<ParleyClient> {
+  return createClient({ url: t.url, token: await t.token(identity), ...options });
+}
+
+/** Polls until `check` passes or the deadline ends; the last failure is rethrown. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export async function download(url: string): Promise<{ status: number; bytes: Buffer; contentType: string | null }> {
+  const res = await fetch(url);
+  return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get("content-type") };
+}
+
+export type { TestServerOptions };

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    // A real MinIO for the run; each test file starts its own Parley over a fresh database and bucket.
+    globalSetup: ["@parley/testkit/global-setup"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
