@@ -12,7 +12,14 @@ export default defineConfig({
   test: {
     maxWorkers: 2,
     projects: [
-      { test: { ...shared, name: "services", env: { PARLEY_TEST_BACKEND: "services" } } },
+      {
+        test: {
+          ...shared,
+          name: "services",
+          env: { PARLEY_TEST_BACKEND: "services" },
+          exclude: ["**/node_modules/**", "test/embedded.test.ts"],
+        },
+      },
       {
         test: {
           ...shared,
