@@ -38,7 +38,8 @@ export class TokenSource {
     this.pending ??= (async () => {
       try {
         const token = await getToken();
-        if (typeof token !== "string" || token.length === 0) throw new TypeError("getToken() must resolve to a non-empty string.");
+        if (typeof token !== "string" || token.length === 0)
+          throw new TypeError("getToken() must resolve to a non-empty string.");
         this.token = token;
         return token;
       } finally {
@@ -57,7 +58,10 @@ export function secondsUntilExpiry(token: string, nowMs: number): number | null 
   const payload = token.split(".")[1];
   if (!payload) return null;
   try {
-    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "=");
+    const base64 = payload
+      .replace(/-/g, "+")
+      .replace(/_/g, "/")
+      .padEnd(Math.ceil(payload.length / 4) * 4, "=");
     const binary = atob(base64);
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
     const claims = JSON.parse(new TextDecoder().decode(bytes)) as { exp?: unknown };

@@ -28,14 +28,16 @@ export interface ClientOptions {
   uploadMode?: UploadMode;
 }
 
-type VariablesArgs<V> = Record<string, never> extends V ? [variables?: V, signal?: AbortSignal] : [variables: V, signal?: AbortSignal];
+type VariablesArgs<V> =
+  Record<string, never> extends V ? [variables?: V, signal?: AbortSignal] : [variables: V, signal?: AbortSignal];
 
 export class ParleyClient {
   readonly endpoint: string;
   readonly #context: SdkContext;
 
   constructor(options: ClientOptions) {
-    if (!options || typeof options.url !== "string") throw new ParleyError("BAD_USER_INPUT", "createClient needs { url }.");
+    if (!options || typeof options.url !== "string")
+      throw new ParleyError("BAD_USER_INPUT", "createClient needs { url }.");
     if (options.token === undefined && options.getToken === undefined) {
       throw new ParleyError("BAD_USER_INPUT", "createClient needs a token or a getToken function.");
     }
@@ -51,7 +53,10 @@ export class ParleyClient {
    * Runs any generated operation (or your own TypedDocumentNode) with this client's auth and
    * error handling; result and variables are typed by the document.
    */
-  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, ...args: VariablesArgs<TVariables>): Promise<TResult> {
+  request<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    ...args: VariablesArgs<TVariables>
+  ): Promise<TResult> {
     return this.#context.transport.request(document, args[0], args[1]);
   }
 
@@ -80,13 +85,20 @@ export class ParleyClient {
   async getConversations(options: { pageSize?: number } = {}): Promise<Paginator<Conversation>> {
     const size = options.pageSize ?? 20;
     if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-      throw new ParleyError("BAD_USER_INPUT", `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${size}.`);
+      throw new ParleyError(
+        "BAD_USER_INPUT",
+        `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${size}.`,
+      );
     }
     return this.conversationsPage(size, null, []);
   }
 
   // The API pages conversations forward only; earlier pages are re-read from the cursors we passed.
-  private async conversationsPage(size: number, after: string | null, behind: (string | null)[]): Promise<Paginator<Conversation>> {
+  private async conversationsPage(
+    size: number,
+    after: string | null,
+    behind: (string | null)[],
+  ): Promise<Paginator<Conversation>> {
     const { conversations } = await this.#context.transport.request(ConversationsDocument, { first: size, after });
     const { edges, pageInfo } = conversations;
     return new Page(

@@ -47,7 +47,10 @@ export interface SendMessageOptions {
 export const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 30;
 
-export const toParticipant = (p: ParticipantFieldsFragment): Participant => ({ ...p, createdAt: new Date(p.createdAt) });
+export const toParticipant = (p: ParticipantFieldsFragment): Participant => ({
+  ...p,
+  createdAt: new Date(p.createdAt),
+});
 
 /**
  * A conversation by id, without loading it: send, prepare and read messages, manage participants.
@@ -75,19 +78,32 @@ export class ConversationHandle {
 
   /** The conversation's limits, fetched once per handle (the builder validates against them). */
   getLimits(): Promise<ConversationLimits> {
-    this.#limits ??= this.context.transport.request(ConversationLimitsDocument, { id: this.id }).then(({ conversation }) => {
-      if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
-      return conversation.limits;
-    });
+    this.#limits ??= this.context.transport
+      .request(ConversationLimitsDocument, { id: this.id })
+      .then(({ conversation }) => {
+        if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
+        return conversation.limits;
+      });
     this.#limits.catch(() => (this.#limits = undefined));
     return this.#limits;
   }
 
   /** Sends a text message. */
-  async sendMessage(body: string, attributes?: Record<string, unknown>, options: SendMessageOptions = {}): Promise<Message> {
+  async sendMessage(
+    body: string,
+    attributes?: Record<string, unknown>,
+    options: SendMessageOptions = {},
+  ): Promise<Message> {
     const { sendMessage } = await this.context.transport.request(
       SendMessageDocument,
-      { input: { conversationId: this.id, body, attributes, idempotencyKey: options.idempotencyKey ?? newIdempotencyKey() } },
+      {
+        input: {
+          conversationId: this.id,
+          body,
+          attributes,
+          idempotencyKey: options.idempotencyKey ?? newIdempotencyKey(),
+        },
+      },
       options.signal,
     );
     return new Message(sendMessage, this.context.transport);
@@ -102,7 +118,10 @@ export class ConversationHandle {
   async getMessages(options: GetMessagesOptions = {}): Promise<Paginator<Message>> {
     const size = options.pageSize ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-      throw new ParleyError("BAD_USER_INPUT", `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${size}.`);
+      throw new ParleyError(
+        "BAD_USER_INPUT",
+        `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${size}.`,
+      );
     }
     const direction = options.direction ?? "backwards";
     if (direction !== "backwards" && direction !== "forward") {
@@ -113,7 +132,10 @@ export class ConversationHandle {
       : this.messagesPage(size, { last: size, before: options.anchor ?? null });
   }
 
-  private async messagesPage(size: number, args: Omit<MessagesQueryVariables, "conversationId">): Promise<Paginator<Message>> {
+  private async messagesPage(
+    size: number,
+    args: Omit<MessagesQueryVariables, "conversationId">,
+  ): Promise<Paginator<Message>> {
     const { transport } = this.context;
     const { conversation } = await transport.request(MessagesDocument, { conversationId: this.id, ...args });
     if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);

@@ -44,7 +44,11 @@ export class ParleyError extends Error {
   /** All GraphQL errors of the answer (the first one gave code and message). */
   readonly errors: readonly GraphQLErrorEntry[];
 
-  constructor(code: ParleyErrorCode, message: string, options: { status?: number | null; errors?: readonly GraphQLErrorEntry[]; cause?: unknown } = {}) {
+  constructor(
+    code: ParleyErrorCode,
+    message: string,
+    options: { status?: number | null; errors?: readonly GraphQLErrorEntry[]; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status ?? null;
@@ -80,18 +84,29 @@ export function parseGraphQLAnswer<T>(status: number, text: string): T {
     json = undefined;
   }
   if (!json || typeof json !== "object") {
-    throw new ParleyError(codeForStatus(status >= 400 ? status : 500), `Parley answered HTTP ${status} with a body that is not GraphQL JSON: ${text.slice(0, 200)}`, {
-      status,
-    });
+    throw new ParleyError(
+      codeForStatus(status >= 400 ? status : 500),
+      `Parley answered HTTP ${status} with a body that is not GraphQL JSON: ${text.slice(0, 200)}`,
+      {
+        status,
+      },
+    );
   }
   const first = json.errors?.[0];
   if (first) {
     const raw = first.extensions?.code;
-    const code = typeof raw === "string" && KNOWN_CODES.has(raw) ? (raw as ParleyErrorCode) : codeForStatus(status >= 400 ? status : 500);
+    const code =
+      typeof raw === "string" && KNOWN_CODES.has(raw)
+        ? (raw as ParleyErrorCode)
+        : codeForStatus(status >= 400 ? status : 500);
     throw new ParleyError(code, first.message, { status, errors: json.errors });
   }
   if (status >= 400 || json.data == null) {
-    throw new ParleyError(codeForStatus(status >= 400 ? status : 500), `Parley answered HTTP ${status} without data or errors.`, { status });
+    throw new ParleyError(
+      codeForStatus(status >= 400 ? status : 500),
+      `Parley answered HTTP ${status} without data or errors.`,
+      { status },
+    );
   }
   return json.data;
 }

@@ -11,7 +11,13 @@ export {
 } from "./conversation.ts";
 export { ParleyError, isParleyError, type ParleyErrorCode, type GraphQLErrorEntry } from "./errors.ts";
 export { Message, Media, URL_REFRESH_MARGIN_MS } from "./message.ts";
-export { MessageBuilder, UnsentMessage, ATTRIBUTES_MAX_BYTES, type SendOptions, type UnsentMedia } from "./message-builder.ts";
+export {
+  MessageBuilder,
+  UnsentMessage,
+  ATTRIBUTES_MAX_BYTES,
+  type SendOptions,
+  type UnsentMedia,
+} from "./message-builder.ts";
 export type { MediaData, MediaOptions, NodeReadableLike } from "./media-source.ts";
 export type { Paginator } from "./paginator.ts";
 export type { TokenProvider } from "./auth.ts";

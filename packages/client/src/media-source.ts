@@ -28,7 +28,8 @@ export interface MediaOptions {
 export const CHUNK_BYTES = 64 * 1024;
 
 function* slices(bytes: Uint8Array): Generator<Uint8Array> {
-  for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) yield bytes.subarray(offset, offset + CHUNK_BYTES);
+  for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES)
+    yield bytes.subarray(offset, offset + CHUNK_BYTES);
 }
 
 async function* readWebStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -80,7 +81,10 @@ export class PreparedMedia {
       this.size = media.size;
       this.replayable = true;
     } else if (media instanceof ArrayBuffer || ArrayBuffer.isView(media)) {
-      this.bytes = media instanceof ArrayBuffer ? new Uint8Array(media) : new Uint8Array(media.buffer, media.byteOffset, media.byteLength);
+      this.bytes =
+        media instanceof ArrayBuffer
+          ? new Uint8Array(media)
+          : new Uint8Array(media.buffer, media.byteOffset, media.byteLength);
       this.size = this.bytes.byteLength;
       this.replayable = true;
     } else if (isWebStream(media) || isNodeStream(media)) {
@@ -88,7 +92,10 @@ export class PreparedMedia {
       this.replayable = false;
       const size = options.size;
       if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
-        throw new ParleyError("BAD_USER_INPUT", `media #${index + 1}: size must be a whole number of bytes, got ${String(size)}.`);
+        throw new ParleyError(
+          "BAD_USER_INPUT",
+          `media #${index + 1}: size must be a whole number of bytes, got ${String(size)}.`,
+        );
       }
       this.size = size ?? null;
     } else {
@@ -111,7 +118,9 @@ export class PreparedMedia {
         yield* slices(bytes);
       })();
     }
-    return this.takeStream(isWebStream(this.stream) ? readWebStream(this.stream) : readNodeStream(this.stream as NodeReadableLike));
+    return this.takeStream(
+      isWebStream(this.stream) ? readWebStream(this.stream) : readNodeStream(this.stream as NodeReadableLike),
+    );
   }
 
   /** The bytes as a Blob, for XMLHttpRequest; a stream is read into memory first. */
@@ -125,7 +134,10 @@ export class PreparedMedia {
 
   private takeStream<T>(value: T): T {
     if (this.consumed) {
-      throw new ParleyError("BAD_USER_INPUT", "A media stream can be sent only once; add a new stream (or a Blob/Buffer) to send again.");
+      throw new ParleyError(
+        "BAD_USER_INPUT",
+        "A media stream can be sent only once; add a new stream (or a Blob/Buffer) to send again.",
+      );
     }
     this.consumed = true;
     return value;

@@ -65,7 +65,10 @@ export class MessageBuilder {
       }
       const bytes = new TextEncoder().encode(JSON.stringify(attributes)).byteLength;
       if (bytes > ATTRIBUTES_MAX_BYTES) {
-        throw new ParleyError("BAD_USER_INPUT", `attributes are ${bytes} bytes of JSON; the limit is ${ATTRIBUTES_MAX_BYTES}.`);
+        throw new ParleyError(
+          "BAD_USER_INPUT",
+          `attributes are ${bytes} bytes of JSON; the limit is ${ATTRIBUTES_MAX_BYTES}.`,
+        );
       }
     }
     const limits = await this.conversation.getLimits();
@@ -79,7 +82,10 @@ function checkLimits(limits: ConversationLimits, body: string | null, media: rea
     let codePoints = 0;
     for (const _ of body) codePoints++;
     if (codePoints > limits.bodyMaxLength) {
-      throw new ParleyError("BAD_USER_INPUT", `The body has ${codePoints} characters; this conversation allows ${limits.bodyMaxLength}.`);
+      throw new ParleyError(
+        "BAD_USER_INPUT",
+        `The body has ${codePoints} characters; this conversation allows ${limits.bodyMaxLength}.`,
+      );
     }
   }
   if (media.length > limits.mediaAttachmentsCountLimit) {
@@ -141,7 +147,14 @@ export class UnsentMessage {
     if (this.prepared.length === 0) {
       const { sendMessage } = await transport.request(
         SendMessageDocument,
-        { input: { conversationId: this.conversationId, body: this.body ?? "", attributes: this.attributes, idempotencyKey } },
+        {
+          input: {
+            conversationId: this.conversationId,
+            body: this.body ?? "",
+            attributes: this.attributes,
+            idempotencyKey,
+          },
+        },
         options.signal,
       );
       return new Message(sendMessage, transport);
@@ -149,11 +162,20 @@ export class UnsentMessage {
     const message = await uploadMediaMessage(
       transport,
       this.context.uploadMode,
-      { conversationId: this.conversationId, body: this.body, attributes: this.attributes, idempotencyKey, media: this.prepared },
+      {
+        conversationId: this.conversationId,
+        body: this.body,
+        attributes: this.attributes,
+        idempotencyKey,
+        media: this.prepared,
+      },
       {
         onProgress: options.onProgress,
         signal: options.signal,
-        limits: { fileBytes: this.limits.mediaAttachmentSizeLimitInBytes, totalBytes: this.limits.mediaAttachmentsTotalSizeLimitInBytes },
+        limits: {
+          fileBytes: this.limits.mediaAttachmentSizeLimitInBytes,
+          totalBytes: this.limits.mediaAttachmentsTotalSizeLimitInBytes,
+        },
       },
     );
     return new Message(message, transport);

@@ -21,7 +21,11 @@ function randomBoundary(): string {
 // Browsers' own escaping for form-data names and filenames (WHATWG HTML, "multipart/form-data encoding").
 const escapeQuoted = (value: string) => value.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 
-export function multipartBody(operations: unknown, map: Record<string, string[]>, files: readonly PreparedMedia[]): MultipartBody {
+export function multipartBody(
+  operations: unknown,
+  map: Record<string, string[]>,
+  files: readonly PreparedMedia[],
+): MultipartBody {
   const boundary = randomBoundary();
   const parts: MultipartBody["parts"] = [];
   const text = (value: string) => parts.push({ kind: "text", bytes: encoder.encode(value) });
@@ -34,7 +38,9 @@ export function multipartBody(operations: unknown, map: Record<string, string[]>
     // the real filename and type also travel in MediaInput, which the server prefers.
     const filename = file.filename === null ? "" : `; filename="${escapeQuoted(file.filename)}"`;
     const type = file.filename === null ? "application/octet-stream" : (file.contentType ?? "application/octet-stream");
-    text(`--${boundary}\r\nContent-Disposition: form-data; name="${index}"${filename}\r\nContent-Type: ${type.replace(/[\r\n]/g, "")}\r\n\r\n`);
+    text(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${index}"${filename}\r\nContent-Type: ${type.replace(/[\r\n]/g, "")}\r\n\r\n`,
+    );
     parts.push({ kind: "file", index });
     text("\r\n");
   });

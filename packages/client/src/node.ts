@@ -8,7 +8,10 @@ import type { MediaOptions } from "./media-source.ts";
  * An attachment streamed from a file, never read into memory: its size is read first, so limits
  * are checked before sending and progress has a total. Use each result for one send.
  */
-export async function mediaFromPath(path: string, options: { filename?: string; contentType?: string } = {}): Promise<MediaOptions> {
+export async function mediaFromPath(
+  path: string,
+  options: { filename?: string; contentType?: string } = {},
+): Promise<MediaOptions> {
   const info = await stat(path);
   if (!info.isFile()) throw new TypeError(`${path} is not a file.`);
   return {

@@ -25,12 +25,14 @@ export class Page<T> implements Paginator<T> {
   ) {}
 
   prevPage(): Promise<Paginator<T>> {
-    if (!this.hasPrevPage) return Promise.reject(new ParleyError("BAD_USER_INPUT", "There is no previous page; check hasPrevPage first."));
+    if (!this.hasPrevPage)
+      return Promise.reject(new ParleyError("BAD_USER_INPUT", "There is no previous page; check hasPrevPage first."));
     return this.loadPrev();
   }
 
   nextPage(): Promise<Paginator<T>> {
-    if (!this.hasNextPage) return Promise.reject(new ParleyError("BAD_USER_INPUT", "There is no next page; check hasNextPage first."));
+    if (!this.hasNextPage)
+      return Promise.reject(new ParleyError("BAD_USER_INPUT", "There is no next page; check hasNextPage first."));
     return this.loadNext();
   }
 }

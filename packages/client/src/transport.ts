@@ -12,7 +12,10 @@ function printDocument(document: DocumentNode) {
   let entry = printed.get(document);
   if (!entry) {
     const operation = document.definitions.find((d) => d.kind === "OperationDefinition");
-    entry = { query: print(document), operationName: operation && "name" in operation ? operation.name?.value : undefined };
+    entry = {
+      query: print(document),
+      operationName: operation && "name" in operation ? operation.name?.value : undefined,
+    };
     printed.set(document, entry);
   }
   return entry;
@@ -41,30 +44,46 @@ export class Transport {
     try {
       return await attempt(token);
     } catch (error) {
-      if (!(error instanceof ParleyError) || error.code !== "UNAUTHENTICATED" || !this.tokens.canRefresh || !replayable) throw error;
+      if (!(error instanceof ParleyError) || error.code !== "UNAUTHENTICATED" || !this.tokens.canRefresh || !replayable)
+        throw error;
       const fresh = await this.tokens.refresh(token);
       return attempt(fresh);
     }
   }
 
   /** One GraphQL operation over JSON, typed by its generated document. */
-  async request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables?: TVariables, signal?: AbortSignal): Promise<TResult> {
+  async request<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables?: TVariables,
+    signal?: AbortSignal,
+  ): Promise<TResult> {
     const body = JSON.stringify(operationsOf(document, variables));
     return this.authorized(async (token) => {
-      const response = await this.post({ "content-type": "application/json", authorization: `Bearer ${token}` }, body, signal);
+      const response = await this.post(
+        { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body,
+        signal,
+      );
       return parseGraphQLAnswer<TResult>(response.status, await response.text());
     });
   }
 
   /** POSTs to the endpoint, turning transport failures into ParleyError and aborts into AbortError. */
-  async post(headers: Record<string, string>, body: BodyInit, signal?: AbortSignal, extra: Record<string, unknown> = {}): Promise<Response> {
+  async post(
+    headers: Record<string, string>,
+    body: BodyInit,
+    signal?: AbortSignal,
+    extra: Record<string, unknown> = {},
+  ): Promise<Response> {
     if (signal?.aborted) throw abortReason(signal);
     try {
       return await this.fetch(this.endpoint, { method: "POST", headers, body, signal, ...extra } as RequestInit);
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       if (isAbortError(error) || error instanceof ParleyError) throw error;
-      throw new ParleyError("NETWORK_ERROR", `Could not reach Parley at ${this.endpoint}: ${describe(error)}`, { cause: error });
+      throw new ParleyError("NETWORK_ERROR", `Could not reach Parley at ${this.endpoint}: ${describe(error)}`, {
+        cause: error,
+      });
     }
   }
 }

@@ -24,7 +24,7 @@ export async function fetchUpload(args: {
   limits: StreamingLimits | undefined;
   signal: AbortSignal | undefined;
 }): Promise<{ status: number; text: string }> {
-  const { body, files, tracker, limits } = args;
+  const { body, files, limits } = args;
   let failure: unknown;
 
   async function* chunks(): AsyncGenerator<{ bytes: Uint8Array; file?: number }> {
@@ -40,16 +40,25 @@ export async function fetchUpload(args: {
         sent += bytes.byteLength;
         total += bytes.byteLength;
         if (limits && sent > limits.fileBytes) {
-          throw new ParleyError("PAYLOAD_TOO_LARGE", `media #${part.index + 1} is larger than this conversation's limit of ${limits.fileBytes} bytes per file.`);
+          throw new ParleyError(
+            "PAYLOAD_TOO_LARGE",
+            `media #${part.index + 1} is larger than this conversation's limit of ${limits.fileBytes} bytes per file.`,
+          );
         }
         if (limits && total > limits.totalBytes) {
-          throw new ParleyError("PAYLOAD_TOO_LARGE", `The media add up to more than this conversation's limit of ${limits.totalBytes} bytes.`);
+          throw new ParleyError(
+            "PAYLOAD_TOO_LARGE",
+            `The media add up to more than this conversation's limit of ${limits.totalBytes} bytes.`,
+          );
         }
         if (file.size !== null && sent > file.size) break;
         yield { bytes, file: part.index };
       }
       if (file.size !== null && sent !== file.size) {
-        throw new ParleyError("BAD_USER_INPUT", `media #${part.index + 1} was declared as ${file.size} bytes but its stream has ${sent > file.size ? "more" : sent}.`);
+        throw new ParleyError(
+          "BAD_USER_INPUT",
+          `media #${part.index + 1} was declared as ${file.size} bytes but its stream has ${sent > file.size ? "more" : sent}.`,
+        );
       }
     }
   }

@@ -73,7 +73,12 @@ export class ProgressTracker {
     this.listener({
       loaded,
       total: unknown ? null : this.files.reduce((a, f) => a + (f.size ?? 0), 0),
-      files: this.files.map((f, index) => ({ index, filename: f.filename, loaded: this.reported[index] ?? 0, total: f.size })),
+      files: this.files.map((f, index) => ({
+        index,
+        filename: f.filename,
+        loaded: this.reported[index] ?? 0,
+        total: f.size,
+      })),
     });
   }
 }

@@ -49,7 +49,12 @@ export async function xhrUpload(args: {
     };
     xhr.onerror = () => {
       done();
-      reject(new ParleyError("NETWORK_ERROR", `Could not reach Parley at ${args.endpoint} (the upload failed on the network).`));
+      reject(
+        new ParleyError(
+          "NETWORK_ERROR",
+          `Could not reach Parley at ${args.endpoint} (the upload failed on the network).`,
+        ),
+      );
     };
     xhr.onabort = () => {
       done();

@@ -1,6 +1,10 @@
 import { secondsUntilExpiry } from "./auth.ts";
 import { abortReason, ParleyError, parseGraphQLAnswer } from "./errors.ts";
-import { SendMediaMessageDocument, type SendMediaMessageMutation, type SendMediaMessageMutationVariables } from "./generated/graphql.ts";
+import {
+  SendMediaMessageDocument,
+  type SendMediaMessageMutation,
+  type SendMediaMessageMutationVariables,
+} from "./generated/graphql.ts";
 import type { PreparedMedia } from "./media-source.ts";
 import { multipartBody } from "./multipart.ts";
 import { operationsOf, type Transport } from "./transport.ts";
@@ -38,7 +42,11 @@ export async function uploadMediaMessage(
       attributes: input.attributes,
       idempotencyKey: input.idempotencyKey,
       // Files are null in `operations`; the map points each multipart file part at its slot.
-      media: input.media.map((m) => ({ file: null as unknown as Blob, filename: m.filename, contentType: m.contentType })),
+      media: input.media.map((m) => ({
+        file: null as unknown as Blob,
+        filename: m.filename,
+        contentType: m.contentType,
+      })),
     },
   } satisfies SendMediaMessageMutationVariables;
   const operations = operationsOf(SendMediaMessageDocument, variables);
@@ -49,7 +57,8 @@ export async function uploadMediaMessage(
 
   const token = await transport.tokens.current();
   const left = secondsUntilExpiry(token, Date.now());
-  if (transport.tokens.canRefresh && left !== null && left < REFRESH_BEFORE_UPLOAD_SECONDS) await transport.tokens.refresh(token);
+  if (transport.tokens.canRefresh && left !== null && left < REFRESH_BEFORE_UPLOAD_SECONDS)
+    await transport.tokens.refresh(token);
 
   let attempts = 0;
   const result = await transport.authorized(async (bearer) => {
@@ -57,9 +66,18 @@ export async function uploadMediaMessage(
     const body = multipartBody(operations, map, input.media);
     const answer = useXhr
       ? await xhrUpload({ endpoint: transport.endpoint, token: bearer, body, files: input.media, tracker, signal })
-      : await fetchUpload({ transport, token: bearer, body, files: input.media, tracker, limits: options.limits, signal });
+      : await fetchUpload({
+          transport,
+          token: bearer,
+          body,
+          files: input.media,
+          tracker,
+          limits: options.limits,
+          signal,
+        });
     return parseGraphQLAnswer<SendMediaMessageMutation>(answer.status, answer.text);
   }, replayable);
-  if (!result.sendMediaMessage) throw new ParleyError("INTERNAL_SERVER_ERROR", "sendMediaMessage answered without a message.");
+  if (!result.sendMediaMessage)
+    throw new ParleyError("INTERNAL_SERVER_ERROR", "sendMediaMessage answered without a message.");
   return result.sendMediaMessage;
 }

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, isParleyError, ParleyError, ViewerDocument, type Message, type Paginator } from "../src/index.ts";
+import {
+  createClient,
+  isParleyError,
+  ParleyError,
+  ViewerDocument,
+  type Message,
+  type Paginator,
+} from "../src/index.ts";
 import { clientFor, countingFetch, startTestServer, type TestServer } from "./support.ts";
 
 let t: TestServer;
@@ -75,7 +82,11 @@ describe("createClient and auth", () => {
 describe("conversations and participants", () => {
   it("creates a conversation, adds and lists participants", async () => {
     const alice = await clientFor(t, "alice");
-    const conversation = await alice.createConversation({ friendlyName: "Launch", attributes: { topic: "rocket" }, participants: ["bob"] });
+    const conversation = await alice.createConversation({
+      friendlyName: "Launch",
+      attributes: { topic: "rocket" },
+      participants: ["bob"],
+    });
     expect(conversation).toMatchObject({ friendlyName: "Launch", attributes: { topic: "rocket" }, createdBy: "alice" });
     expect(conversation.createdAt).toBeInstanceOf(Date);
     expect(conversation.limits).toEqual({
@@ -88,7 +99,8 @@ describe("conversations and participants", () => {
     expect(added).toMatchObject({ identity: "carol", attributes: { role: "guest" } });
     const participants = await alice.conversation(conversation.id).getParticipants();
     expect(participants.map((p) => p.identity).sort()).toEqual(["alice", "bob", "carol"]);
-    const rows = await t.sql`select identity from participants where conversation_id = ${conversation.id} order by identity`;
+    const rows =
+      await t.sql`select identity from participants where conversation_id = ${conversation.id} order by identity`;
     expect(rows.map((r) => r.identity)).toEqual(["alice", "bob", "carol"]);
     const carol = await clientFor(t, "carol");
     expect((await carol.getConversation(conversation.id)).friendlyName).toBe("Launch");
@@ -98,10 +110,17 @@ describe("conversations and participants", () => {
     const alice = await clientFor(t, "alice");
     const conversation = await alice.createConversation();
     const mallory = await clientFor(t, "mallory");
-    await expect(mallory.getConversation(conversation.id)).rejects.toMatchObject({ name: "ParleyError", code: "FORBIDDEN" });
+    await expect(mallory.getConversation(conversation.id)).rejects.toMatchObject({
+      name: "ParleyError",
+      code: "FORBIDDEN",
+    });
     await expect(mallory.conversation(conversation.id).sendMessage("hi")).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(alice.getConversation("00000000-0000-7000-8000-000000000000")).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(alice.createConversation({ attributes: { big: "x".repeat(17_000) } })).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
+    await expect(alice.getConversation("00000000-0000-7000-8000-000000000000")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(alice.createConversation({ attributes: { big: "x".repeat(17_000) } })).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+    });
   });
 
   it("lists the viewer's conversations newest activity first, paging forward and back", async () => {
@@ -131,7 +150,14 @@ describe("text messages", () => {
     const alice = await clientFor(t, "alice");
     const conversation = await alice.createConversation({ participants: ["bob"] });
     const sent = await alice.conversation(conversation.id).sendMessage("héllo 👋", { priority: 1 });
-    expect(sent).toMatchObject({ index: 0, author: "alice", body: "héllo 👋", attributes: { priority: 1 }, type: "TEXT", media: [] });
+    expect(sent).toMatchObject({
+      index: 0,
+      author: "alice",
+      body: "héllo 👋",
+      attributes: { priority: 1 },
+      type: "TEXT",
+      media: [],
+    });
     expect(sent.conversationId).toBe(conversation.id);
     const bob = await clientFor(t, "bob");
     const read = await bob.getMessage(sent.id);
