@@ -22,6 +22,7 @@ const config: CodegenConfig = {
           Participant: "@parley/db#ParticipantRow",
           Message: "@parley/db#MessageRow",
           Media: "@parley/db#MediaRow",
+          RemovedMessage: "@parley/db#RemovedMessageRow",
           Viewer: "../graphql/context.ts#Viewer",
           ConversationLimits: "../graphql/context.ts#Limits",
         },

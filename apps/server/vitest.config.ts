@@ -25,7 +25,7 @@ export default defineConfig({
           ...shared,
           name: "embedded",
           env: { PARLEY_TEST_BACKEND: "embedded" },
-          exclude: ["**/node_modules/**", "test/storage-faults.test.ts"],
+          exclude: ["**/node_modules/**", "test/storage-faults.test.ts", "test/realtime-instances.test.ts"],
         },
       },
     ],

@@ -8,6 +8,8 @@ import { makeExecutableSchema } from "@graphql-tools/schema";
 import express from "express";
 import { GraphQLError } from "graphql";
 import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
 import type { Logger } from "pino";
 import { openDatabase, type DbHandle } from "@parley/db";
 import { typeDefs } from "@parley/schema";
@@ -25,6 +27,7 @@ import { healthRoutes } from "./http/health.ts";
 import { mediaRoutes } from "./http/media-route.ts";
 import { createLogger } from "./logger.ts";
 import { scheduleOrphanSweeps } from "./media/orphan-sweeper.ts";
+import { EventHub } from "./realtime/event-hub.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { createStore } from "./storage.ts";
 
@@ -60,14 +63,50 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     const store = await createStore(config, config.publicUrl ?? url);
     await store.init();
     const tokens = createTokenService(config);
-    const services = createServices({ db: db.db, store, config, logger });
+    const hub = new EventHub(logger);
+    await hub.start(db);
+    const services = createServices({ db: db.db, store, config, logger, hub });
+    const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
+
+    // Subscriptions: graphql-transport-ws on the same path; the token travels in connection_init.
+    const wss = new WebSocketServer({ server, path: "/graphql" });
+    const wsServer = useServer<Record<string, unknown> | undefined, { identity?: string }>(
+      {
+        schema,
+        onConnect: async (ctx) => {
+          const params = ctx.connectionParams ?? {};
+          const header = typeof params.authorization === "string" ? params.authorization : typeof params.token === "string" ? `Bearer ${params.token}` : undefined;
+          try {
+            const identity = await tokens.authenticate(header);
+            if (!identity) return false;
+            ctx.extra.identity = identity;
+            return true;
+          } catch {
+            return false; // closes with 4403 Forbidden
+          }
+        },
+        context: (ctx): Context => {
+          const identity = ctx.extra.identity ?? null;
+          return {
+            viewer: identity ? { identity } : null,
+            services,
+            loaders: createLoaders(services, identity),
+            signal: new AbortController().signal,
+          };
+        },
+      },
+      wss,
+    );
     const apollo = new ApolloServer<Context>({
-      schema: makeExecutableSchema({ typeDefs, resolvers: resolvers as never }),
+      schema,
       formatError: formatError(logger),
       introspection: config.nodeEnv !== "production",
       includeStacktraceInErrorResponses: false,
       csrfPrevention: true,
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer: server }),
+        { serverWillStart: async () => ({ drainServer: async () => void (await wsServer.dispose()) }) },
+      ],
     });
     await apollo.start();
 
@@ -117,7 +156,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           res.once("close", () => {
             if (!res.writableFinished) abort.abort(new Error("client disconnected"));
           });
-          return { viewer: identity ? { identity } : null, services, loaders: createLoaders(services), signal: abort.signal };
+          return { viewer: identity ? { identity } : null, services, loaders: createLoaders(services, identity), signal: abort.signal };
         },
       }),
     );
@@ -148,6 +187,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       close: () =>
         (closing ??= (async () => {
           await apollo.stop();
+          await hub.stop();
           await stopSweeps();
           await handle.close();
         })()),

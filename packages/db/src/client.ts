@@ -13,6 +13,12 @@ export interface DbHandle {
   driver: "postgres" | "pglite";
   /** Round trip to the database; throws when it is unreachable. */
   ping(): Promise<void>;
+  /**
+   * LISTENs on `channel` (payloads sent with pg_notify, delivered after commit, in commit order);
+   * resolves once listening, with a function that stops it. Works across processes on PostgreSQL
+   * and within the process on PGlite.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,11 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       ping: async () => {
         await client`select 1`;
       },
+      listen: async (channel, onPayload) => {
+        // postgres.js keeps one dedicated connection for LISTEN and re-listens after reconnecting.
+        const { unlisten } = await client.listen(channel, onPayload);
+        return unlisten;
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -77,6 +88,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    listen: async (channel, onPayload) => client.listen(channel, onPayload),
     close: () => client.close(),
   };
 }

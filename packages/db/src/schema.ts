@@ -47,6 +47,8 @@ export const participants = pgTable(
     identity: text("identity").notNull(),
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamps.createdAt,
+    // Read horizon: index of the last message this participant has read (null: none yet).
+    lastReadMessageIndex: integer("last_read_message_index"),
   },
   (t) => [
     uniqueIndex("participants_conversation_identity_key").on(t.conversationId, t.identity),
@@ -101,7 +103,24 @@ export const media = pgTable(
   ],
 );
 
+// Tombstones of removed messages: make removeMessage idempotent and let clients that resume by
+// index learn which indexes disappeared. Holds no content.
+export const removedMessages = pgTable(
+  "removed_messages",
+  {
+    id: uuid("id").primaryKey(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    index: integer("index").notNull(),
+    author: text("author").notNull(),
+    removedAt: timestamp("removed_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("removed_messages_conversation_idx").on(t.conversationId, t.index)],
+);
+
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ParticipantRow = typeof participants.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
+export type RemovedMessageRow = typeof removedMessages.$inferSelect;

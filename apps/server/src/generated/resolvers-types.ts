@@ -4,6 +4,7 @@ import type {
   ParticipantRow as ParticipantRowModel,
   MessageRow as MessageRowModel,
   MediaRow as MediaRowModel,
+  RemovedMessageRow as RemovedMessageRowModel,
 } from "@parley/db";
 import type { Viewer as ViewerModel, Limits as LimitsModel, Context } from "../graphql/context.ts";
 export type Maybe<T> = T | null;
@@ -46,6 +47,8 @@ export type Conversation = {
   messages: MessageConnection;
   participants: Array<Participant>;
   uniqueName: Maybe<Scalars["String"]["output"]>;
+  /** Messages from others after the viewer's read horizon (all of them when the horizon is unset). */
+  unreadMessagesCount: Scalars["Int"]["output"];
   updatedAt: Scalars["DateTime"]["output"];
 };
 
@@ -146,12 +149,28 @@ export type MessageEdge = {
 
 export type MessageType = "MEDIA" | "TEXT";
 
+export type MessageUpdate = {
+  __typename?: "MessageUpdate";
+  message: Message;
+  reasons: Array<MessageUpdateReason>;
+};
+
+export type MessageUpdateReason = "ATTRIBUTES" | "BODY";
+
 export type Mutation = {
   __typename?: "Mutation";
   addParticipant: Participant;
   createConversation: Conversation;
+  /** Author only; idempotent. Deletes the message, its media rows and its stored objects. */
+  removeMessage: RemovedMessage;
+  /** The creator may remove anyone; anyone may remove themselves. False when the identity was not a participant. */
+  removeParticipant: Scalars["Boolean"]["output"];
   sendMediaMessage: Message;
   sendMessage: Message;
+  /** Sets the viewer's read horizon (Twilio's setLastReadMessageIndex); null clears it. */
+  setLastReadMessageIndex: Participant;
+  /** Author only. Only the fields given change; the update is published as messageUpdated. */
+  updateMessage: Message;
 };
 
 export type MutationAddParticipantArgs = {
@@ -162,12 +181,30 @@ export type MutationCreateConversationArgs = {
   input: CreateConversationInput;
 };
 
+export type MutationRemoveMessageArgs = {
+  id: Scalars["ID"]["input"];
+};
+
+export type MutationRemoveParticipantArgs = {
+  conversationId: Scalars["ID"]["input"];
+  identity: Scalars["String"]["input"];
+};
+
 export type MutationSendMediaMessageArgs = {
   input: SendMediaMessageInput;
 };
 
 export type MutationSendMessageArgs = {
   input: SendMessageInput;
+};
+
+export type MutationSetLastReadMessageIndexArgs = {
+  conversationId: Scalars["ID"]["input"];
+  index?: InputMaybe<Scalars["Int"]["input"]>;
+};
+
+export type MutationUpdateMessageArgs = {
+  input: UpdateMessageInput;
 };
 
 export type PageInfo = {
@@ -184,6 +221,8 @@ export type Participant = {
   createdAt: Scalars["DateTime"]["output"];
   id: Scalars["ID"]["output"];
   identity: Scalars["String"]["output"];
+  /** The participant's read horizon: the index of the last message they have read; null before any. */
+  lastReadMessageIndex: Maybe<Scalars["Int"]["output"]>;
 };
 
 export type Query = {
@@ -208,6 +247,14 @@ export type QueryMessageArgs = {
   id: Scalars["ID"]["input"];
 };
 
+export type RemovedMessage = {
+  __typename?: "RemovedMessage";
+  conversationId: Scalars["ID"]["output"];
+  id: Scalars["ID"]["output"];
+  index: Scalars["Int"]["output"];
+  removedAt: Scalars["DateTime"]["output"];
+};
+
 export type SendMediaMessageInput = {
   attributes?: InputMaybe<Scalars["JSONObject"]["input"]>;
   body?: InputMaybe<Scalars["String"]["input"]>;
@@ -221,6 +268,35 @@ export type SendMessageInput = {
   body: Scalars["String"]["input"];
   conversationId: Scalars["ID"]["input"];
   idempotencyKey?: InputMaybe<Scalars["String"]["input"]>;
+};
+
+/** Events of one conversation, over WebSocket (graphql-transport-ws) on /graphql; participants only. */
+export type Subscription = {
+  __typename?: "Subscription";
+  messageAdded: Message;
+  messageRemoved: RemovedMessage;
+  messageUpdated: MessageUpdate;
+};
+
+/** Events of one conversation, over WebSocket (graphql-transport-ws) on /graphql; participants only. */
+export type SubscriptionMessageAddedArgs = {
+  conversationId: Scalars["ID"]["input"];
+};
+
+/** Events of one conversation, over WebSocket (graphql-transport-ws) on /graphql; participants only. */
+export type SubscriptionMessageRemovedArgs = {
+  conversationId: Scalars["ID"]["input"];
+};
+
+/** Events of one conversation, over WebSocket (graphql-transport-ws) on /graphql; participants only. */
+export type SubscriptionMessageUpdatedArgs = {
+  conversationId: Scalars["ID"]["input"];
+};
+
+export type UpdateMessageInput = {
+  attributes?: InputMaybe<Scalars["JSONObject"]["input"]>;
+  body?: InputMaybe<Scalars["String"]["input"]>;
+  id: Scalars["ID"]["input"];
 };
 
 export type Viewer = {
@@ -336,13 +412,18 @@ export type ResolversTypes = {
   >;
   MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, "node"> & { node: ResolversTypes["Message"] }>;
   MessageType: MessageType;
+  MessageUpdate: ResolverTypeWrapper<Omit<MessageUpdate, "message"> & { message: ResolversTypes["Message"] }>;
+  MessageUpdateReason: MessageUpdateReason;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Participant: ResolverTypeWrapper<ParticipantRowModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RemovedMessage: ResolverTypeWrapper<RemovedMessageRowModel>;
   SendMediaMessageInput: SendMediaMessageInput;
   SendMessageInput: SendMessageInput;
   String: ResolverTypeWrapper<Scalars["String"]["output"]>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UpdateMessageInput: UpdateMessageInput;
   Upload: ResolverTypeWrapper<Scalars["Upload"]["output"]>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
 };
@@ -367,13 +448,17 @@ export type ResolversParentTypes = {
   Message: MessageRowModel;
   MessageConnection: Omit<MessageConnection, "edges"> & { edges: Array<ResolversParentTypes["MessageEdge"]> };
   MessageEdge: Omit<MessageEdge, "node"> & { node: ResolversParentTypes["Message"] };
+  MessageUpdate: Omit<MessageUpdate, "message"> & { message: ResolversParentTypes["Message"] };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Participant: ParticipantRowModel;
   Query: Record<PropertyKey, never>;
+  RemovedMessage: RemovedMessageRowModel;
   SendMediaMessageInput: SendMediaMessageInput;
   SendMessageInput: SendMessageInput;
   String: Scalars["String"]["output"];
+  Subscription: Record<PropertyKey, never>;
+  UpdateMessageInput: UpdateMessageInput;
   Upload: Scalars["Upload"]["output"];
   Viewer: ViewerModel;
 };
@@ -391,6 +476,7 @@ export type ConversationResolvers<
   messages?: Resolver<ResolversTypes["MessageConnection"], ParentType, ContextType, Partial<ConversationMessagesArgs>>;
   participants?: Resolver<Array<ResolversTypes["Participant"]>, ParentType, ContextType>;
   uniqueName?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  unreadMessagesCount?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
 };
 
@@ -479,6 +565,14 @@ export type MessageEdgeResolvers<
   node?: Resolver<ResolversTypes["Message"], ParentType, ContextType>;
 };
 
+export type MessageUpdateResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["MessageUpdate"] = ResolversParentTypes["MessageUpdate"],
+> = {
+  message?: Resolver<ResolversTypes["Message"], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes["MessageUpdateReason"]>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes["Mutation"] = ResolversParentTypes["Mutation"],
@@ -495,6 +589,18 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationCreateConversationArgs, "input">
   >;
+  removeMessage?: Resolver<
+    ResolversTypes["RemovedMessage"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRemoveMessageArgs, "id">
+  >;
+  removeParticipant?: Resolver<
+    ResolversTypes["Boolean"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRemoveParticipantArgs, "conversationId" | "identity">
+  >;
   sendMediaMessage?: Resolver<
     ResolversTypes["Message"],
     ParentType,
@@ -506,6 +612,18 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationSendMessageArgs, "input">
+  >;
+  setLastReadMessageIndex?: Resolver<
+    ResolversTypes["Participant"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationSetLastReadMessageIndexArgs, "conversationId">
+  >;
+  updateMessage?: Resolver<
+    ResolversTypes["Message"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdateMessageArgs, "input">
   >;
 };
 
@@ -527,6 +645,7 @@ export type ParticipantResolvers<
   createdAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
   id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
   identity?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  lastReadMessageIndex?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<
@@ -547,6 +666,43 @@ export type QueryResolvers<
   >;
   message?: Resolver<Maybe<ResolversTypes["Message"]>, ParentType, ContextType, RequireFields<QueryMessageArgs, "id">>;
   viewer?: Resolver<ResolversTypes["Viewer"], ParentType, ContextType>;
+};
+
+export type RemovedMessageResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["RemovedMessage"] = ResolversParentTypes["RemovedMessage"],
+> = {
+  conversationId?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  removedAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["Subscription"] = ResolversParentTypes["Subscription"],
+> = {
+  messageAdded?: SubscriptionResolver<
+    ResolversTypes["Message"],
+    "messageAdded",
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionMessageAddedArgs, "conversationId">
+  >;
+  messageRemoved?: SubscriptionResolver<
+    ResolversTypes["RemovedMessage"],
+    "messageRemoved",
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionMessageRemovedArgs, "conversationId">
+  >;
+  messageUpdated?: SubscriptionResolver<
+    ResolversTypes["MessageUpdate"],
+    "messageUpdated",
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionMessageUpdatedArgs, "conversationId">
+  >;
 };
 
 export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes["Upload"], any> {
@@ -571,10 +727,13 @@ export type Resolvers<ContextType = Context> = {
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;
+  MessageUpdate?: MessageUpdateResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Participant?: ParticipantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RemovedMessage?: RemovedMessageResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Upload?: GraphQLScalarType;
   Viewer?: ViewerResolvers<ContextType>;
 };

@@ -16,6 +16,7 @@ export interface Limits {
 export interface Context {
   viewer: Viewer | null;
   services: Services;
+  /** Per-request batching; subscriptions renew it for every event so nothing goes stale. */
   loaders: Loaders;
   /** Aborts when the client goes away mid-request. */
   signal: AbortSignal;

@@ -16,7 +16,7 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 }
 
 /** Per-request batching: a page of messages costs one media query, not one per message. */
-export function createLoaders(services: Services) {
+export function createLoaders(services: Services, viewer: string | null = null) {
   // One instant per request, so every URL of a response expires together.
   const now = new Date();
   return {
@@ -31,6 +31,11 @@ export function createLoaders(services: Services) {
     media: new DataLoader<string, MediaRow[]>(async (ids) => {
       const rows = groupBy(await services.messages.mediaOf(ids), (r) => r.messageId);
       return ids.map((id) => rows.get(id) ?? []);
+    }),
+    unreadCount: new DataLoader<string, number>(async (ids) => {
+      if (!viewer) return ids.map(() => 0);
+      const counts = await services.messages.unreadCounts(viewer, ids);
+      return ids.map((id) => counts.get(id) ?? 0);
     }),
     temporaryUrl: new DataLoader<MediaRow, PresignedUrl, string>(
       async (rows) => Promise.all(rows.map((row) => temporaryUrl(services.store, row, services.config.media.urlTtlSeconds, now))),

@@ -2,6 +2,7 @@ import type { Resolvers } from "../generated/resolvers-types.ts";
 import { notFound } from "../errors.ts";
 import { requireViewer } from "./context.ts";
 import { DateTime, JSONObject, Upload } from "./scalars.ts";
+import { subscriptionResolvers } from "./subscriptions.ts";
 
 // Resolvers stay thin: authenticate, authorize, call a service, return.
 export const resolvers: Resolvers = {
@@ -24,10 +25,24 @@ export const resolvers: Resolvers = {
     addParticipant: (_, { input }, ctx) => ctx.services.conversations.addParticipant(requireViewer(ctx), input),
     sendMessage: (_, { input }, ctx) => ctx.services.messages.sendText(requireViewer(ctx), input),
     sendMediaMessage: (_, { input }, ctx) => ctx.services.mediaMessages.send(requireViewer(ctx), input, ctx.signal),
+    updateMessage: (_, { input }, ctx) => ctx.services.messages.update(requireViewer(ctx), input),
+    removeMessage: (_, { id }, ctx) => ctx.services.mediaMessages.remove(requireViewer(ctx), id),
+    removeParticipant: (_, { conversationId, identity }, ctx) =>
+      ctx.services.conversations.removeParticipant(requireViewer(ctx), conversationId, identity),
+    setLastReadMessageIndex: (_, { conversationId, index }, ctx) =>
+      ctx.services.conversations.setLastRead(requireViewer(ctx), conversationId, index),
+  },
+
+  Subscription: subscriptionResolvers,
+
+  RemovedMessage: {
+    id: (r) => r.id,
+    conversationId: (r) => r.conversationId,
   },
 
   Conversation: {
     participants: (c, _, ctx) => ctx.loaders.participants.load(c.id),
+    unreadMessagesCount: (c, _, ctx) => ctx.loaders.unreadCount.load(c.id),
     limits: (_, __, ctx) => {
       const m = ctx.services.config.media;
       return {

@@ -4,6 +4,7 @@ import { badInput, forbidden, notFound } from "../errors.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
 import { isId, newId } from "./ids.ts";
+import { notifyStatement } from "../realtime/events.ts";
 import { checkAttributes, checkIdentity, checkText } from "./validation.ts";
 
 export interface CreateConversation {
@@ -77,6 +78,35 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
     return existing!;
   }
 
+  /** The creator may remove anyone, anyone may remove themselves; false when not a participant. */
+  async function removeParticipant(viewer: string, conversationId: string, identity: string): Promise<boolean> {
+    const c = await requireParticipant(conversationId, viewer);
+    if (identity !== viewer && c.createdBy !== viewer) {
+      throw forbidden(`Only the creator (${c.createdBy}) may remove other participants.`);
+    }
+    return db.transaction(async (tx) => {
+      const gone = await tx
+        .delete(participants)
+        .where(and(eq(participants.conversationId, conversationId), eq(participants.identity, identity)))
+        .returning({ id: participants.id });
+      if (gone.length > 0) await tx.execute(notifyStatement({ type: "participantRemoved", conversationId, identity }));
+      return gone.length > 0;
+    });
+  }
+
+  /** Sets the viewer's read horizon; null clears it. */
+  async function setLastRead(viewer: string, conversationId: string, index: number | null | undefined): Promise<ParticipantRow> {
+    await requireParticipant(conversationId, viewer);
+    if (index != null && index < 0) throw badInput("index must be 0 or more.", { field: "index" });
+    const [row] = await db
+      .update(participants)
+      .set({ lastReadMessageIndex: index ?? null })
+      .where(and(eq(participants.conversationId, conversationId), eq(participants.identity, viewer)))
+      .returning();
+    if (!row) throw forbidden(`You are not a participant of conversation ${conversationId}.`);
+    return row;
+  }
+
   /** The viewer's conversations, latest activity first. */
   async function list(identity: string, args: { first?: number | null; after?: string | null }) {
     const first = args.first ?? 20;
@@ -133,7 +163,7 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
       .where(inArray(participants.conversationId, [...ids]))
       .orderBy(participants.createdAt, participants.id);
 
-  return { requireParticipant, create, addParticipant, list, byIds, participantsOf };
+  return { requireParticipant, create, addParticipant, removeParticipant, setLastRead, list, byIds, participantsOf };
 }
 
 export type ConversationService = ReturnType<typeof conversationService>;

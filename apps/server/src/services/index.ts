@@ -2,16 +2,17 @@ import type { Logger } from "pino";
 import type { Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import type { Config } from "../config.ts";
+import type { EventHub } from "../realtime/event-hub.ts";
 import { conversationService } from "./conversations.ts";
 import { mediaMessageService } from "./media-messages.ts";
 import { messageService } from "./messages.ts";
 
-export function createServices(deps: { db: Database; store: ObjectStore; config: Config; logger: Logger }) {
-  const { db, store, config, logger } = deps;
+export function createServices(deps: { db: Database; store: ObjectStore; config: Config; logger: Logger; hub: EventHub }) {
+  const { db, store, config, logger, hub } = deps;
   const conversations = conversationService(db, config.limits);
   const messages = messageService(db, conversations, config.limits);
   const mediaMessages = mediaMessageService({ store, conversations, messages, limits: config.media, logger });
-  return { db, store, config, logger, conversations, messages, mediaMessages };
+  return { db, store, config, logger, hub, conversations, messages, mediaMessages };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -51,7 +51,14 @@ export function mediaMessageService(deps: {
     }
   }
 
-  return { send };
+  /** Removes the author's message; its stored objects are deleted before this returns. */
+  async function remove(viewer: string, id: string) {
+    const { removed, objectKeys } = await messages.remove(viewer, id);
+    await discard(store, objectKeys, logger);
+    return removed;
+  }
+
+  return { send, remove };
 }
 
 export type MediaMessageService = ReturnType<typeof mediaMessageService>;

@@ -1,6 +1,17 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, gte, sql } from "drizzle-orm";
-import { conversations, media, messages, type Database, type MediaRow, type MessageRow } from "@parley/db";
-import { badInput, notFound } from "../errors.ts";
+import {
+  conversations,
+  media,
+  messages,
+  participants,
+  removedMessages,
+  type Database,
+  type MediaRow,
+  type MessageRow,
+  type RemovedMessageRow,
+} from "@parley/db";
+import { badInput, forbidden, notFound } from "../errors.ts";
+import { notifyStatement, type MessageUpdateReason } from "../realtime/events.ts";
 import type { ConversationService } from "./conversations.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
@@ -92,6 +103,9 @@ export function messageService(
         if (mediaRows.length > 0) {
           await tx.insert(media).values(mediaRows.map((m, position) => ({ ...m, messageId: id, position })));
         }
+        await tx.execute(
+          notifyStatement({ type: "messageAdded", conversationId: input.conversationId, messageId: id, index: slot.index }),
+        );
         return row!;
       });
       return { message, duplicate: false };
@@ -204,7 +218,106 @@ export function messageService(
       .where(inArray(media.messageId, [...messageIds]))
       .orderBy(media.messageId, media.position);
 
-  return { validate, findIdempotent, insert, sendText, byId, page, byIds, mediaOf };
+  /** The author's own message, for changing it: NOT_FOUND, FORBIDDEN (not a participant, not the author). */
+  async function requireAuthor(viewer: string, id: string): Promise<MessageRow> {
+    const row = await byId(viewer, id);
+    if (!row) throw notFound("Message", id);
+    if (row.author !== viewer) throw forbidden(`Only the author (${row.author}) may change message ${id}.`);
+    return row;
+  }
+
+  /** Changes body and/or attributes (only the fields given); publishes messageUpdated with the reasons. */
+  async function update(
+    viewer: string,
+    input: { id: string; body?: string | null; attributes?: Record<string, unknown> | null },
+  ): Promise<MessageRow> {
+    const row = await requireAuthor(viewer, input.id);
+    const set: Partial<MessageRow> = {};
+    const reasons: MessageUpdateReason[] = [];
+    if (input.body !== undefined) {
+      const body = input.body === "" ? null : input.body;
+      if (body === null && row.type === "TEXT") throw badInput("A text message needs a non-empty body.", { field: "body" });
+      if (body !== null) checkBody(body, limits.bodyMaxLength);
+      if (body !== row.body) {
+        set.body = body;
+        reasons.push("BODY");
+      }
+    }
+    if (input.attributes !== undefined) {
+      const attributes = checkAttributes(input.attributes, limits.attributesMaxBytes);
+      if (JSON.stringify(attributes) !== JSON.stringify(row.attributes)) {
+        set.attributes = attributes;
+        reasons.push("ATTRIBUTES");
+      }
+    }
+    if (reasons.length === 0) return row;
+    return db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(messages)
+        .set({ ...set, updatedAt: new Date() })
+        .where(eq(messages.id, row.id))
+        .returning();
+      if (!updated) throw notFound("Message", row.id);
+      await tx.execute(
+        notifyStatement({ type: "messageUpdated", conversationId: row.conversationId, messageId: row.id, index: row.index, reasons }),
+      );
+      return updated;
+    });
+  }
+
+  /**
+   * Deletes the message and its media rows, leaving a tombstone; returns the object keys to delete.
+   * Idempotent: removing it again returns the same tombstone.
+   */
+  async function remove(viewer: string, id: string): Promise<{ removed: RemovedMessageRow; objectKeys: string[] }> {
+    if (!isId(id)) throw notFound("Message", id);
+    const [tomb] = await db.select().from(removedMessages).where(eq(removedMessages.id, id));
+    if (tomb) {
+      await conversations_.requireParticipant(tomb.conversationId, viewer);
+      if (tomb.author !== viewer) throw forbidden(`Only the author (${tomb.author}) may remove message ${id}.`);
+      return { removed: tomb, objectKeys: [] };
+    }
+    const row = await requireAuthor(viewer, id);
+    return db.transaction(async (tx) => {
+      const gone = await tx.delete(media).where(eq(media.messageId, row.id)).returning({ key: media.objectKey });
+      const deleted = await tx.delete(messages).where(eq(messages.id, row.id)).returning({ id: messages.id });
+      if (deleted.length === 0) throw notFound("Message", row.id);
+      const [removed] = await tx
+        .insert(removedMessages)
+        .values({ id: row.id, conversationId: row.conversationId, index: row.index, author: row.author, removedAt: new Date() })
+        .returning();
+      await tx.execute(
+        notifyStatement({
+          type: "messageRemoved",
+          conversationId: row.conversationId,
+          messageId: row.id,
+          index: row.index,
+          removedAt: removed!.removedAt.toISOString(),
+        }),
+      );
+      return { removed: removed!, objectKeys: gone.map((g) => g.key) };
+    });
+  }
+
+  /** Unread counts for the viewer in many conversations, in one statement (DataLoader batch). */
+  async function unreadCounts(viewer: string, conversationIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await db
+      .select({ conversationId: participants.conversationId, n: sql<number>`count(${messages.id})::int` })
+      .from(participants)
+      .leftJoin(
+        messages,
+        and(
+          eq(messages.conversationId, participants.conversationId),
+          sql`${messages.author} <> ${participants.identity}`,
+          sql`${messages.index} > coalesce(${participants.lastReadMessageIndex}, -1)`,
+        ),
+      )
+      .where(and(eq(participants.identity, viewer), inArray(participants.conversationId, [...conversationIds])))
+      .groupBy(participants.conversationId);
+    return new Map(rows.map((r) => [r.conversationId, Number(r.n)]));
+  }
+
+  return { validate, findIdempotent, insert, sendText, byId, page, byIds, mediaOf, update, remove, unreadCounts };
 }
 
 export type MessageService = ReturnType<typeof messageService>;

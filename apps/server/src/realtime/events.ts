@@ -1,0 +1,29 @@
+import { sql, type SQL } from "drizzle-orm";
+
+/** One channel for every conversation event; payloads carry ids only (NOTIFY payloads are small). */
+export const EVENTS_CHANNEL = "parley_events";
+
+export type MessageUpdateReason = "BODY" | "ATTRIBUTES";
+
+export type ConversationEvent =
+  | { type: "messageAdded"; conversationId: string; messageId: string; index: number }
+  | { type: "messageUpdated"; conversationId: string; messageId: string; index: number; reasons: MessageUpdateReason[] }
+  | { type: "messageRemoved"; conversationId: string; messageId: string; index: number; removedAt: string }
+  | { type: "participantRemoved"; conversationId: string; identity: string };
+
+/**
+ * The statement that publishes `event`; run it inside the transaction that makes the change, so the
+ * event is delivered exactly when (and only if) the change commits, in commit order.
+ */
+export function notifyStatement(event: ConversationEvent): SQL {
+  return sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`;
+}
+
+export function parseEvent(payload: string): ConversationEvent | undefined {
+  try {
+    const e = JSON.parse(payload) as ConversationEvent;
+    return typeof e?.type === "string" && typeof e.conversationId === "string" ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
