@@ -1,0 +1,128 @@
+// The README's snippets, runnable: each `#region` below is copied verbatim into README.md
+// (test/readme.test.ts checks that they match and runs every function against a real server).
+// #region imports
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import {
+  createClient,
+  isParleyError,
+  ParleyError,
+  ViewerDocument,
+  type ParleyClient,
+  type UploadProgress,
+} from "@parley/client";
+import { mediaFromPath } from "@parley/client/node"; // Node-only helpers; browsers import "@parley/client" alone
+// #endregion
+
+export function authenticate(PARLEY_URL: string, fetchTokenFromYourBackend: () => Promise<string>): ParleyClient {
+  // #region authenticate
+  const client = createClient({
+    url: PARLEY_URL, // e.g. "https://parley.example.com/graphql"
+    // Called on first use, and again whenever the server answers UNAUTHENTICATED (expired token).
+    getToken: () => fetchTokenFromYourBackend(),
+  });
+  // #endregion
+  return client;
+}
+
+export async function sendText(client: ParleyClient) {
+  // #region send-text
+  const conversation = await client.createConversation({ friendlyName: "Support #1042", participants: ["agent-7"] });
+  const message = await client.conversation(conversation.id).sendMessage("Hello! How can we help?", { channel: "web" });
+  console.log(`#${message.index} by ${message.author}: ${message.body}`);
+  // #endregion
+  return { conversation, message };
+}
+
+export async function sendThreeFiles(client: ParleyClient, conversationId: string, paths: [string, string, string]) {
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  // #region send-files
+  const [photo, report, clip] = paths;
+  const unsent = await client
+    .conversation(conversationId)
+    .prepareMessage()
+    .setBody("This week's photos and report")
+    .addMedia(await mediaFromPath(photo)) // Node: streamed from disk, never read into memory
+    .addMedia(await mediaFromPath(report, { filename: "report-final.pdf" }))
+    .addMedia({ media: await readFile(clip), filename: "clip.bin" }) // a Buffer; in browsers: a File from <input type="file">
+    .build(); // checks count and sizes against the conversation's limits: nothing is sent yet
+
+  const bar = (p: UploadProgress) => {
+    const percent = p.total ? Math.floor((100 * p.loaded) / p.total) : 0;
+    const files = p.files.map((f) => `${f.filename}: ${f.loaded}/${f.total ?? "?"}`).join(", ");
+    log(`[${"#".repeat(percent / 5).padEnd(20)}] ${percent}% (${files})`);
+  };
+  const message = await unsent.send({ onProgress: bar }); // one multipart request
+  log(`sent message #${message.index} with ${message.media.length} files`);
+  // #endregion
+  return { message, lines };
+}
+
+export async function listAndDownload(client: ParleyClient, conversationId: string) {
+  const downloaded: { filename: string | null; bytes: number; verified: boolean }[] = [];
+  // #region download-media
+  let page = await client.conversation(conversationId).getMessages({ pageSize: 50 }); // newest 50, oldest first
+  for (;;) {
+    for (const message of page.items) {
+      // One request refreshes every URL that has expired or expires within 30 s; none otherwise.
+      const urls = await message.getTemporaryContentUrlsForAttachedMedia();
+      for (const media of message.media) {
+        const response = await fetch(urls.get(media.id)!); // a plain GET: no token needed
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const digest = createHash("sha256").update(bytes).digest("hex");
+        downloaded.push({ filename: media.filename, bytes: bytes.length, verified: digest === media.sha256 });
+      }
+    }
+    if (!page.hasPrevPage) break;
+    page = await page.prevPage(); // older messages
+  }
+  // #endregion
+  return downloaded;
+}
+
+export async function handleErrors(client: ParleyClient, conversationId: string, bigFile: Uint8Array<ArrayBuffer>) {
+  const outcomes: string[] = [];
+  const show = (text: string) => outcomes.push(text);
+  // #region handle-errors
+  try {
+    await client
+      .conversation(conversationId)
+      .prepareMessage()
+      .addMedia({ media: bigFile, filename: "huge.bin" })
+      .build();
+  } catch (error) {
+    if (isParleyError(error, "PAYLOAD_TOO_LARGE")) show(`Too large, nothing was sent: ${error.message}`);
+    else throw error;
+  }
+
+  const cancel = new AbortController(); // e.g. wired to a "Cancel" button
+  const upload = await client
+    .conversation(conversationId)
+    .prepareMessage()
+    .addMedia({ media: bigFile.subarray(0, 8 << 20) })
+    .build();
+  try {
+    await upload.send({ signal: cancel.signal, onProgress: (p) => p.loaded > 1 << 20 && cancel.abort() });
+  } catch (error) {
+    if (error instanceof Error && error.name === "AbortError") show("Upload cancelled; no message was created.");
+    else throw error;
+  }
+
+  try {
+    await client.getConversation("00000000-0000-7000-8000-000000000000");
+  } catch (error) {
+    if (error instanceof ParleyError) show(`${error.code} (HTTP ${error.status}): ${error.message}`);
+    // error.code is one of UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, PAYLOAD_TOO_LARGE,
+    // UNSUPPORTED_MEDIA_TYPE, STORAGE_UNAVAILABLE, RATE_LIMITED, INTERNAL_SERVER_ERROR, NETWORK_ERROR
+  }
+  // #endregion
+  return outcomes;
+}
+
+export async function typedRequest(client: ParleyClient) {
+  // #region typed-request
+  const { viewer } = await client.request(ViewerDocument); // viewer: { identity: string }
+  // #endregion
+  return viewer;
+}

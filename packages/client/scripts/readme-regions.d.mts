@@ -1,0 +1,1 @@
+export declare function regions(source: string): Map<string, string>;

@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as examples from "../examples/readme.ts";
+import { regions } from "../scripts/readme-regions.mjs";
+import { startTestServer, type TestServer } from "./support.ts";
+
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const exampleSource = readFileSync(new URL("../examples/readme.ts", import.meta.url), "utf8");
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+
+describe("README", () => {
+  it("shows only TypeScript that is verbatim a region of examples/readme.ts, and every region", () => {
+    const known = regions(exampleSource);
+    const blocks = [
+      ...readme.matchAll(/(?:<!-- example: examples\/readme\.ts#([\w-]+) -->\n+)?```ts\n([\s\S]*?)\n```/g),
+    ];
+    expect(blocks.length).toBe(known.size);
+    for (const [, name, code] of blocks) {
+      expect(name, `a README snippet has no example marker:\n${code}`).toBeDefined();
+      expect(code, `README snippet ${name} differs from its region (run node scripts/sync-readme.mjs)`).toBe(
+        known.get(name!),
+      );
+    }
+    expect(new Set(blocks.map((b) => b[1]))).toEqual(new Set(known.keys()));
+  });
+});
+
+describe("README examples against a real server", () => {
+  let t: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    // Small limits so the error example's "too large" file stays small.
+    t = await startTestServer({ env: { MEDIA_MAX_FILE_BYTES: String(16 << 20) } });
+    dir = mkdtempSync(join(tmpdir(), "parley-readme-"));
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const client = () => examples.authenticate(t.graphqlUrl, () => t.token("alice"));
+
+  it("authenticates and runs a typed operation", async () => {
+    expect(await examples.typedRequest(client())).toEqual({ identity: "alice" });
+  });
+
+  it("sends text, three files with a progress bar, then lists and downloads them intact", async () => {
+    const c = client();
+    const { conversation, message } = await examples.sendText(c);
+    expect(message).toMatchObject({ index: 0, body: "Hello! How can we help?", attributes: { channel: "web" } });
+    expect(conversation.participants.map((p) => p.identity).sort()).toEqual(["agent-7", "alice"]);
+
+    const clip = join(dir, "clip.bin");
+    writeFileSync(clip, randomBytes(2 << 20));
+    const { message: media, lines } = await examples.sendThreeFiles(c, conversation.id, [
+      fixture("photo.png"),
+      fixture("report.pdf"),
+      clip,
+    ]);
+    expect(media.media.map((m) => m.filename)).toEqual(["photo.png", "report-final.pdf", "clip.bin"]);
+    expect(lines.at(-2)).toMatch(/^\[#{20}\] 100% /);
+    expect(lines.at(-1)).toBe("sent message #1 with 3 files");
+
+    const downloaded = await examples.listAndDownload(c, conversation.id);
+    expect(downloaded).toEqual([
+      { filename: "photo.png", bytes: readFileSync(fixture("photo.png")).length, verified: true },
+      { filename: "report-final.pdf", bytes: readFileSync(fixture("report.pdf")).length, verified: true },
+      { filename: "clip.bin", bytes: 2 << 20, verified: true },
+    ]);
+  });
+
+  it("handles a too-large file, a cancelled upload and an unknown id", async () => {
+    const c = client();
+    const { id } = await c.createConversation();
+    const outcomes = await examples.handleErrors(c, id, new Uint8Array(17 << 20));
+    expect(outcomes).toEqual([
+      expect.stringMatching(/^Too large, nothing was sent: media #1 \(huge.bin\) is 17825792 bytes/),
+      "Upload cancelled; no message was created.",
+      expect.stringMatching(/^NOT_FOUND \(HTTP \d{3}\): /),
+    ]);
+    expect((await t.sql`select count(*)::int as n from messages where conversation_id = ${id}`)[0]!.n).toBe(0);
+  });
+});
