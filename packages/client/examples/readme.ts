@@ -85,20 +85,16 @@ export async function handleErrors(client: ParleyClient, conversationId: string,
   const outcomes: string[] = [];
   const show = (text: string) => outcomes.push(text);
   // #region handle-errors
+  const conversation = client.conversation(conversationId);
   try {
-    await client
-      .conversation(conversationId)
-      .prepareMessage()
-      .addMedia({ media: bigFile, filename: "huge.bin" })
-      .build();
+    await conversation.prepareMessage().addMedia({ media: bigFile, filename: "huge.bin" }).build();
   } catch (error) {
     if (isParleyError(error, "PAYLOAD_TOO_LARGE")) show(`Too large, nothing was sent: ${error.message}`);
     else throw error;
   }
 
   const cancel = new AbortController(); // e.g. wired to a "Cancel" button
-  const upload = await client
-    .conversation(conversationId)
+  const upload = await conversation
     .prepareMessage()
     .addMedia({ media: bigFile.subarray(0, 8 << 20) })
     .build();
