@@ -1,0 +1,119 @@
+import type { Conversation, Paginator } from "@parley/client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useApp } from "../app-context.tsx";
+import { config } from "../config.ts";
+import { describeError } from "../lib/session.ts";
+import { conversationTitle } from "./conversation-title.ts";
+import { NewConversationDialog } from "./NewConversationDialog.tsx";
+
+const PAGE_SIZE = 50;
+
+interface ListState {
+  items: Conversation[];
+  status: "loading" | "ready" | "error";
+  error: string | null;
+  next: Paginator<Conversation> | null;
+}
+
+export function ConversationList(props: { selectedId: string | null; onSelect(id: string): void; onCreated(id: string): void; version: number }) {
+  const { client, session, onApiError } = useApp();
+  const [state, setState] = useState<ListState>({ items: [], status: "loading", error: null, next: null });
+  const [creating, setCreating] = useState(false);
+  const loadedMore = useRef(0);
+
+  // Re-reads the first page(s): the order (latest activity first) changes as messages arrive.
+  const refresh = useCallback(async () => {
+    try {
+      let page = await client.getConversations({ pageSize: PAGE_SIZE });
+      const items = [...page.items];
+      for (let i = 0; i < loadedMore.current && page.hasNextPage; i++) {
+        page = await page.nextPage();
+        items.push(...page.items);
+      }
+      setState({ items, status: "ready", error: null, next: page.hasNextPage ? page : null });
+    } catch (error) {
+      onApiError(error);
+      setState((s) => ({ ...s, status: s.status === "loading" ? "error" : s.status, error: describeError(error) }));
+    }
+  }, [client, onApiError]);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => {
+      if (!document.hidden) void refresh();
+    }, config.conversationPollMs);
+    return () => clearInterval(timer);
+  }, [refresh, props.version]);
+
+  async function loadMore() {
+    if (!state.next) return;
+    try {
+      const page = await state.next.nextPage();
+      loadedMore.current++;
+      setState((s) => ({ ...s, items: [...s.items, ...page.items.filter((c) => !s.items.some((x) => x.id === c.id))], next: page.hasNextPage ? page : null }));
+    } catch (error) {
+      onApiError(error);
+      setState((s) => ({ ...s, error: describeError(error) }));
+    }
+  }
+
+  return (
+    <nav className="sidebar" aria-labelledby="conversations-heading">
+      <div className="sidebar-head">
+        <h2 id="conversations-heading">Conversations</h2>
+        <button type="button" className="primary" onClick={() => setCreating(true)}>
+          New conversation
+        </button>
+      </div>
+      {state.status === "loading" && <p className="muted pad">Loading conversations…</p>}
+      {state.error && (
+        <p className="error pad" role="alert">
+          {state.error}
+        </p>
+      )}
+      {state.status === "ready" && state.items.length === 0 && <p className="muted pad">No conversations yet. Start one, or ask someone to add you.</p>}
+      <ul className="conversation-list">
+        {state.items.map((c) => {
+          const title = conversationTitle(c, session.identity);
+          const selected = c.id === props.selectedId;
+          return (
+            <li key={c.id}>
+              <a
+                href={`#/conversations/${encodeURIComponent(c.id)}`}
+                aria-current={selected ? "page" : undefined}
+                className={selected ? "selected" : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  props.onSelect(c.id);
+                }}
+              >
+                <span className="title">{title}</span>
+                <span className="subtitle">
+                  {c.participants.length} {c.participants.length === 1 ? "participant" : "participants"} ·{" "}
+                  {c.participants
+                    .map((p) => p.identity)
+                    .slice(0, 4)
+                    .join(", ")}
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+      {state.next && (
+        <button type="button" className="ghost pad" onClick={() => void loadMore()}>
+          Show more conversations
+        </button>
+      )}
+      {creating && (
+        <NewConversationDialog
+          onClose={() => setCreating(false)}
+          onCreated={(id) => {
+            setCreating(false);
+            props.onCreated(id);
+          }}
+        />
+      )}
+    </nav>
+  );
+}

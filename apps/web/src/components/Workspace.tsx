@@ -1,0 +1,95 @@
+import { MessageMediaDocument, isParleyError, type Message } from "@parley/client";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { AppContext, SentMessages, type AppServices } from "../app-context.tsx";
+import { config } from "../config.ts";
+import { MediaUrls } from "../lib/media-urls.ts";
+import { Outbox } from "../lib/outbox.ts";
+import { clientFor, describeError, type Session } from "../lib/session.ts";
+import { ConversationList } from "./ConversationList.tsx";
+import { Thread } from "./Thread.tsx";
+import { useHashRoute } from "./use-hash-route.ts";
+
+export function Workspace({ session, onSignOut }: { session: Session; onSignOut(reason?: string): void }) {
+  const [conversationId, navigate] = useHashRoute();
+  const [listVersion, setListVersion] = useState(0);
+
+  const services = useMemo<AppServices>(() => {
+    const client = clientFor(config.apiBaseUrl, session);
+    const sent = new SentMessages();
+    const onApiError = (error: unknown) => {
+      if (isParleyError(error, "UNAUTHENTICATED")) onSignOut(describeError(error));
+    };
+    const outbox = new Outbox<Message>({
+      build: async (id, draft) => {
+        const builder = client.conversation(id).prepareMessage();
+        if (draft.body) builder.setBody(draft.body);
+        for (const file of draft.files) builder.addMedia({ media: file, filename: file.name, contentType: file.type || undefined });
+        return builder.build();
+      },
+      onSent: (id, message) => sent.emit(id, message),
+      describeError: (error) => {
+        onApiError(error);
+        return describeError(error);
+      },
+    });
+    const mediaUrls = new MediaUrls(async (messageId) => {
+      // A forced refresh after a 403: the SDK's Media refreshes only by expiry, so ask for the
+      // message's media again with the generated, typed document.
+      const { message } = await client.request(MessageMediaDocument, { id: messageId });
+      return message?.media ?? [];
+    });
+    return { session, client, sent, outbox, mediaUrls, onApiError };
+  }, [session, onSignOut]);
+
+  // A message sent here moves its conversation to the top of the list.
+  useEffect(() => services.sent.subscribe(() => setListVersion((v) => v + 1)), [services]);
+
+  // Warn before closing the tab while an upload is running.
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (services.outbox.getSnapshot().some((m) => m.status === "sending" || m.status === "queued")) event.preventDefault();
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [services]);
+
+  const onCreated = useCallback(
+    (id: string) => {
+      setListVersion((v) => v + 1);
+      navigate(id);
+    },
+    [navigate],
+  );
+
+  return (
+    <AppContext.Provider value={services}>
+      <div className="shell" data-view={conversationId ? "thread" : "list"}>
+        <a className="skip-link" href="#thread-main">
+          Skip to conversation
+        </a>
+        <header className="topbar">
+          <span className="brand">
+            <span className="logo" aria-hidden="true" /> Parley
+          </span>
+          <span className="whoami">
+            Signed in as <strong>{session.identity}</strong>
+          </span>
+          <button type="button" className="ghost" onClick={() => onSignOut()}>
+            Sign out
+          </button>
+        </header>
+        <ConversationList selectedId={conversationId} onSelect={navigate} onCreated={onCreated} version={listVersion} />
+        <main id="thread-main" className="main" tabIndex={-1}>
+          {conversationId ? (
+            <Thread key={conversationId} conversationId={conversationId} onBack={() => navigate(null)} onChanged={() => setListVersion((v) => v + 1)} />
+          ) : (
+            <div className="empty-state">
+              <h2>Pick a conversation</h2>
+              <p>Choose one from the list, or start a new one.</p>
+            </div>
+          )}
+        </main>
+      </div>
+    </AppContext.Provider>
+  );
+}

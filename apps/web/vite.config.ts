@@ -1,0 +1,14 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// The API the dev server and `vite preview` forward to: /graphql, /auth (dev tokens) and /media
+// (the embedded store's temporary URLs) stay same-origin for the browser.
+const apiTarget = process.env.PARLEY_API_URL ?? "http://127.0.0.1:4000";
+const proxy = Object.fromEntries(["/graphql", "/auth", "/media", "/healthz", "/readyz"].map((path) => [path, { target: apiTarget, changeOrigin: false }]));
+
+export default defineConfig({
+  plugins: [react()],
+  server: { host: "127.0.0.1", port: Number(process.env.PARLEY_WEB_PORT ?? 5173), proxy },
+  preview: { host: "127.0.0.1", port: Number(process.env.PARLEY_WEB_PORT ?? 4173), proxy },
+  build: { target: "es2022", sourcemap: true },
+});
