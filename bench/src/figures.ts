@@ -1,0 +1,31 @@
+import type { LoadRun } from "./http-load.ts";
+import { roundSummary, summarize, type Summary } from "./stats.ts";
+
+/** A load figure over several runs. */
+export interface LoadFigures {
+  rps: Summary;
+  p50Ms: Summary;
+  p99Ms: Summary;
+  /** Requests that failed, over all runs (should be 0). */
+  failed: number;
+  /** Successful requests, over all runs. */
+  ok: number;
+}
+
+export function loadFigures(runs: LoadRun[]): LoadFigures {
+  return {
+    rps: roundSummary(summarize(runs.map((r) => r.rps))),
+    p50Ms: roundSummary(summarize(runs.map((r) => r.p50))),
+    p99Ms: roundSummary(summarize(runs.map((r) => r.p99))),
+    failed: runs.reduce((n, r) => n + r.failed, 0),
+    ok: runs.reduce((n, r) => n + r.ok, 0),
+  };
+}
+
+/** Ratio of paired runs (run i of `a` over run i of `b`: they ran back to back). */
+export function ratio(a: number[], b: number[]): Summary {
+  return roundSummary(summarize(a.map((x, i) => x / b[i]!)));
+}
+
+export const runLine = (r: LoadRun) =>
+  `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.failed ? `, ${r.failed} FAILED` : ""}`;

@@ -1,0 +1,67 @@
+import autocannon from "autocannon";
+import { Samples } from "./stats.ts";
+
+export interface LoadRun {
+  /** Successful responses (2xx and a body without GraphQL errors) per second. */
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  /** Non-2xx, GraphQL errors in the body, socket errors and timeouts. */
+  failed: number;
+  seconds: number;
+}
+
+export interface HttpLoadOptions {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  headers: Record<string, string>;
+  /** The JSON body connection `i` sends on every request (each connection may target its own data). */
+  bodyFor: (connection: number) => string;
+}
+
+const hasErrors = (body: string | Buffer | undefined) => String(body ?? "").includes('"errors":');
+
+/**
+ * Closed-loop load with autocannon: `connections` keep-alive connections, one request in flight on
+ * each, for a fixed time. Latency is taken from autocannon's per-response timing (float ms) and kept
+ * exactly, since autocannon's own histogram rounds to whole milliseconds.
+ */
+export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
+  const latencies = new Samples();
+  let ok = 0;
+  let next = 0;
+  let finished!: (result: autocannon.Result) => void;
+  let failedToRun!: (error: unknown) => void;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finished = resolve;
+    failedToRun = reject;
+  });
+  const instance = autocannon(
+    {
+      url: o.url,
+      method: "POST",
+      connections: o.connections,
+      pipelining: 1,
+      duration: o.durationSeconds,
+      timeout: 30,
+      headers: { "content-type": "application/json", ...o.headers },
+      body: o.bodyFor(0),
+      setupClient: (client) => {
+        client.setBody(o.bodyFor(next++));
+      },
+      verifyBody: (body) => !hasErrors(body),
+    },
+    (error, result) => (error ? failedToRun(error) : finished(result)),
+  );
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    latencies.add(responseTime);
+    if (statusCode >= 200 && statusCode < 300) ok++;
+  });
+  const result = await done;
+  const failed = result.non2xx + result.errors + result.timeouts + result.mismatches;
+  ok = Math.max(0, ok - result.mismatches);
+  const [p50, p99] = latencies.percentiles(50, 99);
+  return { rps: ok / result.duration, p50: p50!, p99: p99!, ok, failed, seconds: result.duration };
+}

@@ -1,0 +1,119 @@
+// `pnpm bench`: every scenario of issue 9 against real PostgreSQL and MinIO, each beside its ceiling.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { FULL, QUICK, type BenchContext } from "./context.ts";
+import { createEnvironment, type BenchEnvironment } from "./environment.ts";
+import { currentLoad, describeMachine } from "./machine.ts";
+import { Progress } from "./progress.ts";
+import { renderMarkdown } from "./report.ts";
+import { judgeTargets, type BenchResults } from "./results.ts";
+import { fanOut, fanOutSteps } from "./scenarios/fan-out.ts";
+import { history, historySteps } from "./scenarios/history.ts";
+import { presign, presignSteps } from "./scenarios/presign.ts";
+import { textSend, textSendSteps } from "./scenarios/text-send.ts";
+import { upload, uploadSteps } from "./scenarios/upload.ts";
+import type { ServerProcess } from "./server-process.ts";
+
+const SCENARIOS = ["send", "history", "fanout", "upload", "presign"] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyArg = args.find((a) => a.startsWith("--only="));
+const only = onlyArg ? (onlyArg.slice("--only=".length).split(",") as Scenario[]) : [...SCENARIOS];
+for (const s of only) {
+  if (!SCENARIOS.includes(s)) {
+    console.error(`unknown scenario "${s}"; choose from ${SCENARIOS.join(", ")}`);
+    process.exit(64);
+  }
+}
+const settings = quick ? QUICK : FULL;
+// Only a full run of everything replaces the committed results.
+const partial = quick || only.length < SCENARIOS.length;
+const outDir = fileURLToPath(new URL(partial ? "../.out/" : "../", import.meta.url));
+
+const steps =
+  (only.includes("send") ? textSendSteps(settings.runs) : 0) +
+  (only.includes("history") ? historySteps(settings.runs) : 0) +
+  (only.includes("fanout") ? fanOutSteps(settings.runs) : 0) +
+  (only.includes("upload") ? uploadSteps(settings.runs) : 0) +
+  (only.includes("presign") ? presignSteps(settings.runs) : 0);
+const progress = new Progress(steps);
+const minutes = quick
+  ? 1
+  : Math.max(
+      1,
+      Math.round(
+        (only.includes("send") ? 3 : 0) +
+          (only.includes("history") ? 1.3 : 0) +
+          (only.includes("fanout") ? 0.5 : 0) +
+          (only.includes("upload") ? 1.3 : 0) +
+          (only.includes("presign") ? 0.3 : 0),
+      ),
+    );
+progress.info(
+  `Parley bench: ${only.join(", ")}${quick ? " (quick)" : ""}; this takes about ${minutes} minute${minutes > 1 ? "s" : ""}. ` +
+    `Results go to ${outDir}RESULTS.md and results.json.`,
+);
+
+let env: BenchEnvironment | undefined;
+let api: ServerProcess | undefined;
+let stopping = false;
+const cleanUp = async () => {
+  await api?.stop().catch(() => {});
+  await env?.dispose().catch(() => {});
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    progress.info(`${signal}: stopping the server and MinIO, dropping the database`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+try {
+  progress.info("starting MinIO, a fresh PostgreSQL database and the server (a separate process)");
+  env = await createEnvironment();
+  api = await env.startServer();
+  const machine = await describeMachine(env.sql);
+  const ctx: BenchContext = { env, api, settings, progress };
+
+  const textSendResult = only.includes("send") ? await textSend(ctx) : null;
+  const historyResult = only.includes("history") ? await history(ctx) : null;
+  const fanOutResult = only.includes("fanout") ? await fanOut(ctx) : null;
+  // The load scenarios' server is done; uploads start servers of their own (fresh, for RSS).
+  await api.stop();
+  const uploadResult = only.includes("upload") ? await upload(ctx) : null;
+  const presignResult = only.includes("presign") ? await presign(ctx) : null;
+
+  machine.loadAverage.end = currentLoad();
+  const partialResults: Omit<BenchResults, "targets"> = {
+    schemaVersion: 1,
+    machine,
+    settings: { ...settings, quick, scenarios: only },
+    durationSeconds: Math.round(progress.elapsedSeconds()),
+    textSend: textSendResult,
+    history: historyResult,
+    upload: uploadResult,
+    presign: presignResult,
+    fanOut: fanOutResult,
+  };
+  const results: BenchResults = { ...partialResults, targets: judgeTargets(partialResults) };
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${outDir}RESULTS.md`, renderMarkdown(results, `${outDir}RESULTS.md`));
+  progress.info(`done in ${Math.round(progress.elapsedSeconds())} s. Targets:`);
+  for (const t of results.targets) {
+    process.stderr.write(
+      `  ${t.met === null ? "not run" : t.met ? "met   " : "MISSED"}  ${t.description}: ${t.measured} (goal ${t.target})\n`,
+    );
+  }
+  process.stderr.write(`Wrote ${outDir}RESULTS.md and ${outDir}results.json\n`);
+} catch (error) {
+  process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  if (api) process.stderr.write(`server log (tail):\n${api.log()}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}

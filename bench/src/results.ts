@@ -1,0 +1,87 @@
+import type { BenchSettings } from "./context.ts";
+import type { Machine } from "./machine.ts";
+import type { FanOutResult } from "./scenarios/fan-out.ts";
+import type { HistoryResult } from "./scenarios/history.ts";
+import type { PresignResult } from "./scenarios/presign.ts";
+import type { TextSendResult } from "./scenarios/text-send.ts";
+import type { UploadResult } from "./scenarios/upload.ts";
+
+export interface Target {
+  id: string;
+  scenario: string;
+  description: string;
+  target: string;
+  measured: string;
+  /** null: the scenario did not run. */
+  met: boolean | null;
+}
+
+export interface BenchResults {
+  schemaVersion: 1;
+  machine: Machine;
+  settings: BenchSettings & { quick: boolean; scenarios: string[] };
+  durationSeconds: number;
+  textSend: TextSendResult | null;
+  history: HistoryResult | null;
+  upload: UploadResult | null;
+  presign: PresignResult | null;
+  fanOut: FanOutResult | null;
+  targets: Target[];
+}
+
+/** The issue's targets, judged on the median of the runs. */
+export function judgeTargets(r: Omit<BenchResults, "targets">): Target[] {
+  const out: Target[] = [];
+  const up = r.upload?.cases.find((c) => c.files === 3);
+  out.push({
+    id: "upload-ratio",
+    scenario: "3. Upload",
+    description: `Upload through the API vs. putObject straight into MinIO (${up?.name ?? "3 files"})`,
+    target: "≥ 0.8",
+    measured: up ? `${up.ratio.median} (${up.ratio.min}–${up.ratio.max})` : "not run",
+    met: up ? up.ratio.median >= 0.8 : null,
+  });
+  for (const c of r.upload?.cases ?? [{ name: "150 MiB message", peakGrowthMiB: null }]) {
+    const g = c.peakGrowthMiB;
+    out.push({
+      id: `upload-rss-${"files" in c ? c.files : 0}`,
+      scenario: "3. Upload",
+      description: `Server peak RSS growth during one ${c.name} message`,
+      target: "≤ 64 MiB",
+      measured: g ? `${g.median} MiB (${g.min}–${g.max})` : "not run",
+      met: g ? g.median <= 64 : null,
+    });
+  }
+  const counts = r.history?.statements.filter((s) => s.request.startsWith("messages(")) ?? [];
+  const constant = counts.length >= 2 && counts.every((s) => s.statements === counts[0]!.statements);
+  out.push({
+    id: "history-statements",
+    scenario: "2. History",
+    description: "SQL statements per history request, constant with the page size",
+    target: "constant, ≤ 3",
+    measured: counts.length ? counts.map((s) => `${s.request}: ${s.statements}`).join("; ") : "not run",
+    met: counts.length ? constant && counts.every((s) => s.statements <= 3) : null,
+  });
+  const row50 = r.textSend?.rows.find((x) => x.connections === 50 && x.conversations === "own");
+  out.push({
+    id: "text-send-ratio",
+    scenario: "1. Text sends",
+    description: "sendMessage throughput vs. the same transaction through postgres.js directly, 50 connections",
+    target: "≥ 0.5",
+    measured: row50
+      ? `${row50.ratioToDirectSql.median} (${row50.ratioToDirectSql.min}–${row50.ratioToDirectSql.max})`
+      : "not run",
+    met: row50 ? row50.ratioToDirectSql.median >= 0.5 : null,
+  });
+  out.push({
+    id: "text-send-p99",
+    scenario: "1. Text sends",
+    description: "sendMessage p99 latency at 50 connections",
+    target: "≤ 50 ms",
+    measured: row50
+      ? `${row50.server.p99Ms.median} ms (${row50.server.p99Ms.min}–${row50.server.p99Ms.max})`
+      : "not run",
+    met: row50 ? row50.server.p99Ms.median <= 50 : null,
+  });
+  return out;
+}

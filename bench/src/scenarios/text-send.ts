@@ -1,0 +1,158 @@
+// Scenario 1: sendMessage at 1/10/50 connections beside two ceilings measured in the same run:
+// (a) the same transaction through postgres.js directly, (b) `{ __typename }` through the same server.
+import { closedLoop } from "../closed-loop.ts";
+import { createConversation } from "../environment.ts";
+import { loadFigures, ratio, runLine, type LoadFigures } from "../figures.ts";
+import { httpLoad, type LoadRun } from "../http-load.ts";
+import type { BenchContext } from "../context.ts";
+import { uuidv7 } from "../context.ts";
+import type { Summary } from "../stats.ts";
+
+export const CONNECTIONS = [1, 10, 50];
+
+export interface TextSendRow {
+  connections: number;
+  /** "own": each connection sends to its own conversation; "shared": all send to one conversation. */
+  conversations: "own" | "shared";
+  server: LoadFigures;
+  directSql: LoadFigures;
+  trivial: LoadFigures | null;
+  ratioToDirectSql: Summary;
+  ratioToTrivial: Summary | null;
+}
+
+export interface TextSendResult {
+  rows: TextSendRow[];
+  /** Messages the server inserted during its measured runs vs. successful responses (sanity check). */
+  serverRowsInserted: number;
+  serverResponsesOk: number;
+}
+
+const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id index author body type createdAt } }`;
+const BODY = "Hello from the Parley bench: a short text message.";
+
+/** Steps this scenario reports to the progress line. */
+export const textSendSteps = (runs: number) => 3 + runs * (CONNECTIONS.length * 3 + 2);
+
+export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
+  const { env, api, settings, progress } = ctx;
+  const token = await env.token("alice");
+  const headers = { authorization: `Bearer ${token}` };
+  const maxConn = Math.max(...CONNECTIONS);
+  const own: string[] = [];
+  for (let i = 0; i < maxConn; i++) own.push(await createConversation(api.graphqlUrl, token, ["bob"]));
+  const hot = await createConversation(api.graphqlUrl, token, ["bob"]);
+
+  const sendBody = (conversationId: string) =>
+    JSON.stringify({ query: SEND, variables: { input: { conversationId, body: BODY } } });
+  const trivialBody = JSON.stringify({ query: "{ __typename }" });
+
+  const server = (connections: number, seconds: number, pick: (i: number) => string) =>
+    httpLoad({
+      url: api.graphqlUrl,
+      connections,
+      durationSeconds: seconds,
+      headers,
+      bodyFor: (i) => sendBody(pick(i)),
+    });
+  const trivial = (connections: number, seconds: number) =>
+    httpLoad({ url: api.graphqlUrl, connections, durationSeconds: seconds, headers, bodyFor: () => trivialBody });
+
+  // The server's transaction (services/messages.ts insert), statement for statement, on a pool of
+  // the server's size (DATABASE_POOL_MAX): take the next index under the row lock, insert, notify, commit.
+  const sql = env.sql;
+  const direct = (concurrency: number, seconds: number, pick: (i: number) => string) =>
+    closedLoop({
+      concurrency,
+      durationSeconds: seconds,
+      op: async (w) => {
+        const conversationId = pick(w);
+        const now = new Date();
+        await sql.begin(async (tx) => {
+          const [slot] =
+            await tx`update conversations set next_message_index = next_message_index + 1, last_activity_at = ${now}
+            where id = ${conversationId} returning next_message_index - 1 as index`;
+          if (!slot) throw new Error("conversation missing");
+          await tx`insert into messages (id, conversation_id, index, author, body, attributes, type, idempotency_key, created_at, updated_at)
+            values (${uuidv7()}, ${conversationId}, ${slot.index as number}, ${"alice"}, ${BODY}, ${sql.json({})}, ${"TEXT"}, ${null}, ${now}, ${now})
+            returning *`;
+          // The server publishes messageAdded in the same transaction (realtime/events.ts); a channel
+          // nobody listens on here, so the running server does not react to the ceiling's sends.
+          await tx`select pg_notify(${"parley_events_bench"}, ${JSON.stringify({ type: "messageAdded", conversationId, messageId: "x", index: slot.index as number })})`;
+        });
+      },
+    });
+
+  const ownPick = (i: number) => own[i % own.length]!;
+  const hotPick = () => hot;
+
+  progress.info(
+    `text sends: warming up (${settings.warmupSeconds} s each for the server, the direct SQL and the trivial query)`,
+  );
+  progress.step(`warm-up sendMessage c=10: ${runLine(await server(10, settings.warmupSeconds, ownPick))}`);
+  progress.step(`warm-up direct SQL c=10: ${runLine(await direct(10, settings.warmupSeconds, ownPick))}`);
+  progress.step(`warm-up { __typename } c=10: ${runLine(await trivial(10, settings.warmupSeconds))}`);
+
+  const countMessages = async () =>
+    Number((await sql`select count(*)::int as n from messages where author = 'alice'`)[0]!.n);
+  let serverRowsInserted = 0;
+  let serverResponsesOk = 0;
+
+  type Runs = { server: LoadRun[]; direct: LoadRun[]; trivial: LoadRun[] };
+  const byKey = new Map<string, Runs>();
+  const runsFor = (key: string) => {
+    let r = byKey.get(key);
+    if (!r) byKey.set(key, (r = { server: [], direct: [], trivial: [] }));
+    return r;
+  };
+  const s = settings.loadSeconds;
+  for (let run = 1; run <= settings.runs; run++) {
+    // Interleaved, so drift on a shared machine hits the server and its ceilings alike.
+    for (const c of CONNECTIONS) {
+      const r = runsFor(`own:${c}`);
+      const before = await countMessages();
+      const sr = await server(c, s, ownPick);
+      serverRowsInserted += (await countMessages()) - before;
+      serverResponsesOk += sr.ok;
+      r.server.push(sr);
+      progress.step(`sendMessage c=${c} run ${run}/${settings.runs}: ${runLine(sr)}`);
+      const dr = await direct(c, s, ownPick);
+      r.direct.push(dr);
+      progress.step(`direct SQL transaction c=${c} run ${run}/${settings.runs}: ${runLine(dr)}`);
+      const tr = await trivial(c, s);
+      r.trivial.push(tr);
+      progress.step(`{ __typename } c=${c} run ${run}/${settings.runs}: ${runLine(tr)}`);
+    }
+    const r = runsFor(`shared:${maxConn}`);
+    const sr = await server(maxConn, s, hotPick);
+    r.server.push(sr);
+    progress.step(`sendMessage c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(sr)}`);
+    const dr = await direct(maxConn, s, hotPick);
+    r.direct.push(dr);
+    progress.step(`direct SQL c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(dr)}`);
+  }
+
+  const rows: TextSendRow[] = [];
+  for (const [key, r] of byKey) {
+    const [conversations, c] = key.split(":") as ["own" | "shared", string];
+    const serverRps = r.server.map((x) => x.rps);
+    rows.push({
+      connections: Number(c),
+      conversations,
+      server: loadFigures(r.server),
+      directSql: loadFigures(r.direct),
+      trivial: r.trivial.length ? loadFigures(r.trivial) : null,
+      ratioToDirectSql: ratio(
+        serverRps,
+        r.direct.map((x) => x.rps),
+      ),
+      ratioToTrivial: r.trivial.length
+        ? ratio(
+            serverRps,
+            r.trivial.map((x) => x.rps),
+          )
+        : null,
+    });
+  }
+  return { rows, serverRowsInserted, serverResponsesOk };
+}

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { freePort } from "@parley/testkit";
+
+export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const serverDir = fileURLToPath(new URL("../../apps/server/", import.meta.url));
+
+export interface ServerEnv {
+  databaseUrl: string;
+  minio: { endpoint: string; accessKey: string; secretKey: string };
+  bucket: string;
+  jwtSecret: string;
+  poolMax: number;
+  /** DATA_DIR: the server's scratch space (upload temp files), owned by the bench. */
+  dataDir: string;
+}
+
+export interface ServerProcess {
+  pid: number;
+  url: string;
+  graphqlUrl: string;
+  /** Last lines the server wrote (warnings and errors only: LOG_LEVEL=warn). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts apps/server/src/main.ts as its own process (so its memory can be read from /proc) with
+ * the production settings a deployment would use, and waits until /readyz answers 200.
+ */
+export async function startServer(env: ServerEnv, options: { nodeFlags?: string[] } = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const tsx = import.meta.resolve("tsx");
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", tsx, "src/main.ts"], {
+    cwd: serverDir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TMPDIR: process.env.TMPDIR,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      DATABASE_URL: env.databaseUrl,
+      DATABASE_POOL_MAX: String(env.poolMax),
+      S3_ENDPOINT: env.minio.endpoint,
+      S3_ACCESS_KEY: env.minio.accessKey,
+      S3_SECRET_KEY: env.minio.secretKey,
+      S3_BUCKET: env.bucket,
+      AUTH_JWT_SECRET: env.jwtSecret,
+      DATA_DIR: env.dataDir,
+      // The bench measures the send and upload paths, not the per-identity limiter in front of them.
+      RATE_LIMIT_MESSAGES_PER_MINUTE: "0",
+      RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "0",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const keep = (d: Buffer) => {
+    log = (log + d.toString()).slice(-16_384);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log}`);
+    }
+    try {
+      // startParley listens before it handles requests: a request that early waits forever.
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the server was not ready within 60 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    pid: child.pid!,
+    url,
+    graphqlUrl: `${url}/graphql`,
+    log: () => log,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface ProcMemory {
+  /** Resident set size now, bytes. */
+  rss: number;
+  /** Peak resident set size since start or the last resetPeak, bytes. */
+  hwm: number;
+}
+
+export function procMemory(pid: number): ProcMemory {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name: string) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
+    if (!m) throw new Error(`/proc/${pid}/status has no ${name}`);
+    return Number(m[1]) * 1024;
+  };
+  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+}
+
+/** Resets VmHWM to the current RSS (Linux ≥ 4.0, `echo 5 > clear_refs`); false where not allowed. */
+export function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Samples VmRSS every `intervalMs` until stopped; returns the largest sample and how many were taken. */
+export function sampleRss(pid: number, intervalMs = 50) {
+  let max = procMemory(pid).rss;
+  let samples = 1;
+  const timer = setInterval(() => {
+    try {
+      max = Math.max(max, procMemory(pid).rss);
+      samples++;
+    } catch {
+      // the process went away; the caller notices
+    }
+  }, intervalMs);
+  return {
+    stop(): { maxRss: number; samples: number } {
+      clearInterval(timer);
+      max = Math.max(max, procMemory(pid).rss);
+      return { maxRss: max, samples: samples + 1 };
+    },
+  };
+}
