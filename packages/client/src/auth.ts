@@ -2,24 +2,24 @@
 export type TokenProvider = () => string | Promise<string>;
 
 export class TokenSource {
-  private token: string | undefined;
-  private pending: Promise<string> | undefined;
+  // Private fields: a token must never show up when an SDK object is logged or serialised.
+  #token: string | undefined;
+  #pending: Promise<string> | undefined;
+  readonly #getToken: TokenProvider | undefined;
 
-  constructor(
-    fixed: string | undefined,
-    private readonly getToken: TokenProvider | undefined,
-  ) {
-    this.token = fixed;
+  constructor(fixed: string | undefined, getToken: TokenProvider | undefined) {
+    this.#token = fixed;
+    this.#getToken = getToken;
   }
 
   /** True when a refused token can be replaced by asking getToken again. */
   get canRefresh(): boolean {
-    return this.getToken !== undefined;
+    return this.#getToken !== undefined;
   }
 
   async current(): Promise<string> {
-    if (this.token !== undefined) return this.token;
-    return this.fetchToken();
+    if (this.#token !== undefined) return this.#token;
+    return this.#fetchToken();
   }
 
   /**
@@ -27,26 +27,26 @@ export class TokenSource {
    * getToken call; a request that still holds an older token gets the one already fetched.
    */
   async refresh(stale: string): Promise<string> {
-    if (this.token !== undefined && this.token !== stale) return this.token;
-    this.token = undefined;
-    return this.fetchToken();
+    if (this.#token !== undefined && this.#token !== stale) return this.#token;
+    this.#token = undefined;
+    return this.#fetchToken();
   }
 
-  private fetchToken(): Promise<string> {
-    if (!this.getToken) throw new Error("unreachable: a TokenSource has a token or getToken");
-    const getToken = this.getToken;
-    this.pending ??= (async () => {
+  #fetchToken(): Promise<string> {
+    if (!this.#getToken) throw new Error("unreachable: a TokenSource has a token or getToken");
+    const getToken = this.#getToken;
+    this.#pending ??= (async () => {
       try {
         const token = await getToken();
         if (typeof token !== "string" || token.length === 0)
           throw new TypeError("getToken() must resolve to a non-empty string.");
-        this.token = token;
+        this.#token = token;
         return token;
       } finally {
-        this.pending = undefined;
+        this.#pending = undefined;
       }
     })();
-    return this.pending;
+    return this.#pending;
   }
 }
 

@@ -58,27 +58,28 @@ export const toParticipant = (p: ParticipantFieldsFragment): Participant => ({
  */
 export class ConversationHandle {
   #limits: Promise<ConversationLimits> | undefined;
+  readonly #context: SdkContext;
 
   /** @internal */
   constructor(
     readonly id: string,
-    /** @internal */
-    protected readonly context: SdkContext,
+    context: SdkContext,
     limits?: ConversationLimits,
   ) {
+    this.#context = context;
     if (limits) this.#limits = Promise.resolve(limits);
   }
 
   /** Loads the conversation's fields, participants and limits. */
   async fetch(): Promise<Conversation> {
-    const { conversation } = await this.context.transport.request(ConversationDocument, { id: this.id });
+    const { conversation } = await this.#context.transport.request(ConversationDocument, { id: this.id });
     if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
-    return new Conversation(conversation, this.context);
+    return new Conversation(conversation, this.#context);
   }
 
   /** The conversation's limits, fetched once per handle (the builder validates against them). */
   getLimits(): Promise<ConversationLimits> {
-    this.#limits ??= this.context.transport
+    this.#limits ??= this.#context.transport
       .request(ConversationLimitsDocument, { id: this.id })
       .then(({ conversation }) => {
         if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
@@ -94,7 +95,7 @@ export class ConversationHandle {
     attributes?: Record<string, unknown>,
     options: SendMessageOptions = {},
   ): Promise<Message> {
-    const { sendMessage } = await this.context.transport.request(
+    const { sendMessage } = await this.#context.transport.request(
       SendMessageDocument,
       {
         input: {
@@ -106,12 +107,12 @@ export class ConversationHandle {
       },
       options.signal,
     );
-    return new Message(sendMessage, this.context.transport);
+    return new Message(sendMessage, this.#context.transport);
   }
 
   /** Starts a message with body, attributes and media: `.setBody().addMedia().build()`, then `.send()`. */
   prepareMessage(): MessageBuilder {
-    return new MessageBuilder(this, this.context);
+    return new MessageBuilder(this, this.#context);
   }
 
   /** A page of messages in ascending index order; see GetMessagesOptions. */
@@ -128,15 +129,12 @@ export class ConversationHandle {
       throw new ParleyError("BAD_USER_INPUT", `direction must be "backwards" or "forward", got ${String(direction)}.`);
     }
     return direction === "forward"
-      ? this.messagesPage(size, { first: size, after: options.anchor ?? null })
-      : this.messagesPage(size, { last: size, before: options.anchor ?? null });
+      ? this.#messagesPage(size, { first: size, after: options.anchor ?? null })
+      : this.#messagesPage(size, { last: size, before: options.anchor ?? null });
   }
 
-  private async messagesPage(
-    size: number,
-    args: Omit<MessagesQueryVariables, "conversationId">,
-  ): Promise<Paginator<Message>> {
-    const { transport } = this.context;
+  async #messagesPage(size: number, args: Omit<MessagesQueryVariables, "conversationId">): Promise<Paginator<Message>> {
+    const { transport } = this.#context;
     const { conversation } = await transport.request(MessagesDocument, { conversationId: this.id, ...args });
     if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
     const { edges, pageInfo } = conversation.messages;
@@ -149,20 +147,20 @@ export class ConversationHandle {
       pageInfo.hasNextPage,
       startCursor,
       endCursor,
-      () => this.messagesPage(size, { last: size, before: startCursor }),
-      () => this.messagesPage(size, { first: size, after: endCursor }),
+      () => this.#messagesPage(size, { last: size, before: startCursor }),
+      () => this.#messagesPage(size, { first: size, after: endCursor }),
     );
   }
 
   async getParticipants(): Promise<Participant[]> {
-    const { conversation } = await this.context.transport.request(ParticipantsDocument, { id: this.id });
+    const { conversation } = await this.#context.transport.request(ParticipantsDocument, { id: this.id });
     if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
     return conversation.participants.map(toParticipant);
   }
 
   /** Adds a participant by identity (any participant may add others). */
   async add(identity: string, attributes?: Record<string, unknown>): Promise<Participant> {
-    const { addParticipant } = await this.context.transport.request(AddParticipantDocument, {
+    const { addParticipant } = await this.#context.transport.request(AddParticipantDocument, {
       input: { conversationId: this.id, identity, attributes },
     });
     return toParticipant(addParticipant);

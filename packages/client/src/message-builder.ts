@@ -25,12 +25,14 @@ export class MessageBuilder {
   #body: string | null = null;
   #attributes: Record<string, unknown> | null = null;
   readonly #media: MediaOptions[] = [];
+  readonly #conversation: ConversationHandle;
+  readonly #context: SdkContext;
 
   /** @internal */
-  constructor(
-    private readonly conversation: ConversationHandle,
-    private readonly context: SdkContext,
-  ) {}
+  constructor(conversation: ConversationHandle, context: SdkContext) {
+    this.#conversation = conversation;
+    this.#context = context;
+  }
 
   setBody(body: string): this {
     this.#body = body;
@@ -71,9 +73,9 @@ export class MessageBuilder {
         );
       }
     }
-    const limits = await this.conversation.getLimits();
+    const limits = await this.#conversation.getLimits();
     checkLimits(limits, body, media);
-    return new UnsentMessage(this.conversation.id, body, attributes, media, limits, this.context);
+    return new UnsentMessage(this.#conversation.id, body, attributes, media, limits, this.#context);
   }
 }
 
@@ -127,24 +129,30 @@ export interface UnsentMedia {
 export class UnsentMessage {
   readonly idempotencyKey = newIdempotencyKey();
   readonly media: readonly UnsentMedia[];
+  readonly #prepared: readonly PreparedMedia[];
+  readonly #limits: ConversationLimits;
+  readonly #context: SdkContext;
 
   /** @internal */
   constructor(
     readonly conversationId: string,
     readonly body: string | null,
     readonly attributes: Record<string, unknown> | null,
-    private readonly prepared: readonly PreparedMedia[],
-    private readonly limits: ConversationLimits,
-    private readonly context: SdkContext,
+    prepared: readonly PreparedMedia[],
+    limits: ConversationLimits,
+    context: SdkContext,
   ) {
+    this.#prepared = prepared;
+    this.#limits = limits;
+    this.#context = context;
     this.media = prepared.map(({ filename, contentType, size }) => ({ filename, contentType, size }));
   }
 
   /** Sends in one request: JSON for text, one multipart upload for media. */
   async send(options: SendOptions = {}): Promise<Message> {
-    const { transport } = this.context;
+    const { transport } = this.#context;
     const idempotencyKey = options.idempotencyKey ?? this.idempotencyKey;
-    if (this.prepared.length === 0) {
+    if (this.#prepared.length === 0) {
       const { sendMessage } = await transport.request(
         SendMessageDocument,
         {
@@ -161,20 +169,20 @@ export class UnsentMessage {
     }
     const message = await uploadMediaMessage(
       transport,
-      this.context.uploadMode,
+      this.#context.uploadMode,
       {
         conversationId: this.conversationId,
         body: this.body,
         attributes: this.attributes,
         idempotencyKey,
-        media: this.prepared,
+        media: this.#prepared,
       },
       {
         onProgress: options.onProgress,
         signal: options.signal,
         limits: {
-          fileBytes: this.limits.mediaAttachmentSizeLimitInBytes,
-          totalBytes: this.limits.mediaAttachmentsTotalSizeLimitInBytes,
+          fileBytes: this.#limits.mediaAttachmentSizeLimitInBytes,
+          totalBytes: this.#limits.mediaAttachmentsTotalSizeLimitInBytes,
         },
       },
     );

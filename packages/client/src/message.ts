@@ -23,12 +23,11 @@ export class Media {
   readonly sha256: string;
   #url: string;
   #expiresAt: Date;
+  readonly #message: Message;
 
   /** @internal */
-  constructor(
-    fields: MediaFieldsFragment,
-    private readonly message: Message,
-  ) {
+  constructor(fields: MediaFieldsFragment, message: Message) {
+    this.#message = message;
     this.id = fields.id;
     this.category = fields.category;
     this.filename = fields.filename;
@@ -55,8 +54,13 @@ export class Media {
 
   /** A URL to GET the bytes from, fetched anew when the one in hand expired or is about to. */
   async getContentTemporaryUrl(): Promise<string> {
-    if (!this.isTemporaryUrlFresh) await this.message.refreshMediaUrls();
+    if (!this.isTemporaryUrlFresh) await this.#message.refreshMediaUrls();
     return this.#url;
+  }
+
+  toJSON() {
+    const { id, category, filename, contentType, size, sha256, temporaryUrl, temporaryUrlExpiresAt } = this;
+    return { id, category, filename, contentType, size, sha256, temporaryUrl, temporaryUrlExpiresAt };
   }
 
   /** @internal */
@@ -84,13 +88,11 @@ export class Message {
   /** Position in the conversation for getMessages({ anchor }); null when not read from a page. */
   readonly cursor: string | null;
   #refreshing: Promise<void> | undefined;
+  readonly #transport: Transport;
 
   /** @internal */
-  constructor(
-    fields: MessageFieldsFragment,
-    private readonly transport: Transport,
-    cursor: string | null = null,
-  ) {
+  constructor(fields: MessageFieldsFragment, transport: Transport, cursor: string | null = null) {
+    this.#transport = transport;
     this.id = fields.id;
     this.index = fields.index;
     this.conversationId = fields.conversation.id;
@@ -119,7 +121,7 @@ export class Message {
   refreshMediaUrls(): Promise<void> {
     this.#refreshing ??= (async () => {
       try {
-        const { message } = await this.transport.request(MessageMediaDocument, { id: this.id });
+        const { message } = await this.#transport.request(MessageMediaDocument, { id: this.id });
         if (!message) throw new ParleyError("NOT_FOUND", `Message ${this.id} no longer exists.`);
         for (const fields of message.media) this.media.find((m) => m.id === fields.id)?.update(fields);
       } finally {

@@ -14,25 +14,31 @@ export interface Paginator<T> {
 }
 
 export class Page<T> implements Paginator<T> {
+  readonly #loadPrev: () => Promise<Paginator<T>>;
+  readonly #loadNext: () => Promise<Paginator<T>>;
+
   constructor(
     readonly items: T[],
     readonly hasPrevPage: boolean,
     readonly hasNextPage: boolean,
     readonly startCursor: string | null,
     readonly endCursor: string | null,
-    private readonly loadPrev: () => Promise<Paginator<T>>,
-    private readonly loadNext: () => Promise<Paginator<T>>,
-  ) {}
+    loadPrev: () => Promise<Paginator<T>>,
+    loadNext: () => Promise<Paginator<T>>,
+  ) {
+    this.#loadPrev = loadPrev;
+    this.#loadNext = loadNext;
+  }
 
   prevPage(): Promise<Paginator<T>> {
     if (!this.hasPrevPage)
       return Promise.reject(new ParleyError("BAD_USER_INPUT", "There is no previous page; check hasPrevPage first."));
-    return this.loadPrev();
+    return this.#loadPrev();
   }
 
   nextPage(): Promise<Paginator<T>> {
     if (!this.hasNextPage)
       return Promise.reject(new ParleyError("BAD_USER_INPUT", "There is no next page; check hasNextPage first."));
-    return this.loadNext();
+    return this.#loadNext();
   }
 }

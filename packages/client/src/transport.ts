@@ -71,7 +71,7 @@ export class Transport {
   /** POSTs to the endpoint, turning transport failures into ParleyError and aborts into AbortError. */
   async post(
     headers: Record<string, string>,
-    body: BodyInit,
+    body: string | ReadableStream<Uint8Array>,
     signal?: AbortSignal,
     extra: Record<string, unknown> = {},
   ): Promise<Response> {

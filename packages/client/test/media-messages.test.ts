@@ -91,6 +91,30 @@ describe("MessageBuilder", () => {
     expect(await t.objects(`media/${id}/`)).toHaveLength(1);
   });
 
+  it("serialises messages and media to plain JSON, without cycles or the token", async () => {
+    const token = await t.token("alice");
+    const client = createClient({ url: t.url, token });
+    const { id } = await client.createConversation();
+    const message = await (
+      await client.conversation(id).prepareMessage().addMedia({ media: photo, filename: "p.png" }).build()
+    ).send();
+    const json = JSON.parse(JSON.stringify(message)) as Record<string, unknown> & { media: Record<string, unknown>[] };
+    expect(json).toMatchObject({ id: message.id, index: 0, author: "alice", type: "MEDIA", conversationId: id });
+    expect(json.media[0]).toEqual({
+      id: message.media[0]!.id,
+      category: "MEDIA",
+      filename: "p.png",
+      contentType: "image/png",
+      size: photo.length,
+      sha256: sha256(photo),
+      temporaryUrl: message.media[0]!.temporaryUrl,
+      temporaryUrlExpiresAt: message.media[0]!.temporaryUrlExpiresAt.toISOString(),
+    });
+    const conversation = await client.getConversation(id);
+    for (const value of [message, conversation, client, client.conversation(id)])
+      expect(JSON.stringify(value)).not.toContain(token);
+  });
+
   it("sends a Buffer, a Blob and a Node stream in ONE multipart request, with progress per file to 100%", async () => {
     const f = countingFetch();
     const alice = await clientFor(t, "alice", { fetch: f });

@@ -1,0 +1,202 @@
+// What a partner installs: the packed tarball, run by plain Node and type-checked by a strict
+// TypeScript project, with no monorepo around it.
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { builtinModules, createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256, startTestServer, type TestServer } from "./support.ts";
+
+const packageDir = new URL("../", import.meta.url).pathname;
+const require = createRequire(import.meta.url);
+let dir: string;
+let installed: string;
+let manifest: { exports: Record<string, { types: string; default: string }>; dependencies: Record<string, string> };
+let packed: string[];
+
+beforeAll(() => {
+  execFileSync("pnpm", ["run", "build"], { cwd: packageDir, stdio: "pipe" });
+  dir = mkdtempSync(join(tmpdir(), "parley-partner-"));
+  execFileSync("pnpm", ["pack", "--pack-destination", dir], { cwd: packageDir, stdio: "pipe" });
+  const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
+  packed = execFileSync("tar", ["-tzf", join(dir, tarball)], { encoding: "utf8" })
+    .trim()
+    .split("\n");
+  // Install as npm would: the package under node_modules, its dependencies beside it.
+  installed = join(dir, "node_modules/@parley/client");
+  mkdirSync(installed, { recursive: true });
+  execFileSync("tar", ["-xzf", join(dir, tarball), "-C", installed, "--strip-components=1"]);
+  manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as typeof manifest;
+  for (const dep of [...Object.keys(manifest.dependencies), "@types/node"]) {
+    const target = join(dir, "node_modules", dep);
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(realpathSync(join(packageDir, "node_modules", dep)), target);
+  }
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
+}, 120_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the published package", () => {
+  it("exports dist/ JavaScript and declarations, with plain semver dependencies", () => {
+    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" });
+    expect(manifest.exports["./node"]).toEqual({ types: "./dist/node.d.ts", default: "./dist/node.js" });
+    for (const entry of Object.values(manifest.exports)) {
+      expect(existsSync(join(installed, entry.types)), entry.types).toBe(true);
+      expect(existsSync(join(installed, entry.default)), entry.default).toBe(true);
+    }
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(["@graphql-typed-document-node/core", "graphql"]);
+    for (const range of Object.values(manifest.dependencies)) expect(range).toMatch(/^\^\d/);
+    expect(packed).toContain("package/README.md");
+    expect(packed.filter((f) => /\/(test|examples)\//.test(f) || f.includes("codegen.ts"))).toEqual([]);
+  });
+
+  it("keeps Node built-ins out of everything the main entry loads", () => {
+    const allowed = new Set(Object.keys(manifest.dependencies));
+    const builtins = new Set(builtinModules);
+    const seen = new Set<string>();
+    const bare = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, "utf8");
+      for (const m of source.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith(".")) visit(resolve(dirname(file), spec));
+        else bare.add(spec);
+      }
+    };
+    visit(join(installed, "dist/index.js"));
+    expect(seen.size).toBeGreaterThan(10);
+    for (const spec of bare) {
+      expect(spec.startsWith("node:") || builtins.has(spec), `${spec} is a Node built-in`).toBe(false);
+      expect(
+        allowed.has(
+          spec
+            .split("/")
+            .slice(0, spec.startsWith("@") ? 2 : 1)
+            .join("/"),
+        ),
+        `${spec} is not a dependency`,
+      ).toBe(true);
+    }
+    // The Node helpers are where Node built-ins belong, and only there.
+    expect(readFileSync(join(installed, "dist/node.js"), "utf8")).toMatch(/from "node:fs"/);
+    expect(seen.has(join(installed, "dist/node.js"))).toBe(false);
+  });
+
+  it("type-checks a strict partner project, browser (DOM) and Node flavours", () => {
+    writeFileSync(
+      join(dir, "partner.ts"),
+      `import { createClient, ParleyError, type Message, type UploadProgress } from "@parley/client";
+export async function send(file: Blob): Promise<Message> {
+  const client = createClient({ url: "https://parley.example.com", getToken: async () => "jwt" });
+  const unsent = await client.conversation("c1").prepareMessage().setBody("hi").addMedia({ media: file, filename: "a.png" }).build();
+  const message = await unsent.send({ onProgress: (p: UploadProgress) => void p.files[0]?.loaded });
+  const size: number = message.media[0]!.size;
+  const url: string = await message.media[0]!.getContentTemporaryUrl();
+  // @ts-expect-error body is string | null, not a number: the types are real, not any
+  const wrong: number = message.body;
+  void [size, url, wrong, ParleyError];
+  return message;
+}
+`,
+    );
+    writeFileSync(
+      join(dir, "partner-node.ts"),
+      `import { createReadStream } from "node:fs";
+import { createClient, isParleyError } from "@parley/client";
+import { mediaFromPath } from "@parley/client/node";
+const client = createClient({ url: "http://127.0.0.1:4000", token: "jwt" });
+const unsent = await client.conversation("c1").prepareMessage()
+  .addMedia(await mediaFromPath("./a.pdf"))
+  .addMedia({ media: createReadStream("./b.bin"), size: 10 })
+  .addMedia({ media: Buffer.from("hello"), filename: "c.txt" })
+  .build();
+try { await unsent.send(); } catch (e) { if (isParleyError(e, "PAYLOAD_TOO_LARGE")) console.log(e.status); }
+`,
+    );
+    const base = {
+      strict: true,
+      noEmit: true,
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      target: "es2022",
+      skipLibCheck: false,
+      noUncheckedIndexedAccess: true,
+    };
+    const tsc = require.resolve("typescript/bin/tsc");
+    for (const [name, compilerOptions, files] of [
+      ["browser", { ...base, lib: ["es2022", "dom", "dom.iterable"], types: [] }, ["partner.ts"]],
+      ["node", { ...base, lib: ["es2022"], types: ["node"] }, ["partner.ts", "partner-node.ts"]],
+    ] as const) {
+      writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files }));
+      const run = spawnSync(process.execPath, [tsc, "-p", `tsconfig.${name}.json`], { cwd: dir, encoding: "utf8" });
+      expect(run.stdout + run.stderr, name).toBe("");
+      expect(run.status, name).toBe(0);
+    }
+  });
+
+  describe("run by plain Node against a real server", () => {
+    let t: TestServer;
+    beforeAll(async () => {
+      t = await startTestServer();
+    });
+    afterAll(() => t?.close());
+
+    it("sends a media message with progress from a file path and downloads it intact", async () => {
+      const fixture = new URL("./fixtures/report.pdf", import.meta.url).pathname;
+      const token = await t.token("alice");
+      writeFileSync(
+        join(dir, "partner.mjs"),
+        `import { createClient } from "@parley/client";
+import { mediaFromPath } from "@parley/client/node";
+const [url, token, path] = process.argv.slice(2);
+const client = createClient({ url, token });
+const conversation = await client.createConversation({ friendlyName: "from the tarball" });
+const progress = [];
+const unsent = await client.conversation(conversation.id).prepareMessage().setBody("packed").addMedia(await mediaFromPath(path)).build();
+const message = await unsent.send({ onProgress: (p) => progress.push(p.loaded) });
+const res = await fetch(await message.media[0].getContentTemporaryUrl());
+const bytes = Buffer.from(await res.arrayBuffer());
+console.log(JSON.stringify({ id: message.id, progress, media: message.media[0], downloaded: bytes.toString("base64") }));
+`,
+      );
+      // Asynchronously: the server runs in this process and must keep answering.
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+        const child = execFile(
+          process.execPath,
+          ["partner.mjs", t.url, token, fixture],
+          { cwd: dir, timeout: 30_000 },
+          (error, stdout, stderr) => done({ code: error ? (child.exitCode ?? 1) : 0, stdout, stderr }),
+        );
+      });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const out = JSON.parse(run.stdout) as {
+        id: string;
+        progress: number[];
+        media: { sha256: string; filename: string };
+        downloaded: string;
+      };
+      const original = readFileSync(fixture);
+      expect(out.progress.at(-1)).toBe(original.length);
+      expect(out.media).toMatchObject({ filename: "report.pdf", sha256: sha256(original) });
+      expect(sha256(Buffer.from(out.downloaded, "base64"))).toBe(sha256(original));
+      const rows = await t.sql`select body from messages where id = ${out.id}`;
+      expect(rows).toEqual([{ body: "packed" }]);
+    });
+  });
+});
