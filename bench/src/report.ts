@@ -66,7 +66,7 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
       "`sendMessage` (JSON over HTTP, JWT, Apollo, participant check, transaction) with autocannon, " +
         `${r.settings.loadSeconds} s per run, one request in flight per connection. **Direct SQL**: the server's ` +
         "transaction statement for statement (`UPDATE conversations … next_message_index + 1 … RETURNING`, `INSERT INTO messages … RETURNING *`, " +
-        "in `sql.begin`) through postgres.js from the bench process with the server's pool size (10), at the same concurrency. " +
+        "`SELECT pg_notify(…)`, in `sql.begin`: BEGIN + 3 statements + COMMIT) through postgres.js from the bench process with the server's pool size (10), at the same concurrency. " +
         "**`{ __typename }`**: the same server, same headers and token, no resolver work. Ratios are run-by-run.",
       "",
       "| connections | conversations | sendMessage req/s | p50 ms | p99 ms | direct SQL req/s | p50 ms | p99 ms | `{ __typename }` req/s | p99 ms | ratio to SQL | ratio to trivial |",
@@ -77,6 +77,20 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
           `${s(x.directSql.rps)} | ${s(x.directSql.p50Ms)} | ${s(x.directSql.p99Ms)} | ${x.trivial ? s(x.trivial.rps) : "–"} | ${x.trivial ? s(x.trivial.p99Ms) : "–"} | ` +
           `${s(x.ratioToDirectSql)} | ${x.ratioToTrivial ? s(x.ratioToTrivial) : "–"} |`,
       ),
+      "",
+      "The database side of the proposed one-statement send (analysis below), measured in the same runs: the same rows, event and row lock as " +
+        "**one** CTE statement in autocommit (`WITH slot AS (UPDATE … RETURNING), inserted AS (INSERT … SELECT … FROM slot RETURNING *) " +
+        "SELECT inserted.*, pg_notify(…) FROM inserted`): one round trip instead of five.",
+      "",
+      "| connections | conversations | direct SQL, 5 round trips, req/s | direct SQL, one statement, req/s | p99 ms | gain |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...r.textSend.rows
+        .filter((x) => x.directOneStatement)
+        .map(
+          (x) =>
+            `| ${x.connections} | ${x.conversations === "own" ? "one per connection" : "**one shared**"} | ${s(x.directSql.rps)} | ` +
+            `${s(x.directOneStatement!.rps)} | ${s(x.directOneStatement!.p99Ms)} | ${n(Math.round((x.directOneStatement!.rps.median / x.directSql.rps.median) * 100) / 100)}× |`,
+        ),
       "",
       `Failed requests over all runs: ${r.textSend.rows.reduce((a, x) => a + x.server.failed + x.directSql.failed + (x.trivial?.failed ?? 0), 0)}. ` +
         `Messages the server committed during its measured one-conversation-per-connection runs: ${r.textSend.serverRowsInserted.toLocaleString("en-US")} for ` +

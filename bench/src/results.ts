@@ -41,7 +41,7 @@ export function judgeTargets(r: Omit<BenchResults, "targets">): Target[] {
     measured: up ? `${up.ratio.median} (${up.ratio.min}–${up.ratio.max})` : "not run",
     met: up ? up.ratio.median >= 0.8 : null,
   });
-  for (const c of r.upload?.cases ?? [{ name: "150 MiB message", peakGrowthMiB: null }]) {
+  for (const c of r.upload?.cases ?? [{ name: "150 MiB", peakGrowthMiB: null }]) {
     const g = c.peakGrowthMiB;
     out.push({
       id: `upload-rss-${"files" in c ? c.files : 0}`,

@@ -19,6 +19,12 @@ export interface TextSendRow {
   trivial: LoadFigures | null;
   ratioToDirectSql: Summary;
   ratioToTrivial: Summary | null;
+  /**
+   * The same work as ONE statement (a CTE: UPDATE … RETURNING, INSERT … SELECT, pg_notify), autocommit:
+   * one round trip instead of five, row lock held for one statement. What the proposed fix gives the
+   * database side; measured at the highest concurrency only.
+   */
+  directOneStatement: LoadFigures | null;
 }
 
 export interface TextSendResult {
@@ -32,7 +38,7 @@ const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) {
 const BODY = "Hello from the Parley bench: a short text message.";
 
 /** Steps this scenario reports to the progress line. */
-export const textSendSteps = (runs: number) => 3 + runs * (CONNECTIONS.length * 3 + 2);
+export const textSendSteps = (runs: number) => 3 + runs * (CONNECTIONS.length * 3 + 4);
 
 export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
   const { env, api, settings, progress } = ctx;
@@ -83,6 +89,29 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
       },
     });
 
+  // The proposed single-statement send (see RESULTS.md, analysis): same rows, same event, same lock.
+  const oneStatement = (concurrency: number, seconds: number, pick: (i: number) => string) =>
+    closedLoop({
+      concurrency,
+      durationSeconds: seconds,
+      op: async (w) => {
+        const conversationId = pick(w);
+        const now = new Date();
+        const [row] = await sql`with slot as (
+            update conversations set next_message_index = next_message_index + 1, last_activity_at = ${now}
+            where id = ${conversationId} returning next_message_index - 1 as index
+          ), inserted as (
+            insert into messages (id, conversation_id, index, author, body, attributes, type, idempotency_key, created_at, updated_at)
+            select ${uuidv7()}, ${conversationId}, slot.index, ${"alice"}, ${BODY}, ${sql.json({})}, ${"TEXT"}, ${null}, ${now}, ${now} from slot
+            returning *
+          )
+          select inserted.*, pg_notify(${"parley_events_bench"}, json_build_object('type', 'messageAdded',
+            'conversationId', inserted.conversation_id, 'messageId', inserted.id, 'index', inserted.index)::text) as notified
+          from inserted`;
+        if (!row) throw new Error("conversation missing");
+      },
+    });
+
   const ownPick = (i: number) => own[i % own.length]!;
   const hotPick = () => hot;
 
@@ -98,11 +127,11 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
   let serverRowsInserted = 0;
   let serverResponsesOk = 0;
 
-  type Runs = { server: LoadRun[]; direct: LoadRun[]; trivial: LoadRun[] };
+  type Runs = { server: LoadRun[]; direct: LoadRun[]; trivial: LoadRun[]; one: LoadRun[] };
   const byKey = new Map<string, Runs>();
   const runsFor = (key: string) => {
     let r = byKey.get(key);
-    if (!r) byKey.set(key, (r = { server: [], direct: [], trivial: [] }));
+    if (!r) byKey.set(key, (r = { server: [], direct: [], trivial: [], one: [] }));
     return r;
   };
   const s = settings.loadSeconds;
@@ -122,6 +151,11 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
       const tr = await trivial(c, s);
       r.trivial.push(tr);
       progress.step(`{ __typename } c=${c} run ${run}/${settings.runs}: ${runLine(tr)}`);
+      if (c === maxConn) {
+        const or = await oneStatement(c, s, ownPick);
+        r.one.push(or);
+        progress.step(`direct SQL, one statement, c=${c} run ${run}/${settings.runs}: ${runLine(or)}`);
+      }
     }
     const r = runsFor(`shared:${maxConn}`);
     const sr = await server(maxConn, s, hotPick);
@@ -130,6 +164,11 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
     const dr = await direct(maxConn, s, hotPick);
     r.direct.push(dr);
     progress.step(`direct SQL c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(dr)}`);
+    const or = await oneStatement(maxConn, s, hotPick);
+    r.one.push(or);
+    progress.step(
+      `direct SQL, one statement, c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(or)}`,
+    );
   }
 
   const rows: TextSendRow[] = [];
@@ -152,6 +191,7 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
             r.trivial.map((x) => x.rps),
           )
         : null,
+      directOneStatement: r.one.length ? loadFigures(r.one) : null,
     });
   }
   return { rows, serverRowsInserted, serverResponsesOk };
