@@ -279,6 +279,31 @@ describe("MessageBuilder", () => {
   });
 });
 
+describe("server refusals during an upload", () => {
+  it("arrive as a ParleyError with the server's code (not a socket error), storing nothing", async () => {
+    const { id } = await conversationOf("alice");
+    const aliceToken = await t.token("alice");
+    // Mallory's limits lookup goes out as alice, so build() passes and the upload itself is refused.
+    const asAliceForJson: FetchLike = (input, init) => {
+      const headers = new Headers(init?.headers);
+      if (headers.get("content-type") === "application/json") headers.set("authorization", `Bearer ${aliceToken}`);
+      return fetch(input, { ...init, headers });
+    };
+    const mallory = await clientFor(t, "mallory", { fetch: asAliceForJson });
+    const unsent = await mallory
+      .conversation(id)
+      .prepareMessage()
+      .addMedia({ media: bytesOf(8 << 20), filename: "x.bin" })
+      .build();
+    const error = await unsent.send().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParleyError);
+    expect(error).toMatchObject({ code: "FORBIDDEN" });
+    expect((error as ParleyError).message).toMatch(/not a participant/);
+    expect(await t.objects(`media/${id}/`)).toEqual([]);
+    expect(await messageCount(id)).toBe(0);
+  });
+});
+
 describe("client-side limits", () => {
   let small: TestServer;
   beforeAll(async () => {

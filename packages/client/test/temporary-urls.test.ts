@@ -17,10 +17,10 @@ async function sendTwoFiles(t: TestServer, f = countingFetch()) {
   return { message: await unsent.send(), f };
 }
 
-describe("temporary URLs 33 s long: refreshed once within 30 s of expiry", () => {
+describe("temporary URLs 36 s long: refreshed once within 30 s of expiry", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ env: { MEDIA_URL_TTL_SECONDS: "33" } });
+    t = await startTestServer({ env: { MEDIA_URL_TTL_SECONDS: "36" } });
   });
   afterAll(() => t?.close());
 
@@ -35,7 +35,7 @@ describe("temporary URLs 33 s long: refreshed once within 30 s of expiry", () =>
     expect((await message.getTemporaryContentUrlsForAttachedMedia()).get(a!.id)).toBe(firstUrl);
     expect(f.calls.length).toBe(before);
 
-    await sleep(3200); // now within 30 s of expiry
+    await sleep(6200); // now within 30 s of expiry
     const [urlA, urls] = await Promise.all([
       a!.getContentTemporaryUrl(),
       message.getTemporaryContentUrlsForAttachedMedia(),
