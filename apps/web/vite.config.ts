@@ -6,9 +6,12 @@ import { defineConfig } from "vite";
 const apiTarget = process.env.PARLEY_API_URL ?? "http://127.0.0.1:4000";
 const proxy = Object.fromEntries(["/graphql", "/auth", "/media", "/healthz", "/readyz"].map((path) => [path, { target: apiTarget, changeOrigin: false }]));
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [react()],
+  // In development the embedded store's temporary URLs name the API's own origin (PUBLIC_URL
+  // defaults to it); the app sends them through this server's /media proxy to stay same-origin.
+  define: { __PARLEY_DEV_API_ORIGIN__: JSON.stringify(command === "serve" ? new URL(apiTarget).origin : null) },
   server: { host: "127.0.0.1", port: Number(process.env.PARLEY_WEB_PORT ?? 5173), proxy },
   preview: { host: "127.0.0.1", port: Number(process.env.PARLEY_WEB_PORT ?? 4173), proxy },
   build: { target: "es2022", sourcemap: true },
-});
+}));

@@ -6,8 +6,12 @@
  */
 const configured = (import.meta.env.VITE_PARLEY_API_URL as string | undefined)?.trim().replace(/\/+$/, "") ?? "";
 
+declare const __PARLEY_DEV_API_ORIGIN__: string | null;
+
 export const config = {
   apiBaseUrl: configured || window.location.origin,
+  /** Development only: the API origin the Vite dev server proxies; media URLs on it go through the proxy. */
+  devApiOrigin: typeof __PARLEY_DEV_API_ORIGIN__ === "string" ? __PARLEY_DEV_API_ORIGIN__ : null,
   /** How often an open thread asks for new messages (until subscriptions exist). */
   messagePollMs: 2_500,
   /** How often the conversation list is re-read (new conversations, new activity). */

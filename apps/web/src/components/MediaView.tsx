@@ -165,7 +165,7 @@ function FileMedia({ messageId, media }: { messageId: string; media: Media }) {
 
   return (
     <div className="file-box">
-      <a href={media.temporaryUrl} download={media.filename ?? true} onClick={(e) => void download(e)} aria-busy={state.busy}>
+      <a href={mediaUrls.peek(media.id) ?? media.temporaryUrl} download={media.filename ?? true} onClick={(e) => void download(e)} aria-busy={state.busy}>
         <span className="file-icon" aria-hidden="true">
           {(media.filename?.split(".").pop() ?? "file").slice(0, 4).toUpperCase()}
         </span>

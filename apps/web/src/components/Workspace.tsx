@@ -2,7 +2,7 @@ import { MessageMediaDocument, isParleyError, type Message } from "@parley/clien
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { AppContext, SentMessages, type AppServices } from "../app-context.tsx";
 import { config } from "../config.ts";
-import { MediaUrls } from "../lib/media-urls.ts";
+import { MediaUrls, sameOriginMediaUrl } from "../lib/media-urls.ts";
 import { Outbox } from "../lib/outbox.ts";
 import { clientFor, describeError, type Session } from "../lib/session.ts";
 import { ConversationList } from "./ConversationList.tsx";
@@ -37,7 +37,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
       // message's media again with the generated, typed document.
       const { message } = await client.request(MessageMediaDocument, { id: messageId });
       return message?.media ?? [];
-    });
+    }, Date.now, (url) => sameOriginMediaUrl(url, config.devApiOrigin, window.location.origin));
     return { session, client, sent, outbox, mediaUrls, onApiError };
   }, [session, onSignOut]);
 

@@ -35,6 +35,8 @@ export class MediaUrls {
   constructor(
     private readonly fetchMessageMedia: FetchMessageMedia,
     private readonly now: () => number = Date.now,
+    /** Maps a URL from the API to the one the browser should use (see sameOriginMediaUrl). */
+    private readonly rewrite: (url: string) => string = (url) => url,
   ) {}
 
   /** Records URLs that arrived with messages; a URL that expires later wins. */
@@ -103,14 +105,30 @@ export class MediaUrls {
 
   #store(m: MediaUrlFields, replace: boolean): void {
     const expiresAt = new Date(m.temporaryUrlExpiresAt).getTime();
+    const url = this.rewrite(m.temporaryUrl);
     const existing = this.#entries.get(m.id);
     if (existing && !replace && existing.expiresAt >= expiresAt) return;
-    if (existing && existing.url === m.temporaryUrl) return;
+    if (existing && existing.url === url) return;
     this.#entries.set(m.id, {
-      url: m.temporaryUrl,
+      url,
       expiresAt,
       lifetime: Math.max(0, expiresAt - this.now()),
       failures: existing?.failures ?? 0,
     });
+  }
+}
+
+/**
+ * A URL on `apiOrigin` becomes a path on this page's origin (the dev server proxies /media to the
+ * API), so downloads can read the bytes without the API sending CORS headers for /media.
+ */
+export function sameOriginMediaUrl(url: string, apiOrigin: string | null, pageOrigin: string): string {
+  if (!apiOrigin) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.origin !== apiOrigin || !parsed.pathname.startsWith("/media/")) return url;
+    return `${pageOrigin}${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
   }
 }

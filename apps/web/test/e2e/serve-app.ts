@@ -1,0 +1,69 @@
+// Serves the production build and forwards the API's paths to a real Parley, as a reverse proxy
+// in front of both would in production (and as `vite preview` does with its proxy).
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, sep } from "node:path";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".map": "application/json",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
+const API_PATHS = ["/graphql", "/auth/", "/media/", "/healthz", "/readyz"];
+
+export interface ServedApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `apiUrl` is read per request, so the API can be started after the proxy (to learn its URL). */
+export async function serveApp(distDir: string, apiUrl: () => string): Promise<ServedApp> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (API_PATHS.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p))) return proxy(req, res, new URL(apiUrl()));
+    serveStatic(distDir, path, res);
+  });
+  server.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function proxy(req: IncomingMessage, res: ServerResponse, api: URL): void {
+  const upstream = request(
+    { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on("error", (error) => {
+    if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+    res.end(JSON.stringify({ errors: [{ message: `proxy: ${error.message}`, extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
+  });
+  req.pipe(upstream);
+}
+
+function serveStatic(distDir: string, path: string, res: ServerResponse): void {
+  const file = normalize(join(distDir, decodeURIComponent(path)));
+  const inside = file.startsWith(distDir + sep);
+  const target = inside && existsSync(file) && statSync(file).isFile() ? file : join(distDir, "index.html");
+  res.writeHead(200, {
+    "content-type": TYPES[extname(target)] ?? "application/octet-stream",
+    "cache-control": target.endsWith("index.html") ? "no-cache" : "public, max-age=31536000, immutable",
+  });
+  createReadStream(target).pipe(res);
+}
