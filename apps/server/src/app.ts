@@ -1,11 +1,12 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import express from "express";
+import { createRequire } from "node:module";
 import { GraphQLError } from "graphql";
 import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
 import { useServer } from "graphql-ws/use/ws";
@@ -17,8 +18,10 @@ import type { ObjectStore } from "@parley/storage";
 import { createTokenService, type TokenService } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { ParleyError } from "./errors.ts";
+import { createArmor } from "./graphql/armor.ts";
 import type { Context } from "./graphql/context.ts";
 import { formatError } from "./graphql/format-error.ts";
+import { preExecutionStatusPlugin } from "./graphql/http-status.ts";
 import { createLoaders } from "./graphql/loaders.ts";
 import { resolvers } from "./graphql/resolvers.ts";
 import { jsonErrorHandler, notFoundHandler, requirePreflightForMultipart } from "./http/errors.ts";
@@ -46,6 +49,11 @@ export interface Parley {
 
 const JSON_BODY_LIMIT = "1mb";
 
+// graphql 16 has no "exports" map: Node (and so graphql-ws and @graphql-tools) load its CommonJS
+// build, while bundlers and vitest may hand our sources index.mjs. Validation must run in the
+// schema's copy, so take it from CommonJS explicitly.
+const { specifiedRules, validate } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+
 /** Opens the database and storage, builds the HTTP app and listens on config.host:config.port (0 = any). */
 export async function startParley(config: Config, options: { logger?: Logger } = {}): Promise<Parley> {
   const logger = options.logger ?? createLogger(config);
@@ -67,12 +75,15 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     await hub.start(db);
     const services = createServices({ db: db.db, store, config, logger, hub });
     const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
+    const armor = createArmor();
 
     // Subscriptions: graphql-transport-ws on the same path; the token travels in connection_init.
     const wss = new WebSocketServer({ server, path: "/graphql" });
     const wsServer = useServer<Record<string, unknown> | undefined, { identity?: string }>(
       {
         schema,
+        // The same query limits as over HTTP.
+        validate: (sch, doc) => validate(sch, doc, [...specifiedRules, ...armor.validationRules]),
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
           const header = typeof params.authorization === "string" ? params.authorization : typeof params.token === "string" ? `Bearer ${params.token}` : undefined;
@@ -99,11 +110,16 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     );
     const apollo = new ApolloServer<Context>({
       schema,
+      validationRules: armor.validationRules,
+      allowBatchedHttpRequests: false,
       formatError: formatError(logger),
       introspection: config.nodeEnv !== "production",
       includeStacktraceInErrorResponses: false,
       csrfPrevention: true,
       plugins: [
+        // armor's types name @apollo/server's CommonJS declarations; the plugin objects are the same.
+        ...(armor.plugins as unknown as ApolloServerPlugin<Context>[]),
+        preExecutionStatusPlugin<Context>(),
         ApolloServerPluginDrainHttpServer({ httpServer: server }),
         { serverWillStart: async () => ({ drainServer: async () => void (await wsServer.dispose()) }) },
       ],

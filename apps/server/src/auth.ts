@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { SignJWT, errors as joseErrors, jwtVerify } from "jose";
+import { SignJWT, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Config } from "./config.ts";
 import { ParleyError } from "./errors.ts";
 
 export interface TokenService {
-  /** Verifies an `Authorization` header value; returns the identity or throws UNAUTHENTICATED. */
+  /** Verifies an `Authorization` header value; returns the identity, null without a header, or throws UNAUTHENTICATED. */
   authenticate(header: string | undefined): Promise<string | null>;
-  /** Signs a token for `identity` (CLI and dev-token route). */
+  /** Signs an HS256 token for `identity` (CLI, dev-token route, tests). */
   issue(identity: string, ttlSeconds?: number): Promise<string>;
 }
 
@@ -16,23 +16,50 @@ export interface TokenService {
  * The HS256 secret: AUTH_JWT_SECRET, or (development only, when dev tokens are on) one generated
  * once into DATA_DIR so tokens survive restarts and `pnpm token` agrees with the server.
  */
-export function resolveJwtSecret(config: Config): Uint8Array {
+export function resolveJwtSecret(config: Config): Uint8Array | undefined {
   if (config.auth.jwtSecret) return new TextEncoder().encode(config.auth.jwtSecret);
+  if (!config.auth.devTokens) return undefined;
   const file = join(config.dataDir, "auth-dev-secret");
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+    try {
+      writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
     chmodSync(file, 0o600);
   }
   return new TextEncoder().encode(readFileSync(file, "utf8").trim());
 }
 
 const IDENTITY_MAX = 256;
+// Asymmetric algorithms an identity provider may use; never "none", never HS* against a JWKS.
+const JWKS_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
 export function createTokenService(config: Config): TokenService {
   const secret = resolveJwtSecret(config);
+  const jwks = config.auth.jwksUrl ? createRemoteJWKSet(new URL(config.auth.jwksUrl)) : undefined;
+  const claims = {
+    requiredClaims: ["exp", "sub"],
+    ...(config.auth.issuer ? { issuer: config.auth.issuer } : {}),
+    ...(config.auth.audience ? { audience: config.auth.audience } : {}),
+  };
   const unauthenticated = (why: string) =>
-    new ParleyError("UNAUTHENTICATED", `${why} Send "Authorization: Bearer <JWT>" signed with HS256; get one with \`pnpm --silent token <identity>\`.`);
+    new ParleyError(
+      "UNAUTHENTICATED",
+      `${why} Send "Authorization: Bearer <JWT>"${secret ? "; get one with `pnpm --silent token <identity>`" : " from your identity provider"}.`,
+    );
+
+  async function verify(token: string): Promise<JWTPayload> {
+    const { alg } = decodeProtectedHeader(token);
+    if (alg === "HS256" && secret) {
+      return (await jwtVerify(token, secret, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] })).payload;
+    }
+    if (jwks && alg && JWKS_ALGORITHMS.includes(alg)) {
+      return (await jwtVerify(token, jwks, { algorithms: JWKS_ALGORITHMS, ...claims })).payload;
+    }
+    throw unauthenticated(`Tokens signed with ${alg ?? "no algorithm"} are not accepted.`);
+  }
 
   return {
     async authenticate(header) {
@@ -40,7 +67,7 @@ export function createTokenService(config: Config): TokenService {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw unauthenticated("The Authorization header is not a Bearer token.");
       try {
-        const { payload } = await jwtVerify(match[1], secret, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
+        const payload = await verify(match[1]);
         const sub = payload.sub;
         if (typeof sub !== "string" || sub.length === 0 || sub.length > IDENTITY_MAX) {
           throw unauthenticated("The token's sub claim must be a non-empty identity.");
@@ -49,10 +76,14 @@ export function createTokenService(config: Config): TokenService {
       } catch (error) {
         if (error instanceof ParleyError) throw error;
         if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired.");
+        if (error instanceof joseErrors.JWTClaimValidationFailed) {
+          throw unauthenticated(`The token's ${error.claim} claim is not acceptable (${error.reason}).`);
+        }
         throw unauthenticated("The token is invalid.");
       }
     },
     async issue(identity, ttlSeconds = 24 * 3600) {
+      if (!secret) throw new Error("Issuing tokens needs AUTH_JWT_SECRET (or AUTH_DEV_TOKENS=true in development).");
       return new SignJWT({})
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(identity)

@@ -30,7 +30,13 @@ const EnvSchema = z
     S3_REGION: z.string().default("us-east-1"),
     MEDIA_ENCRYPTION_KEY: optionalString,
     AUTH_JWT_SECRET: optionalString,
+    AUTH_JWKS_URL: optionalString.pipe(z.url().optional()),
+    AUTH_ISSUER: optionalString,
+    AUTH_AUDIENCE: optionalString,
     AUTH_DEV_TOKENS: bool,
+    UPLOAD_TMP_DIR: optionalString,
+    RATE_LIMIT_MESSAGES_PER_MINUTE: int(300, 0),
+    RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: int(1024 ** 3, 0),
     MEDIA_URL_TTL_SECONDS: int(300, 1, 7 * 24 * 3600),
     MEDIA_MAX_FILES: int(10, 1, 1000),
     MEDIA_MAX_FILE_BYTES: int(157_286_400, 1, MAX_INT),
@@ -39,11 +45,12 @@ const EnvSchema = z
     MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: int(3600, 0),
   })
   .superRefine((env, ctx) => {
-    if (!env.AUTH_JWT_SECRET && !env.AUTH_DEV_TOKENS) {
+    if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL && !env.AUTH_DEV_TOKENS) {
       ctx.addIssue({
         code: "custom",
         path: ["AUTH_JWT_SECRET"],
-        message: "is required (at least 32 characters) unless AUTH_DEV_TOKENS=true; e.g. AUTH_JWT_SECRET=$(openssl rand -hex 32)",
+        message:
+          "is required (at least 32 characters) unless AUTH_JWKS_URL or AUTH_DEV_TOKENS=true is set; e.g. AUTH_JWT_SECRET=$(openssl rand -hex 32)",
       });
     }
     if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 32) {
@@ -79,7 +86,18 @@ export interface Config {
         region: string;
       }
     | { kind: "disk"; rootDir: string; encryptionKey: string | undefined };
-  auth: { jwtSecret: string | undefined; devTokens: boolean };
+  auth: {
+    jwtSecret: string | undefined;
+    devTokens: boolean;
+    /** Identity provider: tokens signed by a key of this JWKS (RS256/ES256/EdDSA...). */
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
+  /** Where graphql-upload buffers incoming files; Parley's own, emptied at start. */
+  uploadTmpDir: string;
+  /** Per identity and per process (0 = off). */
+  rateLimits: { messagesPerMinute: number; uploadBytesPerMinute: number };
   media: { urlTtlSeconds: number; maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
   /** Orphaned objects older than graceSeconds are swept every intervalSeconds (0 turns sweeping off). */
   orphans: { graceSeconds: number; intervalSeconds: number };
@@ -118,7 +136,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           region: e.S3_REGION,
         }
       : { kind: "disk", rootDir: `${e.DATA_DIR}/media`, encryptionKey: e.MEDIA_ENCRYPTION_KEY },
-    auth: { jwtSecret: e.AUTH_JWT_SECRET, devTokens: e.AUTH_DEV_TOKENS },
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET,
+      devTokens: e.AUTH_DEV_TOKENS,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+    },
+    uploadTmpDir: e.UPLOAD_TMP_DIR ?? `${e.DATA_DIR}/tmp/uploads`,
+    rateLimits: { messagesPerMinute: e.RATE_LIMIT_MESSAGES_PER_MINUTE, uploadBytesPerMinute: e.RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE },
     media: {
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
       maxFiles: e.MEDIA_MAX_FILES,
@@ -138,4 +164,19 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
   const copy = { ...env };
   if (!copy.AUTH_JWT_SECRET && copy.NODE_ENV !== "production") copy.AUTH_DEV_TOKENS ??= "true";
   return loadConfig(copy);
+}
+
+/**
+ * Points the process's temporary directory at Parley's own upload directory (graphql-upload's
+ * fs-capacitor buffers files in os.tmpdir()), after emptying it: files left by a crashed process
+ * go away at the next start. Call once, from the process entry point.
+ */
+export async function useUploadTmpDir(config: Config): Promise<string> {
+  const { mkdir, rm } = await import("node:fs/promises");
+  const { resolve } = await import("node:path");
+  const dir = resolve(config.uploadTmpDir);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  process.env.TMPDIR = dir;
+  return dir;
 }

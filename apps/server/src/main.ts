@@ -1,5 +1,5 @@
 import { startParley } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, useUploadTmpDir } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
 let config;
@@ -13,6 +13,8 @@ try {
   throw error;
 }
 const logger = createLogger(config);
+const uploadTmpDir = await useUploadTmpDir(config);
+logger.debug({ uploadTmpDir }, "upload buffer directory emptied");
 const parley = await startParley(config, { logger });
 logger.info({ url: `${parley.url}/graphql`, database: parley.db.driver, storage: parley.store.kind }, "Parley is listening");
 

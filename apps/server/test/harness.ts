@@ -65,7 +65,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let dataDir: string | undefined;
   let storageDir: string;
   if (mode === "services") {
-    const minio = options.minio ?? inject("minio");
+    // Typed by hand: the ProvidedContext augmentation lives in testkit's copy of vitest.
+    const minio = options.minio ?? (inject("minio" as never) as { endpoint: string; accessKey: string; secretKey: string; dataDir: string });
     database = options.database ?? (await createTestDatabase("parley_test"));
     storageDir = minio.dataDir ?? "";
     Object.assign(base, {

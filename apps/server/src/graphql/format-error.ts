@@ -26,6 +26,30 @@ const CONTRACT = new Set<ErrorCode>([
   "INTERNAL_SERVER_ERROR",
 ]);
 
+// postgres.js and node error codes that mean "the database cannot be reached right now".
+const DB_UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01", // admin_shutdown
+  "57P03", // cannot_connect_now
+]);
+
+function databaseUnreachable(error: unknown): boolean {
+  for (let e = error as { code?: string; errno?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (DB_UNREACHABLE.has(e.code ?? "") || DB_UNREACHABLE.has(e.errno ?? "") || /^08/.test(e.code ?? "")) return true;
+    const errors = (e as { errors?: unknown[] }).errors;
+    if (Array.isArray(errors) && errors.some(databaseUnreachable)) return true;
+  }
+  return false;
+}
+
 /** Every error leaves with a contract code; unexpected ones are logged and never leak internals. */
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -38,6 +62,15 @@ export function formatError(logger: Logger) {
     if (original instanceof StorageUnavailableError) {
       return {
         message: "Media storage is unavailable right now; try again shortly.",
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: "STORAGE_UNAVAILABLE" },
+      };
+    }
+    if (databaseUnreachable(original)) {
+      logger.warn({ err: original, path: formatted.path }, "database unreachable");
+      return {
+        message: "The database is unavailable right now; nothing was changed. Try again shortly.",
         path: formatted.path,
         locations: formatted.locations,
         extensions: { code: "STORAGE_UNAVAILABLE" },

@@ -6,12 +6,17 @@ import type { EventHub } from "../realtime/event-hub.ts";
 import { conversationService } from "./conversations.ts";
 import { mediaMessageService } from "./media-messages.ts";
 import { messageService } from "./messages.ts";
+import { RateLimiter } from "./rate-limit.ts";
 
 export function createServices(deps: { db: Database; store: ObjectStore; config: Config; logger: Logger; hub: EventHub }) {
   const { db, store, config, logger, hub } = deps;
+  const rateLimits = {
+    messages: new RateLimiter(config.rateLimits.messagesPerMinute, "messages"),
+    uploadBytes: new RateLimiter(config.rateLimits.uploadBytesPerMinute, "uploaded bytes"),
+  };
   const conversations = conversationService(db, config.limits);
-  const messages = messageService(db, conversations, config.limits);
-  const mediaMessages = mediaMessageService({ store, conversations, messages, limits: config.media, logger });
+  const messages = messageService(db, conversations, config.limits, rateLimits.messages);
+  const mediaMessages = mediaMessageService({ store, conversations, messages, limits: config.media, logger, rateLimits });
   return { db, store, config, logger, hub, conversations, messages, mediaMessages };
 }
 

@@ -5,6 +5,7 @@ import { badInput, tooLarge } from "../errors.ts";
 import { discard, storeUploads, type MediaLimits, type MediaUploadInput } from "../media/upload-pipeline.ts";
 import type { ConversationService } from "./conversations.ts";
 import type { MessageService } from "./messages.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 
 export interface SendMedia {
   conversationId: string;
@@ -20,8 +21,9 @@ export function mediaMessageService(deps: {
   messages: MessageService;
   limits: MediaLimits;
   logger: Logger;
+  rateLimits: { messages: RateLimiter; uploadBytes: RateLimiter };
 }) {
-  const { store, conversations, messages, limits, logger } = deps;
+  const { store, conversations, messages, limits, logger, rateLimits } = deps;
 
   /**
    * HTTP multipart → authorize → store each file (streaming) → one transaction. A failure at any
@@ -38,9 +40,13 @@ export function mediaMessageService(deps: {
     const body = input.body === "" ? null : (input.body ?? null);
     const message = { conversationId: input.conversationId, body, attributes: input.attributes, idempotencyKey: input.idempotencyKey };
     const attributes = messages.validate(message);
+    // Upload bytes are charged once known, so one message may overshoot the byte budget by its size.
+    rateLimits.uploadBytes.check(author);
+    rateLimits.messages.take(author);
 
     const rows = await storeUploads({ store, conversationId: input.conversationId, inputs: input.media, limits, signal, logger });
     const keys = rows.map((r) => r.objectKey);
+    rateLimits.uploadBytes.charge(author, rows.reduce((n, r) => n + r.size, 0));
     try {
       const { message: saved, duplicate } = await messages.insert(author, message, attributes, rows);
       if (duplicate) await discard(store, keys, logger);

@@ -16,6 +16,7 @@ import type { ConversationService } from "./conversations.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
 import { isId, newId } from "./ids.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import { checkAttributes, checkBody } from "./validation.ts";
 
 const PAGE_MAX = 100;
@@ -43,6 +44,7 @@ export function messageService(
   db: Database,
   conversations_: ConversationService,
   limits: { bodyMaxLength: number; attributesMaxBytes: number },
+  rateLimit: RateLimiter,
 ) {
   /** Validates what every send shares; returns the normalised attributes. */
   function validate(input: NewMessage) {
@@ -124,6 +126,7 @@ export function messageService(
     if (repeat) return repeat;
     if (input.body.length === 0) throw badInput("body must not be empty; send media with sendMediaMessage.", { field: "body" });
     const attributes = validate(input);
+    rateLimit.take(author);
     return (await insert(author, input, attributes, [])).message;
   }
 
@@ -317,7 +320,7 @@ export function messageService(
     return new Map(rows.map((r) => [r.conversationId, Number(r.n)]));
   }
 
-  return { validate, findIdempotent, insert, sendText, byId, page, byIds, mediaOf, update, remove, unreadCounts };
+  return { rateLimit, validate, findIdempotent, insert, sendText, byId, page, byIds, mediaOf, update, remove, unreadCounts };
 }
 
 export type MessageService = ReturnType<typeof messageService>;

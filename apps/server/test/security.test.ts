@@ -1,0 +1,220 @@
+import { createServer, type Server } from "node:http";
+import { readFileSync, readdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { GraphQLError, parse, specifiedRules, validate, buildSchema, type ValidationRule } from "graphql";
+import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { typeDefs } from "@parley/schema";
+import { createArmor } from "../src/graphql/armor.ts";
+import { codeOf, startTestServer, type TestServer } from "./harness.ts";
+import { postMultipart } from "./multipart.ts";
+
+type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+const viewerQuery = JSON.stringify({ query: "{ viewer { identity } }" });
+async function asBearer(url: string, token: string) {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: viewerQuery,
+  });
+  return { status: res.status, json: (await res.json()) as { data?: { viewer: { identity: string } }; errors?: { extensions: { code: string } }[] } };
+}
+
+describe("JWT", () => {
+  let t: TestServer;
+  const secret = "s".repeat(40);
+  const key = new TextEncoder().encode(secret);
+  beforeAll(async () => {
+    t = await startTestServer({ env: { AUTH_JWT_SECRET: secret } });
+  });
+  afterAll(() => t?.close());
+  const now = () => Math.floor(Date.now() / 1000);
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+
+  it("accepts a valid HS256 token and refuses expired, not-yet-valid, alg none, wrong secret, missing sub or exp", async () => {
+    const ok = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime(now() + 60).sign(key);
+    expect((await asBearer(t.url, ok)).json.data?.viewer.identity).toBe("alice");
+    const bad = {
+      expired: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime(now() - 5).sign(key),
+      notYetValid: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setNotBefore(now() + 600).setExpirationTime(now() + 900).sign(key),
+      algNone: `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: "alice", exp: now() + 60 })}.`,
+      wrongSecret: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime(now() + 60).sign(new TextEncoder().encode("x".repeat(40))),
+      missingSub: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setExpirationTime(now() + 60).sign(key),
+      missingExp: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").sign(key),
+      hs512: await new SignJWT({}).setProtectedHeader({ alg: "HS512" }).setSubject("alice").setExpirationTime(now() + 60).sign(new TextEncoder().encode("s".repeat(64))),
+    };
+    for (const [name, token] of Object.entries(bad)) {
+      const res = await asBearer(t.url, token);
+      expect(res.status, name).toBe(401);
+      expect(res.json.errors?.[0]?.extensions.code, name).toBe("UNAUTHENTICATED");
+    }
+  });
+});
+
+describe("JWKS from an identity provider", () => {
+  let idp: Server;
+  let t: TestServer;
+  let privateKey: KeyLike;
+  let otherKey: KeyLike;
+  beforeAll(async () => {
+    const pair = await generateKeyPair("RS256", { extractable: true });
+    privateKey = pair.privateKey;
+    otherKey = (await generateKeyPair("RS256")).privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+    idp = createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => idp.listen(0, "127.0.0.1", r));
+    const { port } = idp.address() as AddressInfo;
+    t = await startTestServer({
+      env: {
+        AUTH_JWT_SECRET: "",
+        AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        AUTH_ISSUER: "https://idp.example",
+        AUTH_AUDIENCE: "parley",
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    idp?.close();
+  });
+  const sign = (key: KeyLike, claims: { iss?: string; aud?: string; sub?: string; exp?: number }) => {
+    let jwt = new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "k1" });
+    if (claims.iss) jwt = jwt.setIssuer(claims.iss);
+    if (claims.aud) jwt = jwt.setAudience(claims.aud);
+    if (claims.sub) jwt = jwt.setSubject(claims.sub);
+    return jwt.setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 60).sign(key);
+  };
+
+  it("accepts tokens signed by the provider's key with the right issuer and audience", async () => {
+    const res = await asBearer(t.url, await sign(privateKey, { iss: "https://idp.example", aud: "parley", sub: "carol" }));
+    expect(res.json.data?.viewer.identity).toBe("carol");
+  });
+
+  it("refuses another key, another issuer or audience, and HS256 tokens when no secret is configured", async () => {
+    const cases = {
+      otherKey: await sign(otherKey, { iss: "https://idp.example", aud: "parley", sub: "carol" }),
+      wrongIssuer: await sign(privateKey, { iss: "https://evil.example", aud: "parley", sub: "carol" }),
+      wrongAudience: await sign(privateKey, { iss: "https://idp.example", aud: "other", sub: "carol" }),
+      noSub: await sign(privateKey, { iss: "https://idp.example", aud: "parley" }),
+      hs256: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("carol").setExpirationTime(Math.floor(Date.now() / 1000) + 60).sign(new TextEncoder().encode("k".repeat(40))),
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      const res = await asBearer(t.url, token);
+      expect(res.json.errors?.[0]?.extensions.code, name).toBe("UNAUTHENTICATED");
+    }
+  });
+});
+
+describe("rate limits (per identity, per process)", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { RATE_LIMIT_MESSAGES_PER_MINUTE: "5", RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "10000" } });
+  });
+  afterAll(() => t?.close());
+
+  it("answers RATE_LIMITED with a retry-after hint once the minute's messages are used, per identity", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: { participants: ["bob"] }) { id } }`);
+    const id = c.data!.createConversation.id;
+    const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`;
+    for (let i = 0; i < 5; i++) expect((await t.gql("alice", SEND, { i: { conversationId: id, body: `m${i}` } })).errors).toBeUndefined();
+    const limited = await t.gql("alice", SEND, { i: { conversationId: id, body: "one too many" } });
+    expect(codeOf(limited)).toBe("RATE_LIMITED");
+    const retry = (limited.errors![0]!.extensions as { retryAfterSeconds: number }).retryAfterSeconds;
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(60);
+    // Another identity has its own budget; the refused send consumed no index.
+    expect((await t.gql<{ sendMessage: { index: number } }>("bob", SEND, { i: { conversationId: id, body: "bob" } })).data?.sendMessage.index).toBe(5);
+  });
+
+  it("limits upload bytes per minute and stores nothing for the refused upload", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>("dora", `mutation { createConversation(input: {}) { id } }`);
+    const id = c.data!.createConversation.id;
+    const send = async () =>
+      postMultipart(
+        t.graphqlUrl,
+        await t.token("dora"),
+        { query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`, variables: { i: { conversationId: id, media: [{ file: null }] } } },
+        [{ path: "variables.i.media.0.file", filename: "a.bin", body: Buffer.alloc(12_000, 1) }],
+      );
+    expect((await send()).json.errors).toBeUndefined();
+    const second = await send();
+    expect(codeOf(second.json)).toBe("RATE_LIMITED");
+    expect(await t.objects(`media/${id}/`)).toHaveLength(1);
+  });
+});
+
+describe("query limits (graphql-armor)", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t?.close());
+
+  it("refuses too deep, too many aliases and too many tokens with BAD_USER_INPUT", async () => {
+    const hop = (inner: string) => `conversation { messages { edges { node { ${inner} } } } }`;
+    const deep = `query($id: ID!) { message(id: $id) { ${hop(hop(hop("id")))} } }`; // depth 14 > 12
+    expect(codeOf(await t.gql("alice", deep, { id: "x" }))).toBe("BAD_USER_INPUT");
+    const aliases = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: viewer { identity }`).join(" ")} }`;
+    expect(codeOf(await t.gql("alice", aliases))).toBe("BAD_USER_INPUT");
+    const tokens = `{ viewer { ${Array.from({ length: 2500 }, () => "identity").join(" ")} } }`;
+    expect(codeOf(await t.gql("alice", tokens))).toBe("BAD_USER_INPUT");
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
+  it("lets every operation of the SDK and web app pass at half the limits", () => {
+    const schema = buildSchema(typeDefs);
+    const half = createArmor(0.5).validationRules as unknown as ValidationRule[];
+    const dir = new URL("../../../packages/client/src/operations/", import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith(".graphql"));
+    expect(files.length).toBeGreaterThan(0);
+    const all = files.map((f) => readFileSync(new URL(f, dir), "utf8")).join("\n");
+    const doc = parse(all);
+    const errors: readonly GraphQLError[] = validate(schema, doc, [...specifiedRules, ...half]);
+    expect(errors.map((e) => e.message)).toEqual([]);
+  });
+
+  it("turns introspection off in production", async () => {
+    const prod = await startTestServer({ env: { NODE_ENV: "production" } });
+    try {
+      expect(codeOf(await prod.gql("alice", "{ __schema { types { name } } }"))).toBe("BAD_USER_INPUT");
+      expect(codeOf(await t.gql("alice", "{ __schema { queryType { name } } }"))).toBeUndefined();
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
+describe("media responses", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t?.close());
+
+  it("carry X-Content-Type-Options: nosniff and force active types to download", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: {}) { id } }`);
+    const id = c.data!.createConversation.id;
+    const kinds = [
+      { filename: "page.html", contentType: "text/html", body: Buffer.from("<html><script>alert(1)</script></html>") },
+      { filename: "feed.xml", contentType: "application/xml", body: Buffer.from('<?xml version="1.0"?><a/>') },
+      { filename: "x.js", contentType: "text/javascript", body: Buffer.from("alert(1)") },
+      { filename: "pic.svg", contentType: "image/svg+xml", body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') },
+    ];
+    const res = await postMultipart(
+      t.graphqlUrl,
+      await t.token("alice"),
+      { query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { media { contentType temporaryUrl } } }`, variables: { i: { conversationId: id, media: kinds.map(() => ({ file: null })) } } },
+      kinds.map((k, i) => ({ ...k, path: `variables.i.media.${i}.file` })),
+    );
+    const media = (res.json.data!.sendMediaMessage as { media: { contentType: string; temporaryUrl: string }[] }).media;
+    for (const m of media) {
+      const got = await fetch(m.temporaryUrl);
+      expect(got.status).toBe(200);
+      expect(got.headers.get("x-content-type-options"), m.contentType).toBe("nosniff");
+      expect(got.headers.get("content-disposition"), m.contentType).toMatch(/^attachment/);
+    }
+  });
+});
