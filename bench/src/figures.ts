@@ -28,4 +28,4 @@ export function ratio(a: number[], b: number[]): Summary {
 }
 
 export const runLine = (r: LoadRun) =>
-  `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.failed ? `, ${r.failed} FAILED` : ""}`;
+  `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.failed ? `, ${r.failed} FAILED (first: ${r.firstFailure ?? "no body"})` : ""}`;

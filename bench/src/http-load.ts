@@ -10,6 +10,8 @@ export interface LoadRun {
   /** Non-2xx, GraphQL errors in the body, socket errors and timeouts. */
   failed: number;
   seconds: number;
+  /** The first failed response body, for diagnosis. */
+  firstFailure?: string;
 }
 
 export interface HttpLoadOptions {
@@ -32,6 +34,7 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
   const latencies = new Samples();
   let ok = 0;
   let next = 0;
+  let firstFailure: string | undefined;
   let finished!: (result: autocannon.Result) => void;
   let failedToRun!: (error: unknown) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -51,7 +54,11 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
       setupClient: (client) => {
         client.setBody(o.bodyFor(next++));
       },
-      verifyBody: (body) => !hasErrors(body),
+      verifyBody: (body) => {
+        if (!hasErrors(body)) return true;
+        firstFailure ??= String(body).slice(0, 500);
+        return false;
+      },
     },
     (error, result) => (error ? failedToRun(error) : finished(result)),
   );
@@ -63,5 +70,5 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
   const failed = result.non2xx + result.errors + result.timeouts + result.mismatches;
   ok = Math.max(0, ok - result.mismatches);
   const [p50, p99] = latencies.percentiles(50, 99);
-  return { rps: ok / result.duration, p50: p50!, p99: p99!, ok, failed, seconds: result.duration };
+  return { rps: ok / result.duration, p50: p50!, p99: p99!, ok, failed, seconds: result.duration, firstFailure };
 }

@@ -4,6 +4,7 @@
 // for Chrome DevTools or speedscope.
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { clientOperation } from "./client-operations.ts";
 import { QUICK, type BenchContext } from "./context.ts";
 import { createConversation, createEnvironment } from "./environment.ts";
 import { httpLoad } from "./http-load.ts";
@@ -150,14 +151,13 @@ try {
         })),
       );
     }
-    const HISTORY = `query($id: ID!) { conversation(id: $id) { messages(last: 50) { edges { cursor node { id index author body type createdAt
-      media { id category filename contentType size sha256 temporaryUrl temporaryUrlExpiresAt } } } pageInfo { hasPreviousPage } } } }`;
+    const HISTORY = clientOperation("messages.graphql", "query", "Messages");
     const r = await httpLoad({
       url: server.graphqlUrl,
       connections: 10,
       durationSeconds: seconds,
       headers,
-      bodyFor: () => JSON.stringify({ query: HISTORY, variables: { id } }),
+      bodyFor: () => JSON.stringify({ query: HISTORY, variables: { conversationId: id, last: 50 } }),
     });
     progress.info(`history last:50 c=10: ${runLine(r)}`);
   } else if (scenario === "fanout") {

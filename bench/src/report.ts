@@ -103,7 +103,8 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
     p(
       "## 2. History",
       "",
-      `\`conversation(id) { messages(last: N) { edges { node { … media { … temporaryUrl temporaryUrlExpiresAt } } } pageInfo } }\` where every message ` +
+      "The SDK's own history query, `Messages(conversationId, last: N)` from packages/client/src/operations (MessageFields: " +
+        "every message field, `conversation { id }`, `media { …MediaFields }` with `temporaryUrl` and `temporaryUrlExpiresAt`), where every message " +
         `has 3 media, ${r.history.connections} connections, ${r.settings.loadSeconds} s per run. **Direct**: the server's three statements through ` +
         "postgres.js, a `MinioStore.presignGet` per media and the JSON of the answer, in the bench process at the same concurrency: what is left when HTTP and GraphQL execution are taken away.",
       "",

@@ -1,6 +1,7 @@
 // Scenario 2: conversation history, `messages(last: N)` with 3 media per message and a temporaryUrl
 // for each, at page sizes 10 and 50: req/s, p99, and the SQL statements each request costs.
 import { MinioStore } from "@parley/storage";
+import { clientOperation } from "../client-operations.ts";
 import { closedLoop } from "../closed-loop.ts";
 import { createConversation, gql } from "../environment.ts";
 import { loadFigures, ratio, runLine, type LoadFigures } from "../figures.ts";
@@ -18,10 +19,11 @@ const MEDIA_BYTES = 4096;
 /** Requests per page size in the statement count (after two uncounted ones). */
 const COUNTED_REQUESTS = 20;
 
-const HISTORY = `query($id: ID!, $n: Int!) { conversation(id: $id) { id messages(last: $n) {
-  edges { cursor node { id index author body type createdAt
-    media { id category filename contentType size sha256 temporaryUrl temporaryUrlExpiresAt } } }
-  pageInfo { hasPreviousPage hasNextPage startCursor endCursor } } } }`;
+/** The SDK's and web app's own history query (@parley/client Messages, MessageFields, MediaFields). */
+const HISTORY = clientOperation("messages.graphql", "query", "Messages");
+/** The least the issue asks for: the page, its media and their temporary URLs. */
+const HISTORY_MIN = `query($conversationId: ID!, $last: Int) { conversation(id: $conversationId) { messages(last: $last) {
+  edges { node { id index body media { id contentType size temporaryUrl } } } pageInfo { hasPreviousPage } } } }`;
 
 export interface StatementCount {
   request: string;
@@ -74,7 +76,7 @@ export async function history(ctx: BenchContext): Promise<HistoryResult> {
 
   // What the server answers is what we think it answers: full page, every URL fetchable.
   for (const n of PAGE_SIZES) {
-    const data = await gql<HistoryData>(api.graphqlUrl, token, HISTORY, { id: conversationId, n });
+    const data = await gql<HistoryData>(api.graphqlUrl, token, HISTORY, { conversationId, last: n });
     const edges = data.conversation.messages.edges;
     const media = edges.flatMap((e) => e.node.media);
     if (edges.length !== n || media.length !== n * MEDIA_PER_MESSAGE || media.some((x) => !x.temporaryUrl)) {
@@ -98,7 +100,7 @@ export async function history(ctx: BenchContext): Promise<HistoryResult> {
       connections: HISTORY_CONNECTIONS,
       durationSeconds: seconds,
       headers,
-      bodyFor: () => JSON.stringify({ query: HISTORY, variables: { id: conversationId, n } }),
+      bodyFor: () => JSON.stringify({ query: HISTORY, variables: { conversationId, last: n } }),
     });
 
   // The ceiling: the server's three statements through postgres.js, a presigned URL per media with
@@ -210,7 +212,16 @@ async function countStatements(ctx: BenchContext, conversationId: string, token:
     const out: StatementCount[] = [];
     for (const n of PAGE_SIZES) {
       out.push(
-        await measure(`messages(last: ${n})`, () => gql(server.graphqlUrl, token, HISTORY, { id: conversationId, n })),
+        await measure(`Messages(last: ${n})`, () =>
+          gql(server.graphqlUrl, token, HISTORY, { conversationId, last: n }),
+        ),
+      );
+    }
+    for (const n of PAGE_SIZES) {
+      out.push(
+        await measure(`messages(last: ${n}), minimal selection`, () =>
+          gql(server.graphqlUrl, token, HISTORY_MIN, { conversationId, last: n }),
+        ),
       );
     }
     // Text messages go to a conversation of their own, so the history page keeps its media.
