@@ -22,7 +22,7 @@ export interface ClientOptions {
   token?: string;
   /** Called for a token on first use and again, once per refusal, when the server answers UNAUTHENTICATED. */
   getToken?: TokenProvider;
-  /** Defaults to the global fetch. */
+  /** Defaults to the global fetch. Used for every request, except uploads in browsers (XMLHttpRequest, for progress). */
   fetch?: FetchLike;
   /** Media uploads: "auto" (default) uses XMLHttpRequest in browsers and a streamed fetch elsewhere. */
   uploadMode?: UploadMode;
