@@ -131,8 +131,7 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
       </div>
       <div className="composer-foot">
         <span id={ids.hint} className="muted small">
-          Enter to send, Shift+Enter for a new line. Drop or paste files to attach (up to {limits.mediaAttachmentsCountLimit},{" "}
-          {formatBytes(limits.mediaAttachmentsTotalSizeLimitInBytes)} in all).
+          Enter to send, Shift+Enter for a new line. Drop or paste files to attach ({limitsHint(limits)}).
         </span>
         {counter.visible && (
           <span id={ids.counter} className={`counter${counter.over ? " over" : ""}`} aria-live="polite">
@@ -142,6 +141,13 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
       </div>
     </form>
   );
+}
+
+function limitsHint(limits: ConversationLimits): string {
+  const perFile = limits.mediaAttachmentSizeLimitInBytes;
+  const total = limits.mediaAttachmentsTotalSizeLimitInBytes;
+  const count = `up to ${limits.mediaAttachmentsCountLimit} files`;
+  return perFile < total ? `${count}, ${formatBytes(perFile)} each, ${formatBytes(total)} in all` : `${count}, ${formatBytes(total)} in all`;
 }
 
 /** Pasted images all arrive as "image.png": give each a distinct, dated name. */

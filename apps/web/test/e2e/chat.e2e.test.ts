@@ -150,7 +150,7 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
     // A slow uplink (in chromium's network stack) keeps the upload going long enough to watch it.
     const cdp = await alice.context().newCDPSession(alice);
     await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 96 * 1024 });
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 32 * 1024 });
     try {
       await alice.getByRole("button", { name: "Send" }).click();
       const overall = alice.getByRole("progressbar", { name: "Upload of all files" });
@@ -210,5 +210,69 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
 
   it("logs no console errors in either window", () => {
     expect(errorsSoFar()).toEqual([]);
+  });
+
+  it("cancels an upload and retries it; an upload cut off by the network is retried without a duplicate", async () => {
+    const seenBefore = errorsSoFar().length;
+    const cdp = await alice.context().newCDPSession(alice);
+    await cdp.send("Network.enable");
+    const network = (conditions: { uploadThroughput?: number }) =>
+      cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1, ...conditions });
+    const log = alice.getByRole("log", { name: "Messages" });
+    const outgoing = log.locator("article.outgoing");
+    const input = alice.getByLabel("Message", { exact: true });
+    const slow = { uploadThroughput: 24 * 1024 };
+    try {
+      // Cancel while uploading: the message stays, marked cancelled, with Retry.
+      await network(slow);
+      await alice.getByLabel("Attach files").first().setInputFiles([files.sunrise]);
+      await input.fill("Cancel me first");
+      await input.press("Enter");
+      await outgoing.getByRole("button", { name: "Cancel" }).click();
+      await outgoing.getByRole("button", { name: "Retry" }).waitFor();
+      expect(await outgoing.getAttribute("data-status")).toBe("cancelled");
+      await network({});
+      await outgoing.getByRole("button", { name: "Retry" }).click();
+      await log.locator("article.message:not(.outgoing)", { hasText: "Cancel me first" }).waitFor({ timeout: 30_000 });
+
+      // The network goes away mid-upload: the failure is shown in place; Retry sends it once.
+      await network(slow);
+      await alice.getByLabel("Attach files").first().setInputFiles([files.lagoon]);
+      await input.fill("Cut off once");
+      await input.press("Enter");
+      const overall = outgoing.getByRole("progressbar", { name: "Upload of all files" });
+      await expect.poll(() => overall.evaluate((el) => (el as HTMLProgressElement).value), { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
+      // Chromium silently resends a request whose reused connection drops, so keep cutting until
+      // the failure reaches the page.
+      const alert = outgoing.getByRole("alert");
+      let cuts = 0;
+      for (let i = 0; i < 100 && !(await alert.isVisible()); i++) {
+        cuts += app.cutOffUploads();
+        await alice.waitForTimeout(200);
+      }
+      expect(cuts).toBeGreaterThan(0);
+      await alert.waitFor({ timeout: 1_000 });
+      expect(await alert.innerText()).toMatch(/could not be reached/);
+      await shot(alice, "07-alice-upload-failed");
+      await network({});
+      await outgoing.getByRole("button", { name: "Retry" }).click();
+      await log.locator("article.message:not(.outgoing)", { hasText: "Cut off once" }).waitFor({ timeout: 30_000 });
+      await expect.poll(() => outgoing.count()).toBe(0);
+    } finally {
+      await network({}).catch(() => {});
+    }
+    const rows = await api.sql`SELECT body, count(*)::int AS n FROM messages WHERE body IN ('Cancel me first', 'Cut off once') GROUP BY body ORDER BY body`;
+    expect(rows).toEqual([
+      { body: "Cancel me first", n: 1 },
+      { body: "Cut off once", n: 1 },
+    ]);
+    const bobLog = bob.getByRole("log", { name: "Messages" });
+    await bobLog.locator("article.message", { hasText: "Cut off once" }).waitFor({ timeout: 20_000 });
+    expect(await bobLog.locator("article.message", { hasText: "Cut off once" }).count()).toBe(1);
+    // The only console lines are the browser's own notes about the requests cut off on purpose.
+    const unexpected = errorsSoFar()
+      .slice(seenBefore)
+      .filter((line) => !/net::ERR_CONNECTION_RESET|net::ERR_ABORTED/.test(line));
+    expect(unexpected).toEqual([]);
   });
 });

@@ -19,13 +19,20 @@ const API_PATHS = ["/graphql", "/auth/", "/media/", "/healthz", "/readyz"];
 
 export interface ServedApp {
   url: string;
+  /** Resets the connections of uploads in flight, as a dropped network would. */
+  cutOffUploads(): number;
   close(): Promise<void>;
 }
 
 /** `apiUrl` is read per request, so the API can be started after the proxy (to learn its URL). */
 export async function serveApp(distDir: string, apiUrl: () => string): Promise<ServedApp> {
+  const uploads = new Set<IncomingMessage>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (req.headers["content-type"]?.startsWith("multipart/form-data")) {
+      uploads.add(req);
+      res.once("close", () => uploads.delete(req));
+    }
     if (API_PATHS.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p))) return proxy(req, res, new URL(apiUrl()));
     serveStatic(distDir, path, res);
   });
@@ -34,6 +41,12 @@ export async function serveApp(distDir: string, apiUrl: () => string): Promise<S
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    cutOffUploads() {
+      const n = uploads.size;
+      for (const req of uploads) req.socket.resetAndDestroy();
+      uploads.clear();
+      return n;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
