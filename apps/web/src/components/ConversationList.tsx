@@ -20,6 +20,7 @@ export function ConversationList(props: { selectedId: string | null; onSelect(id
   const [state, setState] = useState<ListState>({ items: [], status: "loading", error: null, next: null });
   const [creating, setCreating] = useState(false);
   const loadedMore = useRef(0);
+  const newButton = useRef<HTMLButtonElement>(null);
 
   // Re-reads the first page(s): the order (latest activity first) changes as messages arrive.
   const refresh = useCallback(async () => {
@@ -61,7 +62,7 @@ export function ConversationList(props: { selectedId: string | null; onSelect(id
     <nav className="sidebar" aria-labelledby="conversations-heading">
       <div className="sidebar-head">
         <h2 id="conversations-heading">Conversations</h2>
-        <button type="button" className="primary" onClick={() => setCreating(true)}>
+        <button ref={newButton} type="button" className="primary" onClick={() => setCreating(true)}>
           New conversation
         </button>
       </div>
@@ -107,7 +108,10 @@ export function ConversationList(props: { selectedId: string | null; onSelect(id
       )}
       {creating && (
         <NewConversationDialog
-          onClose={() => setCreating(false)}
+          onClose={() => {
+            setCreating(false);
+            newButton.current?.focus();
+          }}
           onCreated={(id) => {
             setCreating(false);
             props.onCreated(id);

@@ -44,6 +44,9 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
   // A message sent here moves its conversation to the top of the list.
   useEffect(() => services.sent.subscribe(() => setListVersion((v) => v + 1)), [services]);
 
+  // Signing out stops what is still on its way out.
+  useEffect(() => () => services.outbox.cancelAll(), [services]);
+
   // Warn before closing the tab while an upload is running.
   useEffect(() => {
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
@@ -64,7 +67,15 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
   return (
     <AppContext.Provider value={services}>
       <div className="shell" data-view={conversationId ? "thread" : "list"}>
-        <a className="skip-link" href="#thread-main">
+        <a
+          className="skip-link"
+          href="#thread-main"
+          onClick={(e) => {
+            // The hash names the open conversation; move focus without touching it.
+            e.preventDefault();
+            document.getElementById("thread-main")?.focus();
+          }}
+        >
           Skip to conversation
         </a>
         <header className="topbar">

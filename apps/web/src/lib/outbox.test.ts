@@ -193,3 +193,18 @@ describe("Outbox", () => {
     expect(snapshots.length).toBeGreaterThanOrEqual(3); // queued, sending, sent
   });
 });
+
+describe("Outbox.cancelAll", () => {
+  it("stops the upload in flight and everything queued", async () => {
+    const { server, sent, outbox } = setup();
+    server.gate = new Promise<void>(() => {});
+    outbox.enqueue("c1", { body: "a", files: [] });
+    outbox.enqueue("c1", { body: "b", files: [] });
+    outbox.enqueue("c2", { body: "c", files: [] });
+    await until(() => outbox.getSnapshot().filter((m) => m.status === "sending").length === 2);
+    outbox.cancelAll();
+    await until(() => outbox.getSnapshot().every((m) => m.status === "cancelled"));
+    expect(sent).toEqual([]);
+    expect(server.stored.size).toBe(0);
+  });
+});

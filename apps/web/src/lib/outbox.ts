@@ -93,6 +93,11 @@ export class Outbox<M> {
     else if (entry.item.status === "queued") this.#update(entry, { status: "cancelled", error: null });
   }
 
+  /** Stops everything queued or uploading (signing out). */
+  cancelAll(): void {
+    for (const entry of this.#items) this.cancel(entry.item.id);
+  }
+
   /** Sends a failed or cancelled message again with the same idempotency key. */
   retry(id: string): void {
     const entry = this.#find(id);
