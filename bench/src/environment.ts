@@ -17,7 +17,11 @@ export interface BenchEnvironment {
   /** A postgres.js pool on the bench database, sized like the server's. */
   sql: postgres.Sql;
   token(identity: string): Promise<string>;
-  startServer(options?: { nodeFlags?: string[]; databaseUrl?: string }): Promise<ServerProcess>;
+  startServer(options?: {
+    nodeFlags?: string[];
+    databaseUrl?: string;
+    extraEnv?: Record<string, string>;
+  }): Promise<ServerProcess>;
   dispose(): Promise<void>;
 }
 
@@ -65,7 +69,7 @@ export async function createEnvironment(): Promise<BenchEnvironment> {
     async startServer(options = {}) {
       const server = await startServer(
         { ...serverEnv, databaseUrl: options.databaseUrl ?? serverEnv.databaseUrl },
-        { nodeFlags: options.nodeFlags },
+        { nodeFlags: options.nodeFlags, extraEnv: options.extraEnv },
       );
       servers.add(server);
       const stop = server.stop.bind(server);

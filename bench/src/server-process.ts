@@ -29,7 +29,10 @@ export interface ServerProcess {
  * Starts apps/server/src/main.ts as its own process (so its memory can be read from /proc) with
  * the production settings a deployment would use, and waits until /readyz answers 200.
  */
-export async function startServer(env: ServerEnv, options: { nodeFlags?: string[] } = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: ServerEnv,
+  options: { nodeFlags?: string[]; extraEnv?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const tsx = import.meta.resolve("tsx");
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", tsx, "src/main.ts"], {
@@ -53,6 +56,7 @@ export async function startServer(env: ServerEnv, options: { nodeFlags?: string[
       // The bench measures the send and upload paths, not the per-identity limiter in front of them.
       RATE_LIMIT_MESSAGES_PER_MINUTE: "0",
       RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "0",
+      ...options.extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
