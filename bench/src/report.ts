@@ -184,7 +184,9 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
       `| server (graphql-ws) | ${s(f.server.p50Ms)} | ${s(f.server.p99Ms)} | ${s(f.server.lastSubscriberP50Ms)} | ${f.server.missed} |`,
       `| ceiling (LISTEN + ws) | ${s(f.ceiling.p50Ms)} | ${s(f.ceiling.p99Ms)} | ${s(f.ceiling.lastSubscriberP50Ms)} | ${f.ceiling.missed} |`,
       "",
-      `Ratio ceiling p99 / server p99: ${s(f.ratioP99)}. The sender's own \`sendMessage\` round trip meanwhile: p50 ${s(f.server.sendResponseP50Ms, " ms")}.`,
+      `Ratio ceiling p99 / server p99: ${s(f.ratioP99)}. The sender's own \`sendMessage\` round trip meanwhile: p50 ${s(f.server.sendResponseP50Ms, " ms")}. ` +
+        `SQL statements per message delivered to all ${f.subscribers} subscribers (wire-counted, as in scenario 2): **${f.statementsPerMessage}**, ` +
+        `of which the send itself ${f.statementsOfTheSend}.`,
       "",
     );
   } else {

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket, { WebSocketServer } from "ws";
 import { createConversation, gql } from "../environment.ts";
+import { startPgWireCounter } from "../pg-wire-counter.ts";
 import type { BenchContext } from "../context.ts";
 import { uuidv7 } from "../context.ts";
 import { roundSummary, Samples, summarize, type Summary } from "../stats.ts";
@@ -14,6 +15,7 @@ import { roundSummary, Samples, summarize, type Summary } from "../stats.ts";
 export const SUBSCRIBERS = 100;
 const EVENTS_CHANNEL = "parley_events";
 const DELIVERY_TIMEOUT_MS = 15_000;
+const COUNTED_MESSAGES = 5;
 
 export interface FanOutResult {
   subscribers: number;
@@ -23,9 +25,12 @@ export interface FanOutResult {
   ceiling: { p50Ms: Summary; p99Ms: Summary; lastSubscriberP50Ms: Summary; missed: number };
   /** ceiling p99 / server p99: 1 means the server delivers as fast as the bare transport. */
   ratioP99: Summary;
+  /** SQL statements (wire-counted) per message sent to the 100 subscribers, and of those the send's own. */
+  statementsPerMessage: number;
+  statementsOfTheSend: number;
 }
 
-export const fanOutSteps = (runs: number) => 1 + runs * 2;
+export const fanOutSteps = (runs: number) => 2 + runs * 2;
 
 const ADDED = `subscription($id: ID!) { messageAdded(conversationId: $id) { id index author body type createdAt } }`;
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id index } }`;
@@ -63,29 +68,25 @@ async function drive(
   return stats;
 }
 
-export async function fanOut(ctx: BenchContext): Promise<FanOutResult> {
-  const { env, api, settings, progress } = ctx;
-  const messagesPerRun = settings.runs > 1 ? 20 : 5;
-  const senderToken = await env.token("alice");
-  const identities = Array.from({ length: SUBSCRIBERS }, (_, i) => `subscriber-${String(i).padStart(3, "0")}`);
-  const conversationId = await createConversation(api.graphqlUrl, senderToken, identities);
-
-  // Tags are the message bodies; every subscriber reports the instant its copy arrived.
-  const deliveries = new Map<string, { start: number; received: number[]; done: () => void }>();
-  const receive = (tag: string) => {
-    const d = deliveries.get(tag);
-    if (!d) return;
-    d.received.push(performance.now());
-    if (d.received.length === SUBSCRIBERS) d.done();
-  };
-
-  const wsUrl = api.graphqlUrl.replace(/^http/, "ws");
+/**
+ * Opens one graphql-ws connection per identity, each subscribed to messageAdded on the conversation,
+ * and returns once every subscription delivers (they have no "started" acknowledgement, so probe
+ * messages are sent until each subscriber has seen one).
+ */
+async function subscribeAll(
+  ctx: BenchContext,
+  graphqlUrl: string,
+  identities: string[],
+  conversationId: string,
+  receive: (body: string) => void,
+): Promise<{ clients: Client[] }> {
+  const { env, progress } = ctx;
   const clients: Client[] = [];
   const subscribed = new Set<number>();
   for (const [i, identity] of identities.entries()) {
     const token = await env.token(identity);
     const client = createClient({
-      url: wsUrl,
+      url: graphqlUrl.replace(/^http/, "ws"),
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${token}` },
       lazy: false,
@@ -105,17 +106,86 @@ export async function fanOut(ctx: BenchContext): Promise<FanOutResult> {
       },
     );
   }
+  const senderToken = await env.token("alice");
+  const ready = performance.now() + 30_000;
+  while (subscribed.size < identities.length) {
+    if (performance.now() > ready) {
+      await Promise.all(clients.map((c) => c.dispose()));
+      throw new Error(`only ${subscribed.size} of ${identities.length} subscriptions started within 30 s`);
+    }
+    await gql(graphqlUrl, senderToken, SEND, { input: { conversationId, body: `probe-${subscribed.size}` } });
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { clients };
+}
+
+/**
+ * SQL statements the server runs per message delivered to all subscribers: a second server behind
+ * the counting proxy, the same subscribers, messages sent one at a time.
+ */
+async function statementsPerDelivery(
+  ctx: BenchContext,
+  identities: string[],
+  conversationId: string,
+): Promise<{ perMessage: number; ofWhichSend: number }> {
+  const { env } = ctx;
+  const target = new URL(env.database.url);
+  const counter = await startPgWireCounter({ host: target.hostname, port: Number(target.port || 5432) });
+  const viaProxy = new URL(env.database.url);
+  viaProxy.hostname = "127.0.0.1";
+  viaProxy.port = String(counter.port);
+  const server = await env.startServer({ databaseUrl: viaProxy.toString() });
+  const token = await env.token("alice");
+  let clients: Client[] = [];
+  try {
+    let waiting: { left: number; done: () => void } | undefined;
+    ({ clients } = await subscribeAll(ctx, server.graphqlUrl, identities, conversationId, () => {
+      if (waiting && --waiting.left === 0) waiting.done();
+    }));
+    const send = async (body: string) => {
+      const all = new Promise<void>((done) => (waiting = { left: identities.length, done }));
+      await gql(server.graphqlUrl, token, SEND, { input: { conversationId, body } });
+      await all;
+    };
+    await send("counted-warm-up");
+    // A text conversation with no subscribers: what the send itself costs.
+    const quiet = await createConversation(server.graphqlUrl, token);
+    await gql(server.graphqlUrl, token, SEND, { input: { conversationId: quiet, body: "warm-up" } });
+    counter.reset();
+    for (let i = 0; i < COUNTED_MESSAGES; i++) {
+      await gql(server.graphqlUrl, token, SEND, { input: { conversationId: quiet, body: "counted" } });
+    }
+    const ofWhichSend = counter.counts().statements / COUNTED_MESSAGES;
+    counter.reset();
+    for (let i = 0; i < COUNTED_MESSAGES; i++) await send(`counted-${i}`);
+    return { perMessage: counter.counts().statements / COUNTED_MESSAGES, ofWhichSend };
+  } finally {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await server.stop();
+    await counter.close();
+  }
+}
+
+export async function fanOut(ctx: BenchContext): Promise<FanOutResult> {
+  const { env, api, settings, progress } = ctx;
+  const messagesPerRun = settings.runs > 1 ? 20 : 5;
+  const senderToken = await env.token("alice");
+  const identities = Array.from({ length: SUBSCRIBERS }, (_, i) => `subscriber-${String(i).padStart(3, "0")}`);
+  const conversationId = await createConversation(api.graphqlUrl, senderToken, identities);
+
+  // Tags are the message bodies; every subscriber reports the instant its copy arrived.
+  const deliveries = new Map<string, { start: number; received: number[]; done: () => void }>();
+  const receive = (tag: string) => {
+    const d = deliveries.get(tag);
+    if (!d) return;
+    d.received.push(performance.now());
+    if (d.received.length === SUBSCRIBERS) d.done();
+  };
+
+  const { clients } = await subscribeAll(ctx, api.graphqlUrl, identities, conversationId, receive);
   const sendViaApi = async (body: string) => {
     await gql(api.graphqlUrl, senderToken, SEND, { input: { conversationId, body } });
   };
-  // Subscriptions have no "started" acknowledgement: probe until every subscriber has seen one.
-  const ready = performance.now() + 30_000;
-  while (subscribed.size < SUBSCRIBERS) {
-    if (performance.now() > ready)
-      throw new Error(`only ${subscribed.size} of ${SUBSCRIBERS} subscriptions started within 30 s`);
-    await sendViaApi(`probe-${subscribed.size}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
   progress.step(`fan-out: ${SUBSCRIBERS} graphql-ws subscribers on one conversation are receiving`);
 
   // The ceiling's transport: one LISTEN, one row read per event, a broadcast to plain sockets.
@@ -193,6 +263,11 @@ export async function fanOut(ctx: BenchContext): Promise<FanOutResult> {
     await Promise.all(clients.map((c) => c.dispose()));
   }
 
+  const counted = await statementsPerDelivery(ctx, identities, conversationId);
+  progress.step(
+    `fan-out: ${counted.perMessage} SQL statements per message to ${SUBSCRIBERS} subscribers (the send itself: ${counted.ofWhichSend})`,
+  );
+
   const figures = (runs: RunStats[]) => ({
     p50Ms: roundSummary(summarize(runs.map((r) => r.all.percentiles(50)[0]!))),
     p99Ms: roundSummary(summarize(runs.map((r) => r.all.percentiles(99)[0]!))),
@@ -204,6 +279,8 @@ export async function fanOut(ctx: BenchContext): Promise<FanOutResult> {
     messagesPerRun,
     server: { ...figures(server), sendResponseP50Ms: roundSummary(summarize(sendResponse)) },
     ceiling: figures(ceiling),
+    statementsPerMessage: counted.perMessage,
+    statementsOfTheSend: counted.ofWhichSend,
     ratioP99: roundSummary(
       summarize(server.map((s, i) => ceiling[i]!.all.percentiles(99)[0]! / s.all.percentiles(99)[0]!)),
     ),
