@@ -202,7 +202,7 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
       </div>
       {thread.pollError != null && (
         <p className="poll-error" role="status">
-          {describeError(thread.pollError)}
+          {describeError(thread.pollError)} Trying again…
         </p>
       )}
       {unseen > 0 && (

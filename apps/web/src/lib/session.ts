@@ -98,7 +98,7 @@ export function describeError(error: unknown): string {
   if (error instanceof ParleyError) {
     switch (error.code) {
       case "NETWORK_ERROR":
-        return "Parley could not be reached. Check your connection; it will be tried again.";
+        return "Parley could not be reached. Check your connection.";
       case "UNAUTHENTICATED":
         return "Your session has expired. Sign in again.";
       case "FORBIDDEN":
