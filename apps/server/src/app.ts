@@ -18,7 +18,7 @@ import type { ObjectStore } from "@parley/storage";
 import { createTokenService, type TokenService } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { ParleyError } from "./errors.ts";
-import { createArmor } from "./graphql/armor.ts";
+import { createArmor, QUERY_LIMITS } from "./graphql/armor.ts";
 import type { Context } from "./graphql/context.ts";
 import { formatError } from "./graphql/format-error.ts";
 import { preExecutionStatusPlugin } from "./graphql/http-status.ts";
@@ -28,6 +28,7 @@ import { jsonErrorHandler, notFoundHandler, requirePreflightForMultipart } from 
 import { devTokenRoutes } from "./http/dev-tokens.ts";
 import { healthRoutes } from "./http/health.ts";
 import { mediaRoutes } from "./http/media-route.ts";
+import { multipartComplete, trackMultipartCompletion } from "./http/multipart-completion.ts";
 import { createLogger } from "./logger.ts";
 import { scheduleOrphanSweeps } from "./media/orphan-sweeper.ts";
 import { EventHub } from "./realtime/event-hub.ts";
@@ -78,7 +79,8 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     const armor = createArmor();
 
     // Subscriptions: graphql-transport-ws on the same path; the token travels in connection_init.
-    const wss = new WebSocketServer({ server, path: "/graphql" });
+    // Subscription documents are small; 64 KiB bounds what a socket may send in one message.
+    const wss = new WebSocketServer({ server, path: "/graphql", maxPayload: 64 * 1024 });
     const wsServer = useServer<Record<string, unknown> | undefined, { identity?: string }>(
       {
         schema,
@@ -111,6 +113,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     const apollo = new ApolloServer<Context>({
       schema,
       validationRules: armor.validationRules,
+      parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
       allowBatchedHttpRequests: false,
       formatError: formatError(logger),
       introspection: config.nodeEnv !== "production",
@@ -150,6 +153,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     app.use(
       "/graphql",
       requirePreflightForMultipart,
+      trackMultipartCompletion,
       graphqlUploadExpress({
         maxFiles: config.media.maxFiles,
         // busboy flags a file of exactly maxFileSize as truncated; the pipeline enforces the exact limit.
@@ -172,7 +176,13 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           res.once("close", () => {
             if (!res.writableFinished) abort.abort(new Error("client disconnected"));
           });
-          return { viewer: identity ? { identity } : null, services, loaders: createLoaders(services, identity), signal: abort.signal };
+          return {
+            viewer: identity ? { identity } : null,
+            services,
+            loaders: createLoaders(services, identity),
+            signal: abort.signal,
+            uploadComplete: () => multipartComplete(req),
+          };
         },
       }),
     );

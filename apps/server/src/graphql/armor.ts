@@ -13,7 +13,9 @@ export function armorConfig(scale = 1) {
     maxDepth: { n: n(l.maxDepth), flattenFragments: true },
     maxAliases: { n: n(l.maxAliases) },
     maxDirectives: { n: n(l.maxDirectives) },
-    maxTokens: { n: n(l.maxTokens) },
+    // Token limits go through graphql's own parser (ApolloServer parseOptions.maxTokens) so an
+    // over-long document is an ordinary 400 syntax error; armor's plugin answered 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: n(l.maxCost) },
     blockFieldSuggestion: { enabled: true },
   };

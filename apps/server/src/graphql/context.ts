@@ -20,6 +20,8 @@ export interface Context {
   loaders: Loaders;
   /** Aborts when the client goes away mid-request. */
   signal: AbortSignal;
+  /** Over HTTP multipart: resolves true once the whole body arrived, closing delimiter included. */
+  uploadComplete?: () => Promise<boolean>;
 }
 
 /** The authenticated identity, or UNAUTHENTICATED. */

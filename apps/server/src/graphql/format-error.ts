@@ -57,7 +57,10 @@ export function formatError(logger: Logger) {
     if (AS_BAD_INPUT.has(code)) {
       return { ...formatted, extensions: { ...formatted.extensions, code: "BAD_USER_INPUT" } };
     }
-    if (CONTRACT.has(code as ErrorCode) && code !== "INTERNAL_SERVER_ERROR") return formatted;
+    if (CONTRACT.has(code as ErrorCode) && code !== "INTERNAL_SERVER_ERROR") {
+      // Apollo prefixes errors thrown while building the context; the reason alone reads better.
+      return { ...formatted, message: formatted.message.replace(/^Context creation failed: /, "") };
+    }
     const original = unwrapResolverError(error);
     if (original instanceof StorageUnavailableError) {
       return {

@@ -61,12 +61,25 @@ export async function storeUploads(args: {
 }): Promise<NewMedia[]> {
   const { store, conversationId, inputs, limits } = args;
   const stored: NewMedia[] = [];
+  // Errors of the incoming request (client gone, body cut short, malformed multipart) are the
+  // client's, not ours: remember them so they map to BAD_USER_INPUT, not INTERNAL_SERVER_ERROR.
+  let sourceError: unknown;
   const budget: Budget = { maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes, usedBytes: 0 };
   try {
     for (const [i, input] of inputs.entries()) {
       const declared = declaredType(input.contentType, `media[${i}].contentType`);
-      const upload = await input.file;
-      const source = upload.createReadStream();
+      const upload = await input.file.catch((error: unknown) => {
+        sourceError ??= error; // graphql-upload rejects a file only for problems with the request
+        throw error;
+      });
+      let source: ReturnType<typeof upload.createReadStream>;
+      try {
+        source = upload.createReadStream(); // throws when the file already failed to arrive
+      } catch (error) {
+        sourceError ??= error;
+        throw error;
+      }
+      source.once("error", (error) => (sourceError ??= error));
       const metered = await meter(source, budget);
       const sniffed = metered.head.length > 0 ? await fileTypeFromBuffer(metered.head) : undefined;
       const contentType = sniffed?.mime ?? declared ?? declaredType(upload.mimetype, "mimetype") ?? "application/octet-stream";
@@ -87,7 +100,12 @@ export async function storeUploads(args: {
     return stored;
   } catch (error) {
     await discard(store, stored.map((m) => m.objectKey), args.logger);
-    throw uploadError(error);
+    const mapped = uploadError(error);
+    if (sourceError !== undefined && !(mapped instanceof ParleyError)) {
+      const reason = (sourceError as Error).message ?? "the request ended early";
+      throw new ParleyError("BAD_USER_INPUT", `The upload did not arrive complete (${reason}); nothing was sent.`);
+    }
+    throw mapped;
   }
 }
 

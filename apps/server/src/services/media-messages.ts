@@ -29,7 +29,12 @@ export function mediaMessageService(deps: {
    * HTTP multipart → authorize → store each file (streaming) → one transaction. A failure at any
    * step deletes the stored objects before the error reaches the client; nothing is committed.
    */
-  async function send(author: string, input: SendMedia, signal?: AbortSignal): Promise<MessageRow> {
+  async function send(
+    author: string,
+    input: SendMedia,
+    signal?: AbortSignal,
+    uploadComplete?: () => Promise<boolean>,
+  ): Promise<MessageRow> {
     await conversations.requireParticipant(input.conversationId, author);
     const repeat = await messages.findIdempotent(input.conversationId, author, input.idempotencyKey);
     if (repeat) return repeat;
@@ -46,6 +51,11 @@ export function mediaMessageService(deps: {
 
     const rows = await storeUploads({ store, conversationId: input.conversationId, inputs: input.media, limits, signal, logger });
     const keys = rows.map((r) => r.objectKey);
+    // A body cut short can end the last file "cleanly"; only a complete request may commit.
+    if (uploadComplete && !(await uploadComplete())) {
+      await discard(store, keys, logger);
+      throw badInput("The multipart request ended before its closing boundary; the files may be truncated, so nothing was sent.");
+    }
     rateLimits.uploadBytes.charge(author, rows.reduce((n, r) => n + r.size, 0));
     try {
       const { message: saved, duplicate } = await messages.insert(author, message, attributes, rows);

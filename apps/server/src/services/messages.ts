@@ -49,15 +49,18 @@ export function messageService(
   /** Validates what every send shares; returns the normalised attributes. */
   function validate(input: NewMessage) {
     if (input.body !== null) checkBody(input.body, limits.bodyMaxLength);
-    if (input.idempotencyKey != null && (input.idempotencyKey.length === 0 || input.idempotencyKey.length > IDEMPOTENCY_KEY_MAX)) {
-      throw badInput(`idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters.`, { field: "idempotencyKey" });
-    }
     return checkAttributes(input.attributes, limits.attributesMaxBytes);
   }
 
   /** The message an earlier send with the same (conversation, author, key) created, if any. */
   async function findIdempotent(conversationId: string, author: string, key: string | null | undefined) {
     if (key == null) return undefined;
+    // eslint-disable-next-line no-control-regex
+    if (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX || /[\u0000-\u001f]/.test(key)) {
+      throw badInput(`idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters without control characters.`, {
+        field: "idempotencyKey",
+      });
+    }
     const [row] = await db
       .select()
       .from(messages)

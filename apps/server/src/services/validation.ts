@@ -7,14 +7,22 @@ export const codePoints = (s: string): number => {
   return n;
 };
 
+/** PostgreSQL text and jsonb cannot hold U+0000; refuse it up front instead of failing in SQL. */
+export function checkNoNul(value: string, field: string): void {
+  if (value.includes("\u0000")) throw badInput(`${field} must not contain the NUL character (U+0000).`, { field });
+}
+
 export function checkBody(body: string, max: number, field = "body"): void {
+  checkNoNul(body, field);
   const n = codePoints(body);
   if (n > max) throw badInput(`${field} is ${n} characters long; the limit is ${max}.`, { field });
 }
 
 export function checkAttributes(attributes: Record<string, unknown> | null | undefined, maxBytes: number) {
   if (attributes == null) return {};
-  const bytes = Buffer.byteLength(JSON.stringify(attributes), "utf8");
+  const json = JSON.stringify(attributes);
+  if (json.includes("\\u0000")) throw badInput("attributes must not contain the NUL character (U+0000).", { field: "attributes" });
+  const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > maxBytes) {
     throw badInput(`attributes is ${bytes} bytes of JSON; the limit is ${maxBytes} bytes.`, { field: "attributes" });
   }
@@ -23,6 +31,7 @@ export function checkAttributes(attributes: Record<string, unknown> | null | und
 
 export function checkText(value: string | null | undefined, field: string, max: number): string | null {
   if (value == null) return null;
+  checkNoNul(value, field);
   const n = codePoints(value);
   if (n > max) throw badInput(`${field} is ${n} characters long; the limit is ${max}.`, { field });
   return value;
