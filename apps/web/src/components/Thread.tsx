@@ -40,8 +40,13 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
     }
   }, [client, conversationId, onApiError]);
 
+  // Participants and name change rarely; re-read them now and then (limits come with them).
   useEffect(() => {
     void loadConversation();
+    const timer = setInterval(() => {
+      if (!document.hidden) void loadConversation();
+    }, config.conversationPollMs * 4);
+    return () => clearInterval(timer);
   }, [loadConversation]);
 
   useEffect(() => {
@@ -70,7 +75,8 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
   }, [thread.error, onApiError]);
 
   // Scrolling: stay at the bottom while reading the newest, keep the place when older pages arrive.
-  const layout = useRef({ first: undefined as string | undefined, last: undefined as string | undefined, height: 0, outgoing: 0, atBottom: true });
+  const layout = useRef({ first: undefined as string | undefined, last: undefined as string | undefined, height: 0, outgoing: 0, outgoingState: "", atBottom: true });
+  const outgoingState = outgoing.map((m) => `${m.id}:${m.status}`).join(",");
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -83,9 +89,11 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
       const mine = thread.messages.at(-1)?.author === session.identity;
       if (before.atBottom || before.last === undefined || mine || outgoing.length > before.outgoing) el.scrollTop = el.scrollHeight;
       else if (last !== before.last) setUnseen((n) => n + 1);
+    } else if (outgoingState !== before.outgoingState && before.atBottom) {
+      el.scrollTop = el.scrollHeight; // an error or Retry appeared under a message being sent
     }
-    layout.current = { first, last, height: el.scrollHeight, outgoing: outgoing.length, atBottom: isAtBottom(el) };
-  }, [thread.messages, outgoing.length, session.identity]);
+    layout.current = { first, last, height: el.scrollHeight, outgoing: outgoing.length, outgoingState, atBottom: isAtBottom(el) };
+  }, [thread.messages, outgoing.length, outgoingState, session.identity]);
 
   // A first page that does not fill the view cannot be scrolled: load older ones until it does.
   useEffect(() => {
