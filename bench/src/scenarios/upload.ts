@@ -2,6 +2,7 @@
 // vs. putObject of the same bytes straight into the same MinIO, and the server's peak RSS growth.
 import { Readable } from "node:stream";
 import { Client } from "minio";
+import { MinioStore } from "@parley/storage";
 import { createConversation } from "../environment.ts";
 import { generatedBytes, sendMediaMessage, type UploadFile } from "../multipart.ts";
 import { procMemory, resetPeak, sampleRss } from "../server-process.ts";
@@ -24,6 +25,11 @@ export interface UploadCaseResult {
   /** putObject of the same bytes with the minio client, file after file. */
   directMBps: Summary;
   ratio: Summary;
+  /**
+   * The server's own MinioStore.put fed from the same generated stream in the bench process: no HTTP,
+   * no multipart parsing, no temp file. Where it sits between API and putObject says which half costs.
+   */
+  storeMBps: Summary;
   /** Server VmRSS just before the upload (fresh process, after one small warm-up message), MiB. */
   baselineRssMiB: Summary;
   /** Peak RSS growth: VmHWM after the upload (peak reset just before it) minus the baseline, MiB. */
@@ -42,7 +48,7 @@ export interface UploadResult {
   partSizeMiB: number;
 }
 
-export const uploadSteps = (runs: number) => runs * 4;
+export const uploadSteps = (runs: number) => runs * 6;
 
 interface ApiRun {
   mbps: number;
@@ -130,7 +136,22 @@ export async function upload(ctx: BenchContext): Promise<UploadResult> {
     return files.reduce((n, f) => n + f.size, 0) / 1e6 / seconds;
   };
 
-  const results: { api: ApiRun[]; direct: number[] }[] = cases.map(() => ({ api: [], direct: [] }));
+  const store = new MinioStore({ ...env.serverEnv.minio, bucket, region: "us-east-1", partSize: PART_SIZE });
+  const viaStore = async (files: UploadFile[], run: number): Promise<number> => {
+    const t0 = performance.now();
+    for (const [i, f] of files.entries()) {
+      await store.put(`bench/store/${run}/${f.seed}-${i}`, Readable.from(generatedBytes(f.size, f.seed)), {
+        contentType: f.contentType,
+      });
+    }
+    return files.reduce((n, f) => n + f.size, 0) / 1e6 / ((performance.now() - t0) / 1000);
+  };
+
+  const results: { api: ApiRun[]; direct: number[]; store: number[] }[] = cases.map(() => ({
+    api: [],
+    direct: [],
+    store: [],
+  }));
   for (let run = 1; run <= settings.runs; run++) {
     for (const [k, c] of cases.entries()) {
       const files = Array.from({ length: c.files }, (_, i) => ({
@@ -140,13 +161,19 @@ export async function upload(ctx: BenchContext): Promise<UploadResult> {
         seed: seed++,
       }));
       // Alternate which goes first, so neither always meets a warmer (or fuller) MinIO.
-      const order = run % 2 === 1 ? ["api", "direct"] : ["direct", "api"];
+      const order = run % 2 === 1 ? ["api", "direct", "store"] : ["store", "direct", "api"];
       for (const which of order) {
         if (which === "api") {
           const r = await viaApi(files);
           results[k]!.api.push(r);
           progress.step(
             `upload ${c.name} via API run ${run}/${settings.runs}: ${r.mbps.toFixed(0)} MB/s, server RSS +${r.peakGrowth.toFixed(1)} MiB peak (baseline ${r.baseline.toFixed(0)} MiB)`,
+          );
+        } else if (which === "store") {
+          const mbps = await viaStore(files, run);
+          results[k]!.store.push(mbps);
+          progress.step(
+            `upload ${c.name} via MinioStore.put in the bench run ${run}/${settings.runs}: ${mbps.toFixed(0)} MB/s`,
           );
         } else {
           const mbps = await viaPutObject(files, run);
@@ -169,6 +196,7 @@ export async function upload(ctx: BenchContext): Promise<UploadResult> {
         totalBytes: c.files * c.fileBytes,
         apiMBps: s(r.api.map((x) => x.mbps)),
         directMBps: s(r.direct),
+        storeMBps: s(r.store),
         ratio: ratio(
           r.api.map((x) => x.mbps),
           r.direct,
