@@ -24,6 +24,8 @@ export interface Participant {
   identity: string;
   attributes: Record<string, unknown>;
   createdAt: Date;
+  /** The participant's read horizon: the index of the last message they have read; null before any. */
+  lastReadMessageIndex: number | null;
 }
 
 export interface GetMessagesOptions {
@@ -175,6 +177,8 @@ export class Conversation extends ConversationHandle {
   readonly createdBy: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** The viewer's unread messages (from others, after their read horizon) as of loading. */
+  readonly unreadMessagesCount: number;
   readonly participants: readonly Participant[];
   readonly limits: ConversationLimits;
 
@@ -187,6 +191,7 @@ export class Conversation extends ConversationHandle {
     this.createdBy = fields.createdBy;
     this.createdAt = new Date(fields.createdAt);
     this.updatedAt = new Date(fields.updatedAt);
+    this.unreadMessagesCount = fields.unreadMessagesCount;
     this.participants = fields.participants.map(toParticipant);
     this.limits = fields.limits;
   }

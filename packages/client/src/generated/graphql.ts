@@ -26,6 +26,8 @@ export type MediaInput = {
 
 export type MessageType = "MEDIA" | "TEXT";
 
+export type MessageUpdateReason = "ATTRIBUTES" | "BODY";
+
 export type SendMediaMessageInput = {
   attributes?: Record<string, unknown> | null | undefined;
   body?: string | null | undefined;
@@ -39,6 +41,12 @@ export type SendMessageInput = {
   body: string;
   conversationId: string | number;
   idempotencyKey?: string | null | undefined;
+};
+
+export type UpdateMessageInput = {
+  attributes?: Record<string, unknown> | null | undefined;
+  body?: string | null | undefined;
+  id: string | number;
 };
 
 export type ConversationsQueryVariables = Exact<{
@@ -58,7 +66,14 @@ export type ConversationsQuery = {
         createdBy: string;
         createdAt: string;
         updatedAt: string;
-        participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+        unreadMessagesCount: number;
+        participants: Array<{
+          id: string;
+          identity: string;
+          attributes: Record<string, unknown>;
+          createdAt: string;
+          lastReadMessageIndex: number | null;
+        }>;
         limits: {
           mediaAttachmentsCountLimit: number;
           mediaAttachmentSizeLimitInBytes: number;
@@ -84,7 +99,14 @@ export type ConversationQuery = {
     createdBy: string;
     createdAt: string;
     updatedAt: string;
-    participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+    unreadMessagesCount: number;
+    participants: Array<{
+      id: string;
+      identity: string;
+      attributes: Record<string, unknown>;
+      createdAt: string;
+      lastReadMessageIndex: number | null;
+    }>;
     limits: {
       mediaAttachmentsCountLimit: number;
       mediaAttachmentSizeLimitInBytes: number;
@@ -117,7 +139,13 @@ export type ParticipantsQueryVariables = Exact<{
 export type ParticipantsQuery = {
   conversation: {
     id: string;
-    participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+    participants: Array<{
+      id: string;
+      identity: string;
+      attributes: Record<string, unknown>;
+      createdAt: string;
+      lastReadMessageIndex: number | null;
+    }>;
   } | null;
 };
 
@@ -134,7 +162,14 @@ export type CreateConversationMutation = {
     createdBy: string;
     createdAt: string;
     updatedAt: string;
-    participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+    unreadMessagesCount: number;
+    participants: Array<{
+      id: string;
+      identity: string;
+      attributes: Record<string, unknown>;
+      createdAt: string;
+      lastReadMessageIndex: number | null;
+    }>;
     limits: {
       mediaAttachmentsCountLimit: number;
       mediaAttachmentSizeLimitInBytes: number;
@@ -149,7 +184,108 @@ export type AddParticipantMutationVariables = Exact<{
 }>;
 
 export type AddParticipantMutation = {
-  addParticipant: { id: string; identity: string; attributes: Record<string, unknown>; createdAt: string };
+  addParticipant: {
+    id: string;
+    identity: string;
+    attributes: Record<string, unknown>;
+    createdAt: string;
+    lastReadMessageIndex: number | null;
+  };
+};
+
+export type RemoveParticipantMutationVariables = Exact<{
+  conversationId: string | number;
+  identity: string;
+}>;
+
+export type RemoveParticipantMutation = { removeParticipant: boolean };
+
+export type UnreadMessagesCountQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type UnreadMessagesCountQuery = { conversation: { id: string; unreadMessagesCount: number } | null };
+
+export type SetLastReadMessageIndexMutationVariables = Exact<{
+  conversationId: string | number;
+  index?: number | null | undefined;
+}>;
+
+export type SetLastReadMessageIndexMutation = {
+  setLastReadMessageIndex: {
+    id: string;
+    identity: string;
+    attributes: Record<string, unknown>;
+    createdAt: string;
+    lastReadMessageIndex: number | null;
+  };
+};
+
+export type MessageAddedSubscriptionVariables = Exact<{
+  conversationId: string | number;
+}>;
+
+export type MessageAddedSubscription = {
+  messageAdded: {
+    id: string;
+    index: number;
+    author: string;
+    body: string | null;
+    attributes: Record<string, unknown>;
+    type: MessageType;
+    createdAt: string;
+    updatedAt: string;
+    conversation: { id: string };
+    media: Array<{
+      id: string;
+      category: MediaCategory;
+      filename: string | null;
+      contentType: string;
+      size: number;
+      sha256: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    }>;
+  };
+};
+
+export type MessageUpdatedSubscriptionVariables = Exact<{
+  conversationId: string | number;
+}>;
+
+export type MessageUpdatedSubscription = {
+  messageUpdated: {
+    reasons: Array<MessageUpdateReason>;
+    message: {
+      id: string;
+      index: number;
+      author: string;
+      body: string | null;
+      attributes: Record<string, unknown>;
+      type: MessageType;
+      createdAt: string;
+      updatedAt: string;
+      conversation: { id: string };
+      media: Array<{
+        id: string;
+        category: MediaCategory;
+        filename: string | null;
+        contentType: string;
+        size: number;
+        sha256: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      }>;
+    };
+  };
+};
+
+export type MessageRemovedSubscriptionVariables = Exact<{
+  conversationId: string | number;
+}>;
+
+export type MessageRemovedSubscription = {
+  messageRemoved: { id: string; index: number; conversationId: string; removedAt: string };
 };
 
 export type PageInfoFieldsFragment = {
@@ -171,6 +307,7 @@ export type ParticipantFieldsFragment = {
   identity: string;
   attributes: Record<string, unknown>;
   createdAt: string;
+  lastReadMessageIndex: number | null;
 };
 
 export type ConversationFieldsFragment = {
@@ -181,7 +318,14 @@ export type ConversationFieldsFragment = {
   createdBy: string;
   createdAt: string;
   updatedAt: string;
-  participants: Array<{ id: string; identity: string; attributes: Record<string, unknown>; createdAt: string }>;
+  unreadMessagesCount: number;
+  participants: Array<{
+    id: string;
+    identity: string;
+    attributes: Record<string, unknown>;
+    createdAt: string;
+    lastReadMessageIndex: number | null;
+  }>;
   limits: {
     mediaAttachmentsCountLimit: number;
     mediaAttachmentSizeLimitInBytes: number;
@@ -222,6 +366,8 @@ export type MessageFieldsFragment = {
     temporaryUrlExpiresAt: string;
   }>;
 };
+
+export type RemovedMessageFieldsFragment = { id: string; index: number; conversationId: string; removedAt: string };
 
 export type MessagesQueryVariables = Exact<{
   conversationId: string | number;
@@ -373,6 +519,42 @@ export type SendMediaMessageMutation = {
   };
 };
 
+export type UpdateMessageMutationVariables = Exact<{
+  input: UpdateMessageInput;
+}>;
+
+export type UpdateMessageMutation = {
+  updateMessage: {
+    id: string;
+    index: number;
+    author: string;
+    body: string | null;
+    attributes: Record<string, unknown>;
+    type: MessageType;
+    createdAt: string;
+    updatedAt: string;
+    conversation: { id: string };
+    media: Array<{
+      id: string;
+      category: MediaCategory;
+      filename: string | null;
+      contentType: string;
+      size: number;
+      sha256: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    }>;
+  };
+};
+
+export type RemoveMessageMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RemoveMessageMutation = {
+  removeMessage: { id: string; index: number; conversationId: string; removedAt: string };
+};
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never }>;
 
 export type ViewerQuery = { viewer: { identity: string } };
@@ -410,6 +592,7 @@ export const ParticipantFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "identity" } },
           { kind: "Field", name: { kind: "Name", value: "attributes" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
         ],
       },
     },
@@ -451,6 +634,7 @@ export const ConversationFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "createdBy" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
           {
             kind: "Field",
             name: { kind: "Name", value: "participants" },
@@ -481,6 +665,7 @@ export const ConversationFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "identity" } },
           { kind: "Field", name: { kind: "Name", value: "attributes" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
         ],
       },
     },
@@ -580,6 +765,25 @@ export const MessageFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<MessageFieldsFragment, unknown>;
+export const RemovedMessageFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "RemovedMessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "RemovedMessage" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "conversationId" } },
+          { kind: "Field", name: { kind: "Name", value: "removedAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RemovedMessageFieldsFragment, unknown>;
 export const ConversationsDocument = {
   kind: "Document",
   definitions: [
@@ -663,6 +867,7 @@ export const ConversationsDocument = {
           { kind: "Field", name: { kind: "Name", value: "identity" } },
           { kind: "Field", name: { kind: "Name", value: "attributes" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
         ],
       },
     },
@@ -694,6 +899,7 @@ export const ConversationsDocument = {
           { kind: "Field", name: { kind: "Name", value: "createdBy" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
           {
             kind: "Field",
             name: { kind: "Name", value: "participants" },
@@ -775,6 +981,7 @@ export const ConversationDocument = {
           { kind: "Field", name: { kind: "Name", value: "identity" } },
           { kind: "Field", name: { kind: "Name", value: "attributes" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
         ],
       },
     },
@@ -806,6 +1013,7 @@ export const ConversationDocument = {
           { kind: "Field", name: { kind: "Name", value: "createdBy" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
           {
             kind: "Field",
             name: { kind: "Name", value: "participants" },
@@ -944,6 +1152,7 @@ export const ParticipantsDocument = {
           { kind: "Field", name: { kind: "Name", value: "identity" } },
           { kind: "Field", name: { kind: "Name", value: "attributes" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
         ],
       },
     },
@@ -998,6 +1207,7 @@ export const CreateConversationDocument = {
           { kind: "Field", name: { kind: "Name", value: "identity" } },
           { kind: "Field", name: { kind: "Name", value: "attributes" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
         ],
       },
     },
@@ -1029,6 +1239,7 @@ export const CreateConversationDocument = {
           { kind: "Field", name: { kind: "Name", value: "createdBy" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
           {
             kind: "Field",
             name: { kind: "Name", value: "participants" },
@@ -1099,11 +1310,396 @@ export const AddParticipantDocument = {
           { kind: "Field", name: { kind: "Name", value: "identity" } },
           { kind: "Field", name: { kind: "Name", value: "attributes" } },
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
         ],
       },
     },
   ],
 } as unknown as DocumentNode<AddParticipantMutation, AddParticipantMutationVariables>;
+export const RemoveParticipantDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "RemoveParticipant" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "identity" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "String" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "removeParticipant" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "conversationId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "identity" },
+                value: { kind: "Variable", name: { kind: "Name", value: "identity" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RemoveParticipantMutation, RemoveParticipantMutationVariables>;
+export const UnreadMessagesCountDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "UnreadMessagesCount" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UnreadMessagesCountQuery, UnreadMessagesCountQueryVariables>;
+export const SetLastReadMessageIndexDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "SetLastReadMessageIndex" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "index" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "setLastReadMessageIndex" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "conversationId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "index" },
+                value: { kind: "Variable", name: { kind: "Name", value: "index" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ParticipantFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<SetLastReadMessageIndexMutation, SetLastReadMessageIndexMutationVariables>;
+export const MessageAddedDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "MessageAdded" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "messageAdded" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "conversationId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MessageAddedSubscription, MessageAddedSubscriptionVariables>;
+export const MessageUpdatedDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "MessageUpdated" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "messageUpdated" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "conversationId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "reasons" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "message" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MessageUpdatedSubscription, MessageUpdatedSubscriptionVariables>;
+export const MessageRemovedDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "MessageRemoved" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "messageRemoved" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "conversationId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "RemovedMessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "RemovedMessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "RemovedMessage" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "conversationId" } },
+          { kind: "Field", name: { kind: "Name", value: "removedAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MessageRemovedSubscription, MessageRemovedSubscriptionVariables>;
 export const MessagesDocument = {
   kind: "Document",
   definitions: [
@@ -1623,6 +2219,149 @@ export const SendMediaMessageDocument = {
     },
   ],
 } as unknown as DocumentNode<SendMediaMessageMutation, SendMediaMessageMutationVariables>;
+export const UpdateMessageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "UpdateMessage" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "UpdateMessageInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "updateMessage" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<UpdateMessageMutation, UpdateMessageMutationVariables>;
+export const RemoveMessageDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "RemoveMessage" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "removeMessage" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "RemovedMessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "RemovedMessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "RemovedMessage" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "conversationId" } },
+          { kind: "Field", name: { kind: "Name", value: "removedAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<RemoveMessageMutation, RemoveMessageMutationVariables>;
 export const ViewerDocument = {
   kind: "Document",
   definitions: [
