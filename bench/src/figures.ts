@@ -10,6 +10,8 @@ export interface LoadFigures {
   failed: number;
   /** Successful requests, over all runs. */
   ok: number;
+  /** Server CPU (user + system) per request, ms: independent of what else the machine runs. */
+  serverCpuMsPerRequest: Summary | null;
 }
 
 export function loadFigures(runs: LoadRun[]): LoadFigures {
@@ -19,6 +21,9 @@ export function loadFigures(runs: LoadRun[]): LoadFigures {
     p99Ms: roundSummary(summarize(runs.map((r) => r.p99))),
     failed: runs.reduce((n, r) => n + r.failed, 0),
     ok: runs.reduce((n, r) => n + r.ok, 0),
+    serverCpuMsPerRequest: runs.every((r) => r.cpuMsPerRequest !== undefined)
+      ? roundSummary(summarize(runs.map((r) => r.cpuMsPerRequest!)))
+      : null,
   };
 }
 
@@ -28,4 +33,4 @@ export function ratio(a: number[], b: number[]): Summary {
 }
 
 export const runLine = (r: LoadRun) =>
-  `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.failed ? `, ${r.failed} FAILED (first: ${r.firstFailure ?? "no body"})` : ""}`;
+  `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.cpuMsPerRequest !== undefined ? `, server CPU ${r.cpuMsPerRequest.toFixed(2)} ms/req` : ""}${r.failed ? `, ${r.failed} FAILED (first: ${r.firstFailure ?? "no body"})` : ""}`;

@@ -1,4 +1,5 @@
 import autocannon from "autocannon";
+import { procCpuMs } from "./server-process.ts";
 import { Samples } from "./stats.ts";
 
 export interface LoadRun {
@@ -12,6 +13,8 @@ export interface LoadRun {
   seconds: number;
   /** The first failed response body, for diagnosis. */
   firstFailure?: string;
+  /** Server CPU time (user + system) per successful request, ms, when the server's pid was given. */
+  cpuMsPerRequest?: number;
 }
 
 export interface HttpLoadOptions {
@@ -21,6 +24,8 @@ export interface HttpLoadOptions {
   headers: Record<string, string>;
   /** The JSON body connection `i` sends on every request (each connection may target its own data). */
   bodyFor: (connection: number) => string;
+  /** The server's pid: its CPU time over the run is divided by the successful requests. */
+  serverPid?: number;
 }
 
 const hasErrors = (body: string | Buffer | undefined) => String(body ?? "").includes('"errors":');
@@ -35,6 +40,7 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
   let ok = 0;
   let next = 0;
   let firstFailure: string | undefined;
+  const cpu0 = o.serverPid !== undefined ? procCpuMs(o.serverPid) : 0;
   let finished!: (result: autocannon.Result) => void;
   let failedToRun!: (error: unknown) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -67,8 +73,18 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
     if (statusCode >= 200 && statusCode < 300) ok++;
   });
   const result = await done;
+  const cpuMs = o.serverPid !== undefined ? procCpuMs(o.serverPid) - cpu0 : undefined;
   const failed = result.non2xx + result.errors + result.timeouts + result.mismatches;
   ok = Math.max(0, ok - result.mismatches);
   const [p50, p99] = latencies.percentiles(50, 99);
-  return { rps: ok / result.duration, p50: p50!, p99: p99!, ok, failed, seconds: result.duration, firstFailure };
+  return {
+    rps: ok / result.duration,
+    p50: p50!,
+    p99: p99!,
+    ok,
+    failed,
+    seconds: result.duration,
+    firstFailure,
+    cpuMsPerRequest: cpuMs !== undefined && ok > 0 ? cpuMs / ok : undefined,
+  };
 }

@@ -72,6 +72,18 @@ function summarize(file: string): string {
     const f = byId.get(id)!.callFrame;
     add(selfByPkg, f.functionName.startsWith("(") ? f.functionName : where(f.url), t);
   }
+  // Inclusive time by package: a sample counts for every package on its stack, once.
+  const inclusiveByPkg = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)!.callFrame;
+      const k = f.functionName.startsWith("(") ? f.functionName : where(f.url);
+      if (k === "node core" || k === "(native/V8)" || k === "(root)" || seen.has(k)) continue;
+      seen.add(k);
+      add(inclusiveByPkg, k, p.timeDeltas[i] ?? 0);
+    }
+  });
   // Inclusive time of the project's own functions (each counted once per sample).
   const inclusive = new Map<string, number>();
   p.samples.forEach((id, i) => {
@@ -99,6 +111,8 @@ function summarize(file: string): string {
     `profile ${file}: ${(total / 1e6).toFixed(1)} s sampled from the first request on, ${((100 * busy) / total).toFixed(0)}% busy`,
     "self time by package:",
     top(selfByPkg, 15),
+    "inclusive time by package (synchronous stacks only: async continuations start a new stack):",
+    top(inclusiveByPkg, 20),
     "self time by function:",
     top(selfByFn, 30),
     "inclusive time of apps/ and packages/ functions:",

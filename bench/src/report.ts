@@ -78,6 +78,20 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
           `${s(x.ratioToDirectSql)} | ${x.ratioToTrivial ? s(x.ratioToTrivial) : "–"} |`,
       ),
       "",
+      "Server CPU per request (user + system time of the server process from `/proc/<pid>/stat` over each run, divided by its successful " +
+        "requests): unlike req/s it does not depend on what else the machine runs. 1000 / (CPU ms) is what one Node process could serve on one free core.",
+      "",
+      "| connections | conversations | sendMessage CPU ms/req | → req/s per core | `{ __typename }` CPU ms/req | → req/s per core |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...r.textSend.rows.map((x) => {
+        const c = x.server.serverCpuMsPerRequest;
+        const t = x.trivial?.serverCpuMsPerRequest;
+        return (
+          `| ${x.connections} | ${x.conversations === "own" ? "one per connection" : "**one shared**"} | ${c ? s(c) : "–"} | ${c ? n(Math.round(1000 / c.median)) : "–"} | ` +
+          `${t ? s(t) : "–"} | ${t ? n(Math.round(1000 / t.median)) : "–"} |`
+        );
+      }),
+      "",
       "The database side of the proposed one-statement send (analysis below), measured in the same runs: the same rows, event and row lock as " +
         "**one** CTE statement in autocommit (`WITH slot AS (UPDATE … RETURNING), inserted AS (INSERT … SELECT … FROM slot RETURNING *) " +
         "SELECT inserted.*, pg_notify(…) FROM inserted`): one round trip instead of five.",
@@ -108,11 +122,12 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
         `has 3 media, ${r.history.connections} connections, ${r.settings.loadSeconds} s per run. **Direct**: the server's three statements through ` +
         "postgres.js, a `MinioStore.presignGet` per media and the JSON of the answer, in the bench process at the same concurrency: what is left when HTTP and GraphQL execution are taken away.",
       "",
-      "| page size | URLs per response | history req/s | p50 ms | p99 ms | direct SQL + presign req/s | p99 ms | ratio |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+      "| page size | URLs per response | history req/s | p50 ms | p99 ms | server CPU ms/req | direct SQL + presign req/s | p99 ms | ratio |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...r.history.rows.map(
         (x) =>
-          `| ${x.pageSize} | ${x.mediaPerResponse} | ${s(x.server.rps)} | ${s(x.server.p50Ms)} | ${s(x.server.p99Ms)} | ${s(x.directSqlAndPresign.rps)} | ${s(x.directSqlAndPresign.p99Ms)} | ${s(x.ratioToDirect)} |`,
+          `| ${x.pageSize} | ${x.mediaPerResponse} | ${s(x.server.rps)} | ${s(x.server.p50Ms)} | ${s(x.server.p99Ms)} | ` +
+          `${x.server.serverCpuMsPerRequest ? s(x.server.serverCpuMsPerRequest) : "–"} | ${s(x.directSqlAndPresign.rps)} | ${s(x.directSqlAndPresign.p99Ms)} | ${s(x.ratioToDirect)} |`,
       ),
       "",
       "SQL statements per request, counted on the PostgreSQL wire protocol: a second server process gets a `DATABASE_URL` that points at a " +

@@ -150,3 +150,13 @@ export function sampleRss(pid: number, intervalMs = 50) {
     },
   };
 }
+
+/** CPU time (user + system) the process has used so far, ms (from /proc/<pid>/stat; CLK_TCK = 100). */
+export function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces) start at state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / 100;
+}

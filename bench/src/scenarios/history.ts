@@ -97,6 +97,7 @@ export async function history(ctx: BenchContext): Promise<HistoryResult> {
   const server = (n: number, seconds: number) =>
     httpLoad({
       url: api.graphqlUrl,
+      serverPid: api.pid,
       connections: HISTORY_CONNECTIONS,
       durationSeconds: seconds,
       headers,

@@ -56,13 +56,21 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
   const server = (connections: number, seconds: number, pick: (i: number) => string) =>
     httpLoad({
       url: api.graphqlUrl,
+      serverPid: api.pid,
       connections,
       durationSeconds: seconds,
       headers,
       bodyFor: (i) => sendBody(pick(i)),
     });
   const trivial = (connections: number, seconds: number) =>
-    httpLoad({ url: api.graphqlUrl, connections, durationSeconds: seconds, headers, bodyFor: () => trivialBody });
+    httpLoad({
+      url: api.graphqlUrl,
+      serverPid: api.pid,
+      connections,
+      durationSeconds: seconds,
+      headers,
+      bodyFor: () => trivialBody,
+    });
 
   // The server's transaction (services/messages.ts insert), statement for statement, on a pool of
   // the server's size (DATABASE_POOL_MAX): take the next index under the row lock, insert, notify, commit.
