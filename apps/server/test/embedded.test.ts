@@ -65,6 +65,7 @@ describe("embedded default (PGlite + encrypted disk store)", () => {
       expect(url.startsWith(`${parley.url}/media/`)).toBe(true);
       const whole = await fetch(url);
       expect(whole.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(whole.headers.get("access-control-allow-origin")).toBe("*");
       const bytes = Buffer.from(await whole.arrayBuffer());
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(node.media[0]!.sha256);
       expect(bytes.equals(png)).toBe(true);

@@ -62,29 +62,21 @@ export function formatError(logger: Logger) {
       return { ...formatted, message: formatted.message.replace(/^Context creation failed: /, "") };
     }
     const original = unwrapResolverError(error);
+    // Replaces the message: internals never reach the client, the code says what to do.
+    const as = (code: ErrorCode, message: string): GraphQLFormattedError => ({
+      message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code },
+    });
     if (original instanceof StorageUnavailableError) {
-      return {
-        message: "Media storage is unavailable right now; try again shortly.",
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { code: "STORAGE_UNAVAILABLE" },
-      };
+      return as("STORAGE_UNAVAILABLE", "Media storage is unavailable right now; try again shortly.");
     }
     if (databaseUnreachable(original)) {
       logger.warn({ err: original, path: formatted.path }, "database unreachable");
-      return {
-        message: "The database is unavailable right now; nothing was changed. Try again shortly.",
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { code: "STORAGE_UNAVAILABLE" },
-      };
+      return as("STORAGE_UNAVAILABLE", "The database is unavailable right now; nothing was changed. Try again shortly.");
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error");
-    return {
-      message: "Internal server error; the server logged the details.",
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: "INTERNAL_SERVER_ERROR" },
-    };
+    return as("INTERNAL_SERVER_ERROR", "Internal server error; the server logged the details.");
   };
 }

@@ -10,6 +10,9 @@ export function mediaRoutes(store: ObjectStore, logger: Logger): Router | undefi
   if (!(store instanceof DiskStore)) return undefined;
   const router = Router();
   router.use(`/${MEDIA_ROUTE_SEGMENT}`, (req, res) => {
+    // The signature is the credential (no cookies), so web apps on any origin may fetch media.
+    res.setHeader("Access-Control-Allow-Origin", "*");
+    res.setHeader("Access-Control-Expose-Headers", "Content-Disposition, Content-Range, Content-Length");
     void serveSignedMedia(store, req, res, {
       url: req.originalUrl,
       onError: (error) => logger.warn({ err: error, path: req.path }, "media download failed"),
