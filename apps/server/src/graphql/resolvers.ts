@@ -53,7 +53,11 @@ export const resolvers: Resolvers = {
       };
     },
     // Reaching a Conversation object already proved participation.
-    messages: (c, args, ctx) => ctx.services.messages.page(c.id, args),
+    messages: (c, args, ctx) => {
+      // Its messages' `conversation` is this row: no second lookup per page.
+      ctx.loaders.conversation.prime(c.id, c);
+      return ctx.services.messages.page(c.id, args);
+    },
   },
 
   Message: {

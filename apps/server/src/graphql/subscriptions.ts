@@ -38,11 +38,12 @@ async function events<T extends ConversationEvent["type"], P>(
   return out;
 }
 
-/** The message as it is now; undefined if it was removed before we could read it. */
-async function load(ctx: Context, id: string): Promise<MessageRow | undefined> {
+/** The message as the event left it; undefined if it was removed before we could read it. */
+async function load(ctx: Context, event: { type: string; messageId: string; updatedKey?: string }): Promise<MessageRow | undefined> {
   // Fresh loaders for every event: a long subscription must not serve cached rows or old URLs.
   ctx.loaders = createLoaders(ctx.services, ctx.viewer?.identity ?? null);
-  const [row] = await ctx.services.messages.byIds([id]);
+  const key = `${event.type}:${event.messageId}:${event.updatedKey ?? ""}`;
+  const [row] = await ctx.services.hub.shared(key, () => ctx.services.messages.byIds([event.messageId]));
   return row;
 }
 
@@ -50,14 +51,14 @@ export const subscriptionResolvers: SubscriptionResolvers<Context> = {
   messageAdded: {
     subscribe: (_, { conversationId }, ctx) =>
       events(ctx, conversationId, "messageAdded", async (e) => {
-        const message = await load(ctx, e.messageId);
+        const message = await load(ctx, e);
         return message && { messageAdded: message };
       }) as never,
   },
   messageUpdated: {
     subscribe: (_, { conversationId }, ctx) =>
       events(ctx, conversationId, "messageUpdated", async (e) => {
-        const message = await load(ctx, e.messageId);
+        const message = await load(ctx, { ...e, updatedKey: e.updatedAt });
         return message && { messageUpdated: { message, reasons: e.reasons satisfies MessageUpdateReason[] } };
       }) as never,
   },

@@ -18,6 +18,7 @@ const MAX_QUEUE = 1000;
  */
 export class EventHub {
   private readonly byConversation = new Map<string, Set<Listener>>();
+  private readonly sharedLoads = new Map<string, Promise<unknown>>();
   private stopListening: (() => Promise<void>) | undefined;
 
   constructor(private readonly logger: Logger) {}
@@ -96,6 +97,20 @@ export class EventHub {
       },
     };
     return iterator;
+  }
+
+  /**
+   * One load for every local subscriber of the same event (100 subscribers, one query): the first
+   * caller runs `load`, the others share its promise for a moment.
+   */
+  shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let p = this.sharedLoads.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      this.sharedLoads.set(key, p);
+      setTimeout(() => this.sharedLoads.delete(key), 1000).unref();
+    }
+    return p;
   }
 
   /** Subscribers in this process (for tests and metrics). */

@@ -7,7 +7,15 @@ export type MessageUpdateReason = "BODY" | "ATTRIBUTES";
 
 export type ConversationEvent =
   | { type: "messageAdded"; conversationId: string; messageId: string; index: number }
-  | { type: "messageUpdated"; conversationId: string; messageId: string; index: number; reasons: MessageUpdateReason[] }
+  | {
+      type: "messageUpdated";
+      conversationId: string;
+      messageId: string;
+      index: number;
+      reasons: MessageUpdateReason[];
+      /** Distinguishes successive updates of one message (subscribers share one load per update). */
+      updatedAt: string;
+    }
   | { type: "messageRemoved"; conversationId: string; messageId: string; index: number; removedAt: string }
   | { type: "participantRemoved"; conversationId: string; identity: string };
 

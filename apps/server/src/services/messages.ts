@@ -11,7 +11,7 @@ import {
   type RemovedMessageRow,
 } from "@parley/db";
 import { badInput, forbidden, notFound } from "../errors.ts";
-import { notifyStatement, type MessageUpdateReason } from "../realtime/events.ts";
+import { EVENTS_CHANNEL, notifyStatement, type MessageUpdateReason } from "../realtime/events.ts";
 import type { ConversationService } from "./conversations.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
@@ -83,6 +83,7 @@ export function messageService(
     const id = newId();
     const now = new Date();
     try {
+      if (mediaRows.length === 0) return { message: await insertText(id, now, author, input, attributes), duplicate: false };
       const message = await db.transaction(async (tx) => {
         const [slot] = await tx
           .update(conversations)
@@ -121,6 +122,50 @@ export function messageService(
       }
       throw error;
     }
+  }
+
+  /**
+   * A text message in ONE statement (one round trip, no BEGIN/COMMIT): take the index, insert the
+   * row and publish the event. Same row lock and atomicity as the transaction, held for less time.
+   */
+  async function insertText(
+    id: string,
+    now: Date,
+    author: string,
+    input: NewMessage,
+    attributes: Record<string, unknown>,
+  ): Promise<MessageRow> {
+    const at = now.toISOString();
+    const result = (await db.execute(sql`
+      with slot as (
+        update ${conversations} set next_message_index = next_message_index + 1, last_activity_at = ${at}::timestamptz
+        where id = ${input.conversationId}
+        returning next_message_index - 1 as index
+      ), inserted as (
+        insert into ${messages} (id, conversation_id, index, author, body, attributes, type, idempotency_key, created_at, updated_at)
+        select ${id}, ${input.conversationId}, slot.index, ${author}, ${input.body}, ${JSON.stringify(attributes)}::jsonb, 'TEXT',
+               ${input.idempotencyKey ?? null}, ${at}::timestamptz, ${at}::timestamptz
+        from slot
+        returning index
+      )
+      select inserted.index, pg_notify(${EVENTS_CHANNEL}, json_build_object(
+        'type', 'messageAdded', 'conversationId', ${input.conversationId}::text, 'messageId', ${id}::text, 'index', inserted.index
+      )::text) from inserted`)) as unknown;
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { index: number }[];
+    const index = rows[0]?.index;
+    if (index === undefined) throw notFound("Conversation", input.conversationId);
+    return {
+      id,
+      conversationId: input.conversationId,
+      index: Number(index),
+      author,
+      body: input.body,
+      attributes,
+      type: "TEXT",
+      idempotencyKey: input.idempotencyKey ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   async function sendText(author: string, input: NewMessage & { body: string }): Promise<MessageRow> {
@@ -265,7 +310,14 @@ export function messageService(
         .returning();
       if (!updated) throw notFound("Message", row.id);
       await tx.execute(
-        notifyStatement({ type: "messageUpdated", conversationId: row.conversationId, messageId: row.id, index: row.index, reasons }),
+        notifyStatement({
+          type: "messageUpdated",
+          conversationId: row.conversationId,
+          messageId: row.id,
+          index: row.index,
+          reasons,
+          updatedAt: updated.updatedAt.toISOString(),
+        }),
       );
       return updated;
     });
