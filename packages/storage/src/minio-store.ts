@@ -152,9 +152,12 @@ export class MinioStore implements ObjectStore {
           part.bytes,
         );
         inFlight = uploaded;
+        // Read the next part while this one uploads (uploadParts keeps both buffers valid).
+        const upcoming = part.last ? undefined : parts.next();
+        upcoming?.catch(() => {});
         etags.push({ part: partNumber, etag: (await abortable(uploaded, signal)).etag });
-        if (part.last) break;
-        const next = await parts.next();
+        if (!upcoming) break;
+        const next = await upcoming;
         if (next.done) throw new Error("upload ended without its last part");
         part = next.value;
       }
