@@ -67,7 +67,7 @@ export function judgeTargets(r: Omit<BenchResults, "targets">): Target[] {
   out.push({
     id: "text-send-ratio",
     scenario: "1. Text sends",
-    description: "sendMessage throughput vs. the same transaction through postgres.js directly, 50 connections",
+    description: "sendMessage throughput vs. the same insert through postgres.js directly, 50 connections",
     target: "≥ 0.5",
     measured: row50
       ? `${row50.ratioToDirectSql.median} (${row50.ratioToDirectSql.min}–${row50.ratioToDirectSql.max})`

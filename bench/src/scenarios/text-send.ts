@@ -1,5 +1,5 @@
 // Scenario 1: sendMessage at 1/10/50 connections beside two ceilings measured in the same run:
-// (a) the same transaction through postgres.js directly, (b) `{ __typename }` through the same server.
+// (a) the server's insert statement through postgres.js directly, (b) `{ __typename }` through the same server.
 import { closedLoop } from "../closed-loop.ts";
 import { createConversation } from "../environment.ts";
 import { loadFigures, ratio, runLine, type LoadFigures } from "../figures.ts";
@@ -20,11 +20,11 @@ export interface TextSendRow {
   ratioToDirectSql: Summary;
   ratioToTrivial: Summary | null;
   /**
-   * The same work as ONE statement (a CTE: UPDATE … RETURNING, INSERT … SELECT, pg_notify), autocommit:
-   * one round trip instead of five, row lock held for one statement. What the proposed fix gives the
-   * database side; measured at the highest concurrency only.
+   * The same work as a transaction of five round trips (BEGIN, UPDATE … RETURNING, INSERT … RETURNING,
+   * SELECT pg_notify, COMMIT): how the server sent text before 9284fe1, and still sends media messages.
+   * Measured at the highest concurrency only.
    */
-  directOneStatement: LoadFigures | null;
+  directTransaction: LoadFigures | null;
 }
 
 export interface TextSendResult {
@@ -36,6 +36,9 @@ export interface TextSendResult {
 
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id index author body type createdAt } }`;
 const BODY = "Hello from the Parley bench: a short text message.";
+// The server publishes on "parley_events"; the ceilings use a channel nobody listens on here, so the
+// running server does not react to their messages (NOTIFY costs the same with or without listeners).
+const CHANNEL = "parley_events_bench";
 
 /** Steps this scenario reports to the progress line. */
 export const textSendSteps = (runs: number) => 3 + runs * (CONNECTIONS.length * 3 + 4);
@@ -72,10 +75,37 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
       bodyFor: () => trivialBody,
     });
 
-  // The server's transaction (services/messages.ts insert), statement for statement, on a pool of
-  // the server's size (DATABASE_POOL_MAX): take the next index under the row lock, insert, notify, commit.
+  // The server's text insert (services/messages.ts insertText), statement for statement, on a pool of
+  // the server's size (DATABASE_POOL_MAX): one CTE in autocommit takes the next index under the row
+  // lock, inserts the row and publishes the event.
   const sql = env.sql;
   const direct = (concurrency: number, seconds: number, pick: (i: number) => string) =>
+    closedLoop({
+      concurrency,
+      durationSeconds: seconds,
+      op: async (w) => {
+        const conversationId = pick(w);
+        const at = new Date().toISOString();
+        const id = uuidv7();
+        const [row] = await sql`with slot as (
+            update conversations set next_message_index = next_message_index + 1, last_activity_at = ${at}::timestamptz
+            where id = ${conversationId} returning next_message_index - 1 as index
+          ), inserted as (
+            insert into messages (id, conversation_id, index, author, body, attributes, type, idempotency_key, created_at, updated_at)
+            select ${id}, ${conversationId}, slot.index, ${"alice"}, ${BODY}, ${JSON.stringify({})}::jsonb, 'TEXT', ${null},
+              ${at}::timestamptz, ${at}::timestamptz
+            from slot
+            returning index
+          )
+          select inserted.index, pg_notify(${CHANNEL}, json_build_object('type', 'messageAdded',
+            'conversationId', ${conversationId}::text, 'messageId', ${id}::text, 'index', inserted.index)::text)
+          from inserted`;
+        if (!row) throw new Error("conversation missing");
+      },
+    });
+
+  // The same work as a transaction: BEGIN, UPDATE … RETURNING, INSERT … RETURNING *, pg_notify, COMMIT.
+  const transaction = (concurrency: number, seconds: number, pick: (i: number) => string) =>
     closedLoop({
       concurrency,
       durationSeconds: seconds,
@@ -87,36 +117,12 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
             await tx`update conversations set next_message_index = next_message_index + 1, last_activity_at = ${now}
             where id = ${conversationId} returning next_message_index - 1 as index`;
           if (!slot) throw new Error("conversation missing");
+          const id = uuidv7();
           await tx`insert into messages (id, conversation_id, index, author, body, attributes, type, idempotency_key, created_at, updated_at)
-            values (${uuidv7()}, ${conversationId}, ${slot.index as number}, ${"alice"}, ${BODY}, ${sql.json({})}, ${"TEXT"}, ${null}, ${now}, ${now})
+            values (${id}, ${conversationId}, ${slot.index as number}, ${"alice"}, ${BODY}, ${sql.json({})}, ${"TEXT"}, ${null}, ${now}, ${now})
             returning *`;
-          // The server publishes messageAdded in the same transaction (realtime/events.ts); a channel
-          // nobody listens on here, so the running server does not react to the ceiling's sends.
-          await tx`select pg_notify(${"parley_events_bench"}, ${JSON.stringify({ type: "messageAdded", conversationId, messageId: "x", index: slot.index as number })})`;
+          await tx`select pg_notify(${CHANNEL}, ${JSON.stringify({ type: "messageAdded", conversationId, messageId: id, index: slot.index as number })})`;
         });
-      },
-    });
-
-  // The proposed single-statement send (see RESULTS.md, analysis): same rows, same event, same lock.
-  const oneStatement = (concurrency: number, seconds: number, pick: (i: number) => string) =>
-    closedLoop({
-      concurrency,
-      durationSeconds: seconds,
-      op: async (w) => {
-        const conversationId = pick(w);
-        const now = new Date();
-        const [row] = await sql`with slot as (
-            update conversations set next_message_index = next_message_index + 1, last_activity_at = ${now}
-            where id = ${conversationId} returning next_message_index - 1 as index
-          ), inserted as (
-            insert into messages (id, conversation_id, index, author, body, attributes, type, idempotency_key, created_at, updated_at)
-            select ${uuidv7()}, ${conversationId}, slot.index, ${"alice"}, ${BODY}, ${sql.json({})}, ${"TEXT"}, ${null}, ${now}, ${now} from slot
-            returning *
-          )
-          select inserted.*, pg_notify(${"parley_events_bench"}, json_build_object('type', 'messageAdded',
-            'conversationId', inserted.conversation_id, 'messageId', inserted.id, 'index', inserted.index)::text) as notified
-          from inserted`;
-        if (!row) throw new Error("conversation missing");
       },
     });
 
@@ -135,11 +141,11 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
   let serverRowsInserted = 0;
   let serverResponsesOk = 0;
 
-  type Runs = { server: LoadRun[]; direct: LoadRun[]; trivial: LoadRun[]; one: LoadRun[] };
+  type Runs = { server: LoadRun[]; direct: LoadRun[]; trivial: LoadRun[]; transaction: LoadRun[] };
   const byKey = new Map<string, Runs>();
   const runsFor = (key: string) => {
     let r = byKey.get(key);
-    if (!r) byKey.set(key, (r = { server: [], direct: [], trivial: [], one: [] }));
+    if (!r) byKey.set(key, (r = { server: [], direct: [], trivial: [], transaction: [] }));
     return r;
   };
   const s = settings.loadSeconds;
@@ -155,14 +161,14 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
       progress.step(`sendMessage c=${c} run ${run}/${settings.runs}: ${runLine(sr)}`);
       const dr = await direct(c, s, ownPick);
       r.direct.push(dr);
-      progress.step(`direct SQL transaction c=${c} run ${run}/${settings.runs}: ${runLine(dr)}`);
+      progress.step(`direct SQL (the server's statement) c=${c} run ${run}/${settings.runs}: ${runLine(dr)}`);
       const tr = await trivial(c, s);
       r.trivial.push(tr);
       progress.step(`{ __typename } c=${c} run ${run}/${settings.runs}: ${runLine(tr)}`);
       if (c === maxConn) {
-        const or = await oneStatement(c, s, ownPick);
-        r.one.push(or);
-        progress.step(`direct SQL, one statement, c=${c} run ${run}/${settings.runs}: ${runLine(or)}`);
+        const xr = await transaction(c, s, ownPick);
+        r.transaction.push(xr);
+        progress.step(`direct SQL as a 5-round-trip transaction c=${c} run ${run}/${settings.runs}: ${runLine(xr)}`);
       }
     }
     const r = runsFor(`shared:${maxConn}`);
@@ -172,10 +178,10 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
     const dr = await direct(maxConn, s, hotPick);
     r.direct.push(dr);
     progress.step(`direct SQL c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(dr)}`);
-    const or = await oneStatement(maxConn, s, hotPick);
-    r.one.push(or);
+    const xr = await transaction(maxConn, s, hotPick);
+    r.transaction.push(xr);
     progress.step(
-      `direct SQL, one statement, c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(or)}`,
+      `direct SQL as a transaction c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(xr)}`,
     );
   }
 
@@ -199,7 +205,7 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
             r.trivial.map((x) => x.rps),
           )
         : null,
-      directOneStatement: r.one.length ? loadFigures(r.one) : null,
+      directTransaction: r.transaction.length ? loadFigures(r.transaction) : null,
     });
   }
   return { rows, serverRowsInserted, serverResponsesOk };
