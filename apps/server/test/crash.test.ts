@@ -1,0 +1,203 @@
+// Crashes (issue 8, "Crashes and faults"): the real server entry (src/main.ts) as a child process,
+// killed with SIGKILL in the middle of a 50 MiB upload and started again; and stopped with SIGTERM
+// while a request is in flight. Runs on both backends.
+import { readdirSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMinio, type MinioServer } from "@parley/testkit";
+import { backend } from "./harness.ts";
+import { generated, postMultipart } from "./multipart.ts";
+import { eventually, gqlAt, processBackend, type ProcessBackend } from "./process-backend.ts";
+import { startServerProcess, type ServerProcess } from "./server-process.ts";
+
+const MiB = 1024 * 1024;
+const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id index media { size sha256 } } }`;
+const MESSAGES = `query($c: ID!) { conversation(id: $c) { messages(first: 100) { edges { node { id index } } } } }`;
+
+async function createConversation(url: string, token: string) {
+  const res = await gqlAt<{ createConversation: { id: string } }>(url, token, `mutation { createConversation(input: {}) { id } }`);
+  expect(res.errors).toBeUndefined();
+  return res.data!.createConversation.id;
+}
+
+const messagesOf = async (url: string, token: string, conversationId: string) => {
+  const res = await gqlAt<{ conversation: { messages: { edges: { node: { id: string; index: number } }[] } } }>(url, token, MESSAGES, {
+    c: conversationId,
+  });
+  expect(res.errors).toBeUndefined();
+  return res.data!.conversation.messages.edges.map((e) => e.node);
+};
+
+const listDir = (dir: string) => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
+describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
+  let pb: ProcessBackend;
+  let first: ServerProcess | undefined;
+  let second: ServerProcess | undefined;
+  let conv = "";
+  let token = "";
+  /** What the crash left, seen just before SIGKILL. */
+  const atKill = { objects: [] as string[], uploadBuffers: [] as string[], partialUploads: [] as string[] };
+  let uploadError: unknown;
+
+  let minio: MinioServer | undefined;
+
+  beforeAll(async () => {
+    // A MinIO of its own, so the partial uploads found in its data directory are this test's.
+    if (backend === "services") minio = await startMinio();
+    pb = await processBackend(backend, minio);
+    // The first instance never sweeps during the test (a young object is not an orphan yet).
+    first = await startServerProcess({ ...pb.env, MEDIA_ORPHAN_GRACE_SECONDS: "3600" });
+    token = await pb.token("alice");
+    conv = await createConversation(first.url, token);
+
+    // A small file that is stored completely, then a 50 MiB one that is cut off half-way.
+    const proc = first;
+    let killed: Promise<unknown> | undefined;
+    const half = async function* () {
+      let sent = 0;
+      for await (const chunk of generated(50 * MiB, 5)()) {
+        yield chunk;
+        sent += chunk.length;
+        if (sent === 25 * MiB) {
+          // Wait until the server holds everything a crash can leave: the first object, the
+          // second file's bytes in graphql-upload's buffer, and a partial upload of the second.
+          await eventually(async () => {
+            atKill.objects = await pb.objects(`media/${conv}/`);
+            atKill.uploadBuffers = listDir(pb.uploadTmpDir);
+            atKill.partialUploads = await pb.partialUploads();
+            expect(atKill.objects.length).toBe(1);
+            expect(atKill.uploadBuffers.length).toBeGreaterThan(0);
+            expect(atKill.partialUploads.length).toBeGreaterThan(0);
+          }, 30_000);
+          killed = proc.kill("SIGKILL");
+          await killed;
+          throw new Error("server killed by the test");
+        }
+      }
+    };
+    try {
+      await postMultipart(
+        `${first.url}/graphql`,
+        token,
+        { query: SEND_MEDIA, variables: { i: { conversationId: conv, media: [{ file: null }, { file: null }] } } },
+        [
+          { path: "variables.i.media.0.file", filename: "photo.png", contentType: "image/png", body: png },
+          { path: "variables.i.media.1.file", filename: "big.bin", body: half },
+        ],
+      );
+    } catch (error) {
+      uploadError = error;
+    }
+    // The request fails as soon as the socket dies, possibly before the exit is reported.
+    await killed;
+    expect(first.child.signalCode, `upload ended before the kill: ${String(uploadError)} ${JSON.stringify(atKill)}\n${first.output().slice(-3000)}`).toBe("SIGKILL");
+
+    // The restarted instance sweeps at start and every second, taking objects older than 1 s.
+    second = await startServerProcess({ ...pb.env, MEDIA_ORPHAN_GRACE_SECONDS: "1", MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: "1" });
+  }, 180_000);
+
+  afterAll(async () => {
+    await first?.kill("SIGKILL");
+    await second?.kill("SIGTERM");
+    await pb?.cleanup();
+    await minio?.dispose();
+  });
+
+  it("the client saw the connection fail, and the crash left an object, a partial upload and buffer files", () => {
+    expect(uploadError).toBeInstanceOf(Error);
+    expect(atKill.objects).toHaveLength(1);
+    expect(atKill.partialUploads.length).toBeGreaterThan(0);
+    expect(atKill.uploadBuffers.length).toBeGreaterThan(0);
+  });
+
+  it("commits no message: the conversation has no message and the next send gets index 0", async () => {
+    expect(await messagesOf(second!.url, token, conv)).toEqual([]);
+    const res = await gqlAt<{ sendMessage: { index: number } }>(second!.url, token, `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`, {
+      i: { conversationId: conv, body: "after the crash" },
+    });
+    expect(res.data?.sendMessage.index).toBe(0);
+  });
+
+  it("the orphan sweeper of the restarted instance removes the objects stored before the crash", async () => {
+    await eventually(async () => expect(await pb.objects(`media/${conv}/`)).toEqual([]));
+  });
+
+  it("graphql-upload's buffer files were in UPLOAD_TMP_DIR and are gone after the restart", () => {
+    for (const name of atKill.uploadBuffers) expect(name).toMatch(/^capacitor-[0-9a-f]+\.tmp$/);
+    expect(listDir(pb.uploadTmpDir)).toEqual([]);
+  });
+
+  it("leaves no partial upload behind (MinIO incomplete multipart upload, disk store temporary part)", async () => {
+    await eventually(async () => expect(await pb.partialUploads()).toEqual([]));
+  });
+});
+
+describe("SIGTERM", () => {
+  let pb: ProcessBackend;
+  let server: ServerProcess | undefined;
+  let after: ServerProcess | undefined;
+  beforeAll(async () => {
+    pb = await processBackend(backend);
+  });
+  afterAll(async () => {
+    await server?.kill("SIGKILL");
+    await after?.kill("SIGTERM");
+    await pb?.cleanup();
+  });
+
+  it("drains: an upload in flight when SIGTERM arrives completes, new connections are refused, the process exits 0 within 10 s", async () => {
+    server = await startServerProcess(pb.env);
+    const token = await pb.token("alice");
+    const conv = await createConversation(server.url, token);
+    const proc = server;
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) => proc.child.once("exit", (code) => resolve({ code, at: Date.now() })));
+    let sigtermAt = 0;
+    const size = 8 * MiB;
+    const slow = async function* () {
+      let sent = 0;
+      for await (const chunk of generated(size, 11)()) {
+        yield chunk;
+        sent += chunk.length;
+        if (sent === 2 * MiB) {
+          sigtermAt = Date.now();
+          proc.child.kill("SIGTERM");
+          // Draining: the listener closes, so new connections are refused, while this request goes on.
+          await eventually(async () => {
+            const refused = await fetch(`${proc.url}/healthz`).then(
+              () => false,
+              () => true,
+            );
+            expect(refused).toBe(true);
+          }, 5_000, 50);
+        }
+      }
+    };
+    const res = await postMultipart(
+      `${server.url}/graphql`,
+      token,
+      { query: SEND_MEDIA, variables: { i: { conversationId: conv, media: [{ file: null }] } } },
+      [{ path: "variables.i.media.0.file", filename: "drain.bin", body: slow }],
+    );
+    expect(res.json.errors).toBeUndefined();
+    const message = (res.json.data as { sendMediaMessage: { index: number; media: { size: number }[] } }).sendMediaMessage;
+    expect(message.index).toBe(0);
+    expect(message.media).toEqual([expect.objectContaining({ size })]);
+
+    const { code, at } = await exited;
+    expect(code).toBe(0);
+    expect(at - sigtermAt).toBeLessThan(10_000);
+    expect(server.output()).toMatch(/shutting down: draining requests/);
+
+    // What it committed while draining is there after a restart, object included.
+    after = await startServerProcess(pb.env);
+    expect(await messagesOf(after.url, token, conv)).toEqual([expect.objectContaining({ index: 0 })]);
+    expect(await pb.objects(`media/${conv}/`)).toHaveLength(1);
+  });
+});
