@@ -12,6 +12,7 @@ import {
 } from "./generated/graphql.ts";
 import { Message } from "./message.ts";
 import { Page, type Paginator } from "./paginator.ts";
+import { Realtime, type ConnectionState, type ReconnectOptions, type WebSocketConstructor } from "./realtime.ts";
 import { Transport, type FetchLike } from "./transport.ts";
 import type { UploadMode } from "./upload.ts";
 
@@ -26,6 +27,13 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** Media uploads: "auto" (default) uses XMLHttpRequest in browsers and a streamed fetch elsewhere. */
   uploadMode?: UploadMode;
+  /**
+   * The WebSocket class for live events (`conversation.on`). Default: the global WebSocket of
+   * browsers and Node.js ≥ 22. On Node.js 20 pass `WebSocket` from "@parley/client/node".
+   */
+  webSocketImpl?: WebSocketConstructor;
+  /** How live events reconnect after the WebSocket drops: by default forever, 0.5 s doubling to 30 s. */
+  reconnect?: ReconnectOptions;
 }
 
 type VariablesArgs<V> =
@@ -43,10 +51,39 @@ export class ParleyClient {
     }
     this.endpoint = graphqlEndpoint(options.url);
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const transport = new Transport(this.endpoint, fetchImpl, new TokenSource(options.token, options.getToken));
     this.#context = {
-      transport: new Transport(this.endpoint, fetchImpl, new TokenSource(options.token, options.getToken)),
+      transport,
       uploadMode: options.uploadMode ?? "auto",
+      realtime: new Realtime(this.endpoint, transport, {
+        webSocketImpl: options.webSocketImpl,
+        reconnect: options.reconnect,
+      }),
     };
+  }
+
+  /** The live-events WebSocket: `disconnected` until the first `conversation.on()`. */
+  get connectionState(): ConnectionState {
+    return this.#context.realtime.state;
+  }
+
+  /**
+   * `connectionStateChanged`: the live-events WebSocket is `connecting`, `connected` or
+   * `disconnected` (it reconnects by itself while handlers are registered). Returns a function
+   * that removes the handler.
+   */
+  on(event: "connectionStateChanged", handler: (state: ConnectionState) => void): () => void {
+    if (event !== "connectionStateChanged")
+      throw new ParleyError(
+        "BAD_USER_INPUT",
+        `Unknown client event ${JSON.stringify(event)}: use connectionStateChanged.`,
+      );
+    return this.#context.realtime.onStateChange(handler);
+  }
+
+  /** Stops every conversation's live events and closes the WebSocket (e.g. on sign-out). */
+  close(): Promise<void> {
+    return this.#context.realtime.close();
   }
 
   /**

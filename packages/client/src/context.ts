@@ -1,3 +1,4 @@
+import type { Realtime } from "./realtime.ts";
 import type { Transport } from "./transport.ts";
 import type { UploadMode } from "./upload.ts";
 
@@ -5,4 +6,6 @@ import type { UploadMode } from "./upload.ts";
 export interface SdkContext {
   transport: Transport;
   uploadMode: UploadMode;
+  /** The client's live-events connection (one WebSocket, opened by the first `on()`). */
+  realtime: Realtime;
 }

@@ -1,4 +1,5 @@
 import type { SdkContext } from "./context.ts";
+import type { ConversationEventHandlers, MessageAddedOptions } from "./conversation-feed.ts";
 import { ParleyError } from "./errors.ts";
 import {
   AddParticipantDocument,
@@ -6,7 +7,10 @@ import {
   ConversationLimitsDocument,
   MessagesDocument,
   ParticipantsDocument,
+  RemoveParticipantDocument,
   SendMessageDocument,
+  SetLastReadMessageIndexDocument,
+  UnreadMessagesCountDocument,
   type ConversationFieldsFragment,
   type LimitsFieldsFragment,
   type MessagesQueryVariables,
@@ -166,6 +170,70 @@ export class ConversationHandle {
       input: { conversationId: this.id, identity, attributes },
     });
     return toParticipant(addParticipant);
+  }
+
+  /**
+   * Removes a participant by identity: the creator may remove anyone, others only themselves.
+   * False when the identity was not a participant. Their live events stop (FORBIDDEN).
+   */
+  async removeParticipant(identity: string): Promise<boolean> {
+    const { removeParticipant } = await this.#context.transport.request(RemoveParticipantDocument, {
+      conversationId: this.id,
+      identity,
+    });
+    return removeParticipant;
+  }
+
+  /**
+   * Sets the viewer's read horizon: the index of the last message they have read (null: none).
+   * Resolves to the viewer's participant with its new `lastReadMessageIndex`.
+   */
+  async setLastReadMessageIndex(index: number | null): Promise<Participant> {
+    if (index !== null && !Number.isInteger(index)) {
+      return Promise.reject(
+        new ParleyError("BAD_USER_INPUT", `index must be a message index or null, got ${String(index)}.`),
+      );
+    }
+    const { setLastReadMessageIndex } = await this.#context.transport.request(SetLastReadMessageIndexDocument, {
+      conversationId: this.id,
+      index,
+    });
+    return toParticipant(setLastReadMessageIndex);
+  }
+
+  /** Messages from others after the viewer's read horizon (all of them when it is unset). */
+  async getUnreadMessagesCount(): Promise<number> {
+    const { conversation } = await this.#context.transport.request(UnreadMessagesCountDocument, { id: this.id });
+    if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
+    return conversation.unreadMessagesCount;
+  }
+
+  /**
+   * Live events of this conversation, over the client's one WebSocket (opened by the first
+   * handler). Returns a function that removes the handler.
+   *
+   * - `messageAdded`: new messages as `Message`s, each once and in index order per handler. After
+   *   a reconnect the messages missed meanwhile are read by index and come first. `{ after }` starts
+   *   after a given index instead of the newest.
+   * - `messageUpdated`: `{ message, reasons }` (`"BODY"`, `"ATTRIBUTES"`); `messageRemoved`:
+   *   `{ id, index, conversationId, removedAt }`.
+   * - `error`: the events stopped for good (FORBIDDEN for a non-participant or a removed one,
+   *   NOT_FOUND, UNAUTHENTICATED, NETWORK_ERROR); every handler of the conversation is detached.
+   */
+  on(
+    event: "messageAdded",
+    handler: ConversationEventHandlers["messageAdded"],
+    options?: MessageAddedOptions,
+  ): () => void;
+  on(event: "messageUpdated", handler: ConversationEventHandlers["messageUpdated"]): () => void;
+  on(event: "messageRemoved", handler: ConversationEventHandlers["messageRemoved"]): () => void;
+  on(event: "error", handler: ConversationEventHandlers["error"]): () => void;
+  on<E extends keyof ConversationEventHandlers>(
+    event: E,
+    handler: ConversationEventHandlers[E],
+    options?: MessageAddedOptions,
+  ): () => void {
+    return this.#context.realtime.feed(this.id).on(event, handler, options);
   }
 }
 

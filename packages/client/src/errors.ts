@@ -73,6 +73,20 @@ export function codeForStatus(status: number): ParleyErrorCode {
 }
 
 /**
+ * The ParleyError for GraphQL errors (over HTTP, or over the WebSocket where status is null):
+ * code and message from the first, all of them in `errors`.
+ */
+export function errorFromGraphQL(errors: readonly GraphQLErrorEntry[], status: number | null): ParleyError {
+  const first = errors[0];
+  const raw = first?.extensions?.code;
+  const code =
+    typeof raw === "string" && KNOWN_CODES.has(raw)
+      ? (raw as ParleyErrorCode)
+      : codeForStatus(status !== null && status >= 400 ? status : 500);
+  return new ParleyError(code, first?.message ?? "Parley answered with an error.", { status, errors });
+}
+
+/**
  * Turns an HTTP answer (status + body text) into the operation's data, or throws the ParleyError
  * it describes. Shared by the fetch and XMLHttpRequest transports.
  */
@@ -92,15 +106,7 @@ export function parseGraphQLAnswer<T>(status: number, text: string): T {
       },
     );
   }
-  const first = json.errors?.[0];
-  if (first) {
-    const raw = first.extensions?.code;
-    const code =
-      typeof raw === "string" && KNOWN_CODES.has(raw)
-        ? (raw as ParleyErrorCode)
-        : codeForStatus(status >= 400 ? status : 500);
-    throw new ParleyError(code, first.message, { status, errors: json.errors });
-  }
+  if (json.errors?.length) throw errorFromGraphQL(json.errors, status);
   if (status >= 400 || json.data == null) {
     throw new ParleyError(
       codeForStatus(status >= 400 ? status : 500),

@@ -9,8 +9,15 @@ export {
   type Participant,
   type SendMessageOptions,
 } from "./conversation.ts";
+export type {
+  ConversationEvent,
+  ConversationEventHandlers,
+  MessageAddedOptions,
+  MessageUpdate,
+} from "./conversation-feed.ts";
+export type { ConnectionState, ReconnectOptions, WebSocketConstructor } from "./realtime.ts";
 export { ParleyError, isParleyError, type ParleyErrorCode, type GraphQLErrorEntry } from "./errors.ts";
-export { Message, Media, URL_REFRESH_MARGIN_MS } from "./message.ts";
+export { Message, Media, URL_REFRESH_MARGIN_MS, type RemovedMessage } from "./message.ts";
 export {
   MessageBuilder,
   UnsentMessage,

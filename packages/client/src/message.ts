@@ -1,12 +1,32 @@
 import { ParleyError } from "./errors.ts";
 import {
   MessageMediaDocument,
+  RemoveMessageDocument,
+  UpdateMessageDocument,
   type MediaCategory,
   type MediaFieldsFragment,
   type MessageFieldsFragment,
   type MessageType,
+  type RemovedMessageFieldsFragment,
+  type UpdateMessageInput,
 } from "./generated/graphql.ts";
 import type { Transport } from "./transport.ts";
+
+/** A message that was removed, as `message.remove()` and `messageRemoved` events report it. */
+export interface RemovedMessage {
+  id: string;
+  /** Its index stays taken: indexes are never reused. */
+  index: number;
+  conversationId: string;
+  removedAt: Date;
+}
+
+export const toRemovedMessage = (fields: RemovedMessageFieldsFragment): RemovedMessage => ({
+  id: fields.id,
+  index: fields.index,
+  conversationId: fields.conversationId,
+  removedAt: new Date(fields.removedAt),
+});
 
 /** A temporary URL this close to expiry is replaced before it is handed out. */
 export const URL_REFRESH_MARGIN_MS = 30_000;
@@ -104,6 +124,38 @@ export class Message {
     this.updatedAt = new Date(fields.updatedAt);
     this.media = fields.media.map((m) => new Media(m, this));
     this.cursor = cursor;
+  }
+
+  /**
+   * Replaces the body (author only; same rules as sending: not empty, at most `bodyMaxLength`
+   * code points). Resolves to the message as updated; this object keeps its old fields.
+   * Participants' `messageUpdated` handlers get it with reason BODY.
+   */
+  updateBody(body: string): Promise<Message> {
+    if (typeof body !== "string")
+      return Promise.reject(new ParleyError("BAD_USER_INPUT", "updateBody needs the new body as a string."));
+    return this.#update({ id: this.id, body });
+  }
+
+  /** Replaces the attributes (author only; a JSON object of at most 16 KiB); see updateBody. */
+  updateAttributes(attributes: Record<string, unknown>): Promise<Message> {
+    if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))
+      return Promise.reject(new ParleyError("BAD_USER_INPUT", "updateAttributes needs a JSON object."));
+    return this.#update({ id: this.id, attributes });
+  }
+
+  /**
+   * Removes the message (author only) with its media: stored objects are deleted, so its temporary
+   * URLs stop working. Removing it again resolves the same way.
+   */
+  async remove(): Promise<RemovedMessage> {
+    const { removeMessage } = await this.#transport.request(RemoveMessageDocument, { id: this.id });
+    return toRemovedMessage(removeMessage);
+  }
+
+  async #update(input: UpdateMessageInput): Promise<Message> {
+    const { updateMessage } = await this.#transport.request(UpdateMessageDocument, { input });
+    return new Message(updateMessage, this.#transport, this.cursor);
   }
 
   /** Twilio's name for `media`. */

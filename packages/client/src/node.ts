@@ -2,7 +2,15 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
+import { WebSocket as NodeWebSocket } from "ws";
 import type { MediaOptions } from "./media-source.ts";
+import type { WebSocketConstructor } from "./realtime.ts";
+
+/**
+ * A WebSocket for live events on Node.js 20, which has no global one (the `ws` package):
+ * `createClient({ url, getToken, webSocketImpl: WebSocket })`. Node.js ≥ 22 needs none.
+ */
+export const WebSocket: WebSocketConstructor = NodeWebSocket;
 
 /**
  * An attachment streamed from a file, never read into memory: its size is read first, so limits

@@ -57,7 +57,12 @@ describe("the published package", () => {
       expect(existsSync(join(installed, entry.types)), entry.types).toBe(true);
       expect(existsSync(join(installed, entry.default)), entry.default).toBe(true);
     }
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(["@graphql-typed-document-node/core", "graphql"]);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([
+      "@graphql-typed-document-node/core",
+      "graphql",
+      "graphql-ws",
+      "ws", // for live events on Node.js 20, loaded only by "@parley/client/node"
+    ]);
     for (const range of Object.values(manifest.dependencies)) expect(range).toMatch(/^\^\d/);
     expect(packed).toContain("package/README.md");
     expect(packed.filter((f) => /\/(test|examples)\//.test(f) || f.includes("codegen.ts"))).toEqual([]);
@@ -92,9 +97,12 @@ describe("the published package", () => {
         `${spec} is not a dependency`,
       ).toBe(true);
     }
-    // The Node helpers are where Node built-ins belong, and only there.
+    // The Node helpers are where Node built-ins (and the ws package) belong, and only there.
     expect(readFileSync(join(installed, "dist/node.js"), "utf8")).toMatch(/from "node:fs"/);
+    expect(readFileSync(join(installed, "dist/node.js"), "utf8")).toMatch(/from "ws"/);
     expect(seen.has(join(installed, "dist/node.js"))).toBe(false);
+    expect(bare.has("ws")).toBe(false);
+    expect(bare.has("graphql-ws/client")).toBe(true);
   });
 
   it("type-checks a strict partner project, browser (DOM) and Node flavours", () => {
@@ -112,14 +120,25 @@ export async function send(file: Blob): Promise<Message> {
   void [size, url, wrong, ParleyError];
   return message;
 }
+export function live(client: ReturnType<typeof createClient>): () => void {
+  const conversation = client.conversation("c1");
+  const offAdded = conversation.on("messageAdded", (m: Message) => void m.index, { after: 3 });
+  const offUpdated = conversation.on("messageUpdated", ({ message, reasons }) => void [message.body, reasons[0]]);
+  const offRemoved = conversation.on("messageRemoved", (r) => void r.removedAt.getTime());
+  conversation.on("error", (e: ParleyError) => void e.code);
+  client.on("connectionStateChanged", (state) => void state);
+  // @ts-expect-error events are named, not any string
+  conversation.on("messageAdd", () => {});
+  return () => [offAdded, offUpdated, offRemoved].forEach((off) => off());
+}
 `,
     );
     writeFileSync(
       join(dir, "partner-node.ts"),
       `import { createReadStream } from "node:fs";
 import { createClient, isParleyError } from "@parley/client";
-import { mediaFromPath } from "@parley/client/node";
-const client = createClient({ url: "http://127.0.0.1:4000", token: "jwt" });
+import { mediaFromPath, WebSocket } from "@parley/client/node";
+const client = createClient({ url: "http://127.0.0.1:4000", token: "jwt", webSocketImpl: WebSocket });
 const unsent = await client.conversation("c1").prepareMessage()
   .addMedia(await mediaFromPath("./a.pdf"))
   .addMedia({ media: createReadStream("./b.bin"), size: 10 })
@@ -197,6 +216,56 @@ console.log(JSON.stringify({ id: message.id, progress, media: message.media[0], 
       expect(sha256(Buffer.from(out.downloaded, "base64"))).toBe(sha256(original));
       const rows = await t.sql`select body from messages where id = ${out.id}`;
       expect(rows).toEqual([{ body: "packed" }]);
+    });
+
+    it("runs live events with the ws WebSocket from the Node entry, and with the runtime's global WebSocket", async () => {
+      writeFileSync(
+        join(dir, "live.mjs"),
+        `import { createClient } from "@parley/client";
+const [url, alice, bob, mode] = process.argv.slice(2);
+const webSocketImpl = mode === "node-entry" ? (await import("@parley/client/node")).WebSocket : undefined;
+const sender = createClient({ url, token: alice });
+const receiver = createClient({ url, token: bob, webSocketImpl });
+const { id } = await sender.createConversation({ participants: ["bob"] });
+const added = [];
+const updates = [];
+const done = new Promise((resolve) => {
+  receiver.conversation(id).on("messageAdded", (m) => added.push(m.index), { after: -1 });
+  receiver.conversation(id).on("messageUpdated", (u) => { updates.push([u.message.body, u.reasons]); resolve(); });
+});
+const sent = [];
+for (const body of ["one", "two", "three"]) sent.push(await sender.conversation(id).sendMessage(body));
+while (receiver.connectionState !== "connected") await new Promise((r) => setTimeout(r, 50));
+await new Promise((r) => setTimeout(r, 300));
+await sent[1].updateBody("two, edited");
+await done;
+await receiver.close();
+console.log(JSON.stringify({ added, updates, state: receiver.connectionState }));
+`,
+      );
+      const hasGlobal = typeof (globalThis as { WebSocket?: unknown }).WebSocket !== "undefined";
+      const tokens = [await t.token("alice"), await t.token("bob")];
+      for (const [mode, flags] of [
+        ["node-entry", []],
+        // Node 20 has its (undici) WebSocket behind a flag; Node 22 and later have it on.
+        ["global", hasGlobal ? [] : ["--experimental-websocket"]],
+      ] as const) {
+        const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+          const child = execFile(
+            process.execPath,
+            [...flags, "live.mjs", t.url, ...tokens, mode],
+            { cwd: dir, timeout: 30_000, env: { ...process.env, NODE_NO_WARNINGS: "1" } },
+            (error, stdout, stderr) => done({ code: error ? (child.exitCode ?? 1) : 0, stdout, stderr }),
+          );
+        });
+        expect(run.stderr, mode).toBe("");
+        expect(run.code, mode).toBe(0);
+        expect(JSON.parse(run.stdout), mode).toEqual({
+          added: [0, 1, 2],
+          updates: [["two, edited", ["BODY"]]],
+          state: "disconnected",
+        });
+      }
     });
   });
 });

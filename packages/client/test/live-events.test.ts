@@ -1,0 +1,379 @@
+// conversation.on(...) against a real server: graphql-ws over the server's /graphql, real sends.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createClient,
+  Message,
+  ParleyError,
+  type ConnectionState,
+  type FetchLike,
+  type MessageUpdate,
+  type ParleyClient,
+  type RemovedMessage,
+} from "../src/index.ts";
+import { WebSocket } from "../src/node.ts";
+import { collector, firstError, indexesOf, liveClient, range } from "./live.ts";
+import { clientFor, download, eventually, sha256, startTestServer, type TestServer } from "./support.ts";
+
+const photo = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let t: TestServer;
+const clients: ParleyClient[] = [];
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await t?.close();
+});
+
+async function live(identity: string, options: Parameters<typeof liveClient>[2] = {}) {
+  const client = await liveClient(t, identity, options);
+  clients.push(client);
+  return client;
+}
+
+/** A conversation of alice's with `others`; alice's client and the id. */
+async function conversationWith(others: string[]) {
+  const alice = await clientFor(t, "alice");
+  const { id } = await alice.createConversation({ participants: others });
+  return { alice, id };
+}
+
+/** Waits until the client's socket is up (then, after a short settle, the subscription is registered). */
+async function connected(client: ParleyClient) {
+  await eventually(async () => expect(client.connectionState).toBe("connected"));
+  await sleep(300);
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+describe("messageAdded", () => {
+  it("delivers concurrent sends as Message objects, in index order, each once, to every handler", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const bob = await live("bob");
+    const first = collector<Message>();
+    const second = collector<Message>();
+    bob.conversation(id).on("messageAdded", first.handler);
+    // A second handle of the same client shares the subscription.
+    bob.conversation(id).on("messageAdded", second.handler);
+    await connected(bob);
+
+    const bobSends = await clientFor(t, "bob");
+    const sends = Array.from({ length: 24 }, (_, i) =>
+      (i % 3 ? alice : bobSends).conversation(id).sendMessage(`m${i}`, { i }),
+    );
+    const media = alice
+      .conversation(id)
+      .prepareMessage()
+      .setBody("a photo")
+      .addMedia({ media: photo, filename: "photo.png" })
+      .build()
+      .then((u) => u.send());
+    const sent = await Promise.all([...sends, media]);
+    await first.waitFor(25);
+    await second.waitFor(25);
+    await sleep(300); // nothing more may come
+    expect(indexesOf(first)).toEqual(range(0, 25));
+    expect(indexesOf(second)).toEqual(range(0, 25));
+    for (const m of first.items) {
+      expect(m).toBeInstanceOf(Message);
+      const original = sent.find((s) => s.id === m.id)!;
+      expect(m).toMatchObject({ index: original.index, body: original.body, author: original.author });
+      expect(m.attributes).toEqual(original.attributes);
+    }
+    // A media message arrives with working temporary URLs.
+    const withMedia = first.items.find((m) => m.media.length > 0)!;
+    expect(withMedia.media[0]).toMatchObject({ filename: "photo.png", size: photo.length, sha256: sha256(photo) });
+    const got = await download(await withMedia.media[0]!.getContentTemporaryUrl());
+    expect(sha256(got.bytes)).toBe(sha256(photo));
+  });
+
+  it("measures send-to-event latency on one server", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const bob = await live("bob");
+    const arrived = new Map<number, number>();
+    const events = collector<Message>();
+    bob.conversation(id).on("messageAdded", (m) => {
+      arrived.set(m.index, performance.now());
+      events.handler(m);
+    });
+    await connected(bob);
+    const latencies: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const start = performance.now();
+      const m = await alice.conversation(id).sendMessage(`latency ${i}`);
+      await events.waitFor(i + 1);
+      latencies.push(arrived.get(m.index)! - start);
+    }
+    expect(indexesOf(events)).toEqual(range(0, 30));
+    console.info(
+      `one server: send→messageAdded p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (30 sequential sends)`,
+    );
+  });
+
+  it("with { after } delivers existing messages first, then live ones, with no gap", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    for (let i = 0; i < 45; i++) await alice.conversation(id).sendMessage(`old ${i}`);
+    const bob = await live("bob");
+    const page = await bob.conversation(id).getMessages({ pageSize: 10 }); // indexes 35..44 rendered
+    const fromPage = collector<Message>();
+    bob.conversation(id).on("messageAdded", fromPage.handler, { after: page.items[4]!.index }); // after 39
+    const everything = collector<Message>();
+    bob.conversation(id).on("messageAdded", everything.handler, { after: -1 });
+    await fromPage.waitFor(5);
+    await everything.waitFor(45);
+    await alice.conversation(id).sendMessage("new");
+    await fromPage.waitFor(6);
+    await everything.waitFor(46);
+    expect(indexesOf(fromPage)).toEqual(range(40, 46));
+    expect(indexesOf(everything)).toEqual(range(0, 46));
+    // Existing messages come from pages and have cursors; live ones do not.
+    expect(fromPage.items[0]!.cursor).toEqual(expect.any(String));
+  });
+
+  it("gives a handler added while another one's catch-up is being read its own, complete history", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    for (let i = 0; i < 30; i++) await alice.conversation(id).sendMessage(`old ${i}`);
+    // Every page read takes 400 ms, so the second handler arrives while the first one's is in flight.
+    const slowPages: FetchLike = async (input, init) => {
+      if (typeof init?.body === "string" && init.body.includes('"operationName":"Messages"')) await sleep(400);
+      return fetch(input, init);
+    };
+    const bob = await live("bob", { fetch: slowPages });
+    const late = collector<Message>();
+    const early = collector<Message>();
+    bob.conversation(id).on("messageAdded", late.handler, { after: 20 });
+    await sleep(150);
+    bob.conversation(id).on("messageAdded", early.handler, { after: -1 });
+    await late.waitFor(9);
+    await early.waitFor(30);
+    await alice.conversation(id).sendMessage("live");
+    await late.waitFor(10);
+    await early.waitFor(31);
+    await sleep(300);
+    expect(indexesOf(late)).toEqual(range(21, 31));
+    expect(indexesOf(early)).toEqual(range(0, 31));
+  });
+
+  it("without { after } starts at the newest message: earlier ones are not replayed", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    for (let i = 0; i < 3; i++) await alice.conversation(id).sendMessage(`before ${i}`);
+    const bob = await live("bob");
+    const events = collector<Message>();
+    const off = bob.conversation(id).on("messageAdded", events.handler);
+    await connected(bob);
+    await alice.conversation(id).sendMessage("after");
+    await events.waitFor(1);
+    off();
+    await alice.conversation(id).sendMessage("after off");
+    await sleep(500);
+    expect(indexesOf(events)).toEqual([3]);
+  });
+
+  it("opens the WebSocket on the first handler and closes it after the last one goes", async () => {
+    const { id } = await conversationWith(["bob"]);
+    const bob = await live("bob");
+    const states: ConnectionState[] = [];
+    bob.on("connectionStateChanged", (s) => states.push(s));
+    expect(bob.connectionState).toBe("disconnected");
+    const offA = bob.conversation(id).on("messageAdded", () => {});
+    const offB = bob.conversation(id).on("messageRemoved", () => {});
+    await connected(bob);
+    offA();
+    offB();
+    offB(); // twice is harmless
+    await eventually(async () => expect(bob.connectionState).toBe("disconnected"));
+    expect(states).toEqual(["connecting", "connected", "disconnected"]);
+  });
+});
+
+describe("messageUpdated and messageRemoved", () => {
+  it("delivers edits with their reasons and removals; removed media URLs stop working", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const bob = await live("bob");
+    const updates = collector<MessageUpdate>();
+    const removals = collector<RemovedMessage>();
+    bob.conversation(id).on("messageUpdated", updates.handler);
+    bob.conversation(id).on("messageRemoved", removals.handler);
+    await connected(bob);
+
+    const text = await alice.conversation(id).sendMessage("first draft", { v: 1 });
+    const edited = await text.updateBody("final text");
+    expect(edited).toBeInstanceOf(Message);
+    expect(edited).toMatchObject({ id: text.id, index: text.index, body: "final text", attributes: { v: 1 } });
+    expect(text.body).toBe("first draft"); // the object it was called on keeps its fields
+    const reattributed = await edited.updateAttributes({ v: 2, pinned: true });
+    expect(reattributed).toMatchObject({ body: "final text", attributes: { v: 2, pinned: true } });
+
+    await updates.waitFor(2);
+    expect(updates.items.map((u) => [u.message.id, u.reasons, u.message.body])).toEqual([
+      [text.id, ["BODY"], "final text"],
+      [text.id, ["ATTRIBUTES"], "final text"],
+    ]);
+    expect(updates.items[1]!.message).toBeInstanceOf(Message);
+    expect(updates.items[1]!.message.attributes).toEqual({ v: 2, pinned: true });
+
+    // Only the author edits or removes.
+    const asBob = (await bob.conversation(id).getMessages()).items.find((m) => m.id === text.id)!;
+    await expect(asBob.updateBody("hijack")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(asBob.remove()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(edited.updateBody("")).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
+
+    const media = await (
+      await alice
+        .conversation(id)
+        .prepareMessage()
+        .addMedia({ media: photo, filename: "a.png" })
+        .addMedia({ media: photo, filename: "b.png" })
+        .build()
+    ).send();
+    const urls = [...(await media.getTemporaryContentUrlsForAttachedMedia()).values()];
+    expect((await download(urls[0]!)).status).toBe(200);
+    expect(await t.objects(`media/${id}/`)).toHaveLength(2);
+
+    const removed = await media.remove();
+    expect(removed).toEqual({ id: media.id, index: media.index, conversationId: id, removedAt: expect.any(Date) });
+    const [event] = await removals.waitFor(1);
+    expect(event).toEqual({ id: media.id, index: media.index, conversationId: id, removedAt: expect.any(Date) });
+    for (const url of urls) expect((await download(url)).status).toBeGreaterThanOrEqual(400);
+    expect(await t.objects(`media/${id}/`)).toEqual([]);
+    // Idempotent: removing again answers the same, and nothing else is announced.
+    expect(await media.remove()).toEqual(removed);
+    await expect(media.getTemporaryContentUrlsForAttachedMedia()).resolves.toBeDefined(); // URLs in hand, no request
+    await expect(media.refreshMediaUrls()).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await sleep(300);
+    expect(removals.items).toHaveLength(1);
+    const left = (await alice.conversation(id).getMessages()).items.map((m) => m.index);
+    expect(left).toEqual([text.index]);
+  });
+});
+
+describe("refusals", () => {
+  it("reports FORBIDDEN to a non-participant's error handler and delivers nothing", async () => {
+    const { alice, id } = await conversationWith([]);
+    const mallory = await live("mallory");
+    const events = collector<Message>();
+    const conversation = mallory.conversation(id);
+    conversation.on("messageAdded", events.handler, { after: -1 });
+    conversation.on("messageUpdated", () => {});
+    const error = await firstError((h) => conversation.on("error", h));
+    expect(error).toBeInstanceOf(ParleyError);
+    expect(error.code).toBe("FORBIDDEN");
+    expect(error.message).toMatch(/participant/i);
+    await alice.conversation(id).sendMessage("secret");
+    await sleep(500);
+    expect(events.items).toEqual([]);
+    // Every handler was detached: the socket closes.
+    await eventually(async () => expect(mallory.connectionState).toBe("disconnected"));
+  });
+
+  it("reports NOT_FOUND for a conversation that does not exist", async () => {
+    const bob = await live("bob");
+    const conversation = bob.conversation("00000000-0000-7000-8000-000000000000");
+    const error = firstError((h) => conversation.on("error", h));
+    conversation.on("messageAdded", () => {});
+    expect(await error).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("stops a removed participant's events with FORBIDDEN", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const bob = await live("bob");
+    const events = collector<Message>();
+    bob.conversation(id).on("messageAdded", events.handler);
+    const error = firstError((h) => bob.conversation(id).on("error", h));
+    await connected(bob);
+    await alice.conversation(id).sendMessage("hello bob");
+    await events.waitFor(1);
+    expect(await alice.conversation(id).removeParticipant("bob")).toBe(true);
+    expect(await alice.conversation(id).removeParticipant("bob")).toBe(false);
+    expect(await error).toMatchObject({ code: "FORBIDDEN" });
+    await alice.conversation(id).sendMessage("bob is gone");
+    await sleep(500);
+    expect(indexesOf(events)).toEqual([0]);
+  });
+
+  it("reports UNAUTHENTICATED when the WebSocket refuses a fixed token", async () => {
+    const { id } = await conversationWith(["bob"]);
+    const client = createClient({ url: t.url, token: await t.token("bob", -5), webSocketImpl: WebSocket });
+    clients.push(client);
+    const conversation = client.conversation(id);
+    const error = firstError((h) => conversation.on("error", h));
+    conversation.on("messageAdded", () => {}, { after: -1 });
+    expect(await error).toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  it("asks getToken again when the WebSocket refuses a token, and on every reconnect", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const issued: string[] = [];
+    const bob = await live("bob", {
+      token: undefined,
+      // The first token is already expired: the connection is refused with 4403, then retried.
+      getToken: async () => {
+        const token = await t.token("bob", issued.length === 0 ? -5 : 3600);
+        issued.push(token);
+        return token;
+      },
+    });
+    const events = collector<Message>();
+    bob.conversation(id).on("messageAdded", events.handler, { after: -1 });
+    await alice.conversation(id).sendMessage("after a refusal");
+    await events.waitFor(1);
+    expect(issued).toHaveLength(2);
+  });
+
+  it("says what to pass when the runtime has no WebSocket", async () => {
+    const { id } = await conversationWith([]);
+    const client = await clientFor(t, "alice"); // no webSocketImpl
+    if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === "undefined") {
+      expect(() => client.conversation(id).on("messageAdded", () => {})).toThrow(/webSocketImpl/);
+    } else {
+      // Node.js ≥ 22: the global WebSocket is used.
+      const events = collector<Message>();
+      client.conversation(id).on("messageAdded", events.handler, { after: -1 });
+      await client.conversation(id).sendMessage("global WebSocket");
+      await events.waitFor(1);
+      await client.close();
+    }
+    expect(() => client.conversation(id).on("nope" as "error", () => {})).toThrow();
+  });
+});
+
+describe("read horizon and participants", () => {
+  it("sets the read horizon and counts unread messages from others", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    for (let i = 0; i < 5; i++) await alice.conversation(id).sendMessage(`a${i}`);
+    const bob = await clientFor(t, "bob");
+    await bob.conversation(id).sendMessage("from bob");
+    expect(await bob.conversation(id).getUnreadMessagesCount()).toBe(5);
+    expect(await alice.conversation(id).getUnreadMessagesCount()).toBe(1);
+    const me = await bob.conversation(id).setLastReadMessageIndex(2);
+    expect(me).toMatchObject({ identity: "bob", lastReadMessageIndex: 2 });
+    expect(await bob.conversation(id).getUnreadMessagesCount()).toBe(2);
+    const loaded = await bob.getConversation(id);
+    expect(loaded.unreadMessagesCount).toBe(2);
+    expect(loaded.participants.find((p) => p.identity === "bob")?.lastReadMessageIndex).toBe(2);
+    expect(loaded.participants.find((p) => p.identity === "alice")?.lastReadMessageIndex).toBeNull();
+    const list = await bob.getConversations();
+    expect(list.items.find((c) => c.id === id)?.unreadMessagesCount).toBe(2);
+    expect((await bob.conversation(id).setLastReadMessageIndex(null)).lastReadMessageIndex).toBeNull();
+    expect(await bob.conversation(id).getUnreadMessagesCount()).toBe(5);
+    await expect(bob.conversation(id).setLastReadMessageIndex(1.5)).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
+    const mallory = await clientFor(t, "mallory");
+    await expect(mallory.conversation(id).getUnreadMessagesCount()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("removes participants: the creator anyone, others only themselves", async () => {
+    const { alice, id } = await conversationWith(["bob", "carol"]);
+    const bob = await clientFor(t, "bob");
+    await expect(bob.conversation(id).removeParticipant("carol")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await bob.conversation(id).removeParticipant("bob")).toBe(true);
+    expect(await alice.conversation(id).removeParticipant("carol")).toBe(true);
+    expect(await alice.conversation(id).removeParticipant("carol")).toBe(false);
+    expect((await alice.conversation(id).getParticipants()).map((p) => p.identity)).toEqual(["alice"]);
+  });
+});

@@ -1,0 +1,216 @@
+// Live events across server processes on one PostgreSQL database (LISTEN/NOTIFY fan-out), and
+// reconnect + resume: the subscriber's connections go through a TCP proxy the test can cut, refuse
+// and point at a restarted server process, while messages are sent through another instance.
+import { createTestDatabase, type TestDatabase } from "@parley/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConnectionState, Message, MessageUpdate, ParleyClient } from "../src/index.ts";
+// The server's own helper for a second instance: its real entry point (src/main.ts) as a child process.
+import { startServerProcess, type ServerProcess } from "../../../apps/server/test/server-process.ts";
+import { collector, indexesOf, liveClient, range, tcpProxy, type Collector, type TcpProxy } from "./live.ts";
+import { clientFor, eventually, startTestServer, type TestServer } from "./support.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let database: TestDatabase;
+let a: TestServer; // in this process: the senders' server
+let b: ServerProcess; // a separate process: the subscribers' server
+let proxy: TcpProxy; // in front of b
+const clients: ParleyClient[] = [];
+beforeAll(async () => {
+  database = await createTestDatabase("parley_client_rt");
+  a = await startTestServer({ database });
+  b = await startServerProcess(a.env);
+  proxy = await tcpProxy(b.url);
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await proxy?.close();
+  await b?.kill();
+  await a?.close();
+  await database?.drop();
+});
+
+/** A subscriber client of `identity` connected to instance B through the proxy. */
+async function subscriber(identity: string): Promise<ParleyClient> {
+  const client = await liveClient(a, identity, { url: proxy.url });
+  clients.push(client);
+  return client;
+}
+
+async function conversationOf(sender: string, others: string[]) {
+  const client = await clientFor(a, sender);
+  const { id } = await client.createConversation({ participants: others });
+  return { sender: client.conversation(id), id };
+}
+
+async function connected(client: ParleyClient) {
+  await eventually(async () => expect(client.connectionState).toBe("connected"));
+  await sleep(300); // the subscription registers on the server a moment after the socket is up
+}
+
+/** Asserts each index 0..n-1 was delivered exactly once, in order. */
+function expectExactlyOnce(c: Collector<Message>, n: number) {
+  expect(indexesOf(c)).toEqual(range(0, n));
+  expect(new Set(c.items.map((m) => m.id)).size).toBe(n);
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+
+describe("two instances on one database", () => {
+  it("delivers messages sent through instance A to a subscriber on instance B, in index order", async () => {
+    const { sender, id } = await conversationOf("alice", ["bob"]);
+    const bob = await subscriber("bob");
+    const added = collector<Message>();
+    const updated = collector<MessageUpdate>();
+    bob.conversation(id).on("messageAdded", added.handler);
+    bob.conversation(id).on("messageUpdated", updated.handler);
+    await connected(bob);
+
+    const sent = await Promise.all(range(0, 30).map((i) => sender.sendMessage(`via A #${i}`)));
+    await added.waitFor(30);
+    await sleep(300);
+    expectExactlyOnce(added, 30);
+    expect(added.items.map((m) => m.body).sort()).toEqual(sent.map((m) => m.body).sort());
+
+    const edited = await sent[0]!.updateBody("edited through A");
+    const [update] = await updated.waitFor(1);
+    expect(update).toMatchObject({ reasons: ["BODY"], message: { id: edited.id, body: "edited through A" } });
+
+    // Latency across processes: send through A (HTTP), event from B (WebSocket).
+    const latencies: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now();
+      await sender.sendMessage(`latency ${i}`);
+      await added.waitFor(31 + i);
+      latencies.push(performance.now() - start);
+    }
+    expectExactlyOnce(added, 50);
+    console.info(
+      `two instances: send through A → messageAdded from B, median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (20 sequential sends)`,
+    );
+  });
+});
+
+describe("reconnect and resume", () => {
+  it("after the connection drops, delivers the messages sent meanwhile first, in order, each once", async () => {
+    const { sender, id } = await conversationOf("carol", ["bob"]);
+    const bob = await subscriber("bob");
+    const states: ConnectionState[] = [];
+    bob.on("connectionStateChanged", (s) => states.push(s));
+    const added = collector<Message>();
+    bob.conversation(id).on("messageAdded", added.handler);
+    await connected(bob);
+    for (let i = 0; i < 10; i++) await sender.sendMessage(`live ${i}`);
+    await added.waitFor(10);
+
+    // The network drops and stays down while 20 messages are sent through the other instance.
+    proxy.refuse(true);
+    expect(proxy.cut()).toBeGreaterThan(0);
+    await eventually(async () => expect(bob.connectionState).not.toBe("connected"));
+    await Promise.all(range(10, 30).map((i) => sender.sendMessage(`missed ${i}`)));
+    await sleep(500);
+    expect(added.items).toHaveLength(10);
+
+    const restored = performance.now();
+    proxy.refuse(false);
+    await added.waitFor(30);
+    const resumeMs = performance.now() - restored;
+    await sleep(1500); // past the post-connect re-check: still nothing twice
+    expectExactlyOnce(added, 30);
+    for (let i = 30; i < 35; i++) {
+      await sender.sendMessage(`live again ${i}`);
+      await added.waitFor(i + 1);
+    }
+    expectExactlyOnce(added, 35);
+    // The missed ones were read from pages (they have cursors); the later ones were pushed live
+    // again over the new connection.
+    expect(added.items.slice(10, 30).every((m) => m.cursor !== null)).toBe(true);
+    expect(added.items.slice(30).map((m) => m.cursor)).toEqual([null, null, null, null, null]);
+    expect(states).toEqual(expect.arrayContaining(["disconnected", "connecting", "connected"]));
+    expect(states.at(-1)).toBe("connected");
+    console.info(
+      `resume: 20 missed messages delivered ${resumeMs.toFixed(0)} ms after the network came back (reconnect backoff 100 ms..1 s)`,
+    );
+  });
+
+  it("after the server process restarts, resumes without loss or duplicates", async () => {
+    const { sender, id } = await conversationOf("dave", ["bob", "erin"]);
+    const bob = await subscriber("bob");
+    const erin = await subscriber("erin");
+    const bobAdded = collector<Message>();
+    const erinAdded = collector<Message>();
+    const removed = collector<{ id: string }>();
+    bob.conversation(id).on("messageAdded", bobAdded.handler);
+    bob.conversation(id).on("messageRemoved", removed.handler);
+    erin.conversation(id).on("messageAdded", erinAdded.handler);
+    await connected(bob);
+    await connected(erin);
+    const first = await Promise.all(range(0, 5).map((i) => sender.sendMessage(`before restart ${i}`)));
+    await bobAdded.waitFor(5);
+    await erinAdded.waitFor(5);
+
+    await b.kill("SIGKILL"); // abruptly: no close frames, sockets just die
+    await Promise.all(range(5, 20).map((i) => sender.sendMessage(`while down ${i}`)));
+    const started = performance.now();
+    b = await startServerProcess(a.env);
+    proxy.setTarget(Number(new URL(b.url).port));
+    const processUp = performance.now() - started;
+    await bobAdded.waitFor(20);
+    await erinAdded.waitFor(20);
+    const resumeMs = performance.now() - started;
+
+    // Live again on the new process: events, and a removal.
+    await Promise.all(range(20, 25).map((i) => sender.sendMessage(`after restart ${i}`)));
+    await (await clientFor(a, "dave")).getMessage(first[0]!.id).then((m) => m.remove());
+    await bobAdded.waitFor(25);
+    await erinAdded.waitFor(25);
+    await removed.waitFor(1);
+    await sleep(1500);
+    expectExactlyOnce(bobAdded, 25);
+    expectExactlyOnce(erinAdded, 25);
+    expect(removed.items.map((r) => r.id)).toEqual([first[0]!.id]);
+    console.info(
+      `restart: server process up in ${processUp.toFixed(0)} ms; 15 missed messages delivered ${resumeMs.toFixed(0)} ms after the restart began`,
+    );
+  });
+
+  it("loses and duplicates nothing while connections drop again and again during a stream of sends", async () => {
+    const { sender, id } = await conversationOf("frank", ["bob"]);
+    const bob = await subscriber("bob");
+    const added = collector<Message>();
+    const fromStart = collector<Message>();
+    bob.conversation(id).on("messageAdded", added.handler);
+    await connected(bob);
+    const TOTAL = 120;
+    let sending = true;
+    const cuts = (async () => {
+      let n = 0;
+      while (sending) {
+        await sleep(150 + Math.random() * 250);
+        if (proxy.cut() > 0) n++;
+      }
+      return n;
+    })();
+    // Four senders at a time, so sends land before, during and after each reconnect.
+    let next = 0;
+    await Promise.all(
+      range(0, 4).map(async () => {
+        while (next < TOTAL) {
+          next++;
+          await sender.sendMessage(`stream ${next}`);
+        }
+      }),
+    );
+    sending = false;
+    const cutCount = await cuts;
+    // A late handler with { after: -1 } reads the whole history, then joins the live stream.
+    bob.conversation(id).on("messageAdded", fromStart.handler, { after: -1 });
+    await added.waitFor(TOTAL, 30_000);
+    await fromStart.waitFor(TOTAL, 30_000);
+    await sleep(1500);
+    expect(cutCount).toBeGreaterThanOrEqual(3);
+    expectExactlyOnce(added, TOTAL);
+    expectExactlyOnce(fromStart, TOTAL);
+    console.info(`churn: ${TOTAL} messages, ${cutCount} dropped connections, every index exactly once`);
+  });
+});
