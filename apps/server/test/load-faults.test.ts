@@ -1,0 +1,214 @@
+// Load with faults (issue 8): 200 concurrent small media sends plus 10 concurrent 20 MiB uploads
+// while MinIO is restarted once. Every request succeeds completely or fails cleanly, indexes stay
+// contiguous, the sweeper leaves no orphan, and the server's memory stays bounded (peak recorded).
+// Services only (vitest.config.ts), with a MinIO of its own.
+import { readFileSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMinio, type MinioServer } from "@parley/testkit";
+import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
+import { startTestServer, type TestServer } from "./harness.ts";
+import { generated, postMultipart, type MultipartResponse } from "./multipart.ts";
+import { incompleteUploads } from "./process-backend.ts";
+
+const MiB = 1024 * 1024;
+const SMALL = 200;
+const BIG = 10;
+const BIG_SIZE = 20 * MiB;
+const CONVERSATIONS = 4;
+const SENDERS = ["alice", "bob", "carol", "dave", "erin"];
+const ACCEPTABLE_FAILURES = new Set(["STORAGE_UNAVAILABLE"]);
+const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id index media { id size sha256 } } }`;
+const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+
+interface Outcome {
+  key: string;
+  conversationId: string;
+  author: string;
+  sizes: number[];
+  big: boolean;
+  response?: MultipartResponse;
+  transportError?: unknown;
+}
+
+/** Peak resident memory of this process (the server runs in it): VmHWM, resettable via clear_refs. */
+function peakRss(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
+}
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let minio: MinioServer;
+let t: TestServer;
+const outcomes: Outcome[] = [];
+const conversations: string[] = [];
+const memory = { baselineRss: 0, peakRss: 0, peakSampledRss: 0, peakHeapUsed: 0, hwmReset: false };
+const restart = { stoppedAt: 0, readyAt: 0 };
+let elapsedMs = 0;
+
+beforeAll(async () => {
+  minio = await startMinio();
+  // Rate limits off: this test is about faults, not about limits.
+  t = await startTestServer({ minio, env: { RATE_LIMIT_MESSAGES_PER_MINUTE: "0", RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "0" } });
+  for (let i = 0; i < CONVERSATIONS; i++) {
+    const res = await t.gql<{ createConversation: { id: string } }>("alice", `mutation($i: CreateConversationInput!) { createConversation(input: $i) { id } }`, {
+      i: { participants: SENDERS },
+    });
+    conversations.push(res.data!.createConversation.id);
+  }
+  const tokens = Object.fromEntries(await Promise.all(SENDERS.map(async (s) => [s, await t.token(s)] as const)));
+
+  const send = async (o: Outcome, body: Buffer | (() => AsyncIterable<Buffer>), onProgress?: (n: number) => void) => {
+    try {
+      o.response = await postMultipart(
+        t.graphqlUrl,
+        tokens[o.author]!,
+        { query: SEND_MEDIA, variables: { i: { conversationId: o.conversationId, media: [{ file: null }], idempotencyKey: o.key } } },
+        [{ path: "variables.i.media.0.file", filename: o.big ? "big.bin" : "photo.png", body }],
+        { onProgress },
+      );
+    } catch (error) {
+      o.transportError = error;
+    }
+    return o;
+  };
+
+  // Memory: the peak over the whole run (VmHWM after a reset) and a sampled timeline as a cross-check.
+  global.gc?.();
+  memory.baselineRss = process.memoryUsage().rss;
+  memory.hwmReset = resetPeakRss();
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    memory.peakSampledRss = Math.max(memory.peakSampledRss, m.rss);
+    memory.peakHeapUsed = Math.max(memory.peakHeapUsed, m.heapUsed);
+  }, 50);
+
+  const started = Date.now();
+  let smallStarted: Promise<Outcome[]> | undefined;
+  let restarted: Promise<void> | undefined;
+  const restartMinio = () =>
+    (restarted ??= (async () => {
+      await minio.stop({ hard: true });
+      restart.stoppedAt = Date.now() - started;
+      await minio.start();
+      restart.readyAt = Date.now() - started;
+    })());
+  const startSmall = () =>
+    (smallStarted ??= Promise.all(
+      Array.from({ length: SMALL }, (_, n) => {
+        const o: Outcome = {
+          key: `small-${n}`,
+          conversationId: conversations[n % CONVERSATIONS]!,
+          author: SENDERS[n % SENDERS.length]!,
+          sizes: [png.length],
+          big: false,
+        };
+        outcomes.push(o);
+        return send(o, png);
+      }),
+    ));
+
+  // The 10 big uploads run side by side. When the first one is answered, the others are near their
+  // end: MinIO is killed and restarted, and at that very moment the 200 small sends go out, so they
+  // meet MinIO down, coming back and up again, while the other big uploads are still in flight.
+  const bigs = Array.from({ length: BIG }, (_, n) => {
+    const o: Outcome = { key: `big-${n}`, conversationId: conversations[n % CONVERSATIONS]!, author: SENDERS[(n + 1) % SENDERS.length]!, sizes: [BIG_SIZE], big: true };
+    outcomes.push(o);
+    return send(o, generated(BIG_SIZE, n + 1)).then((done) => {
+      void restartMinio();
+      void startSmall();
+      return done;
+    });
+  });
+  await Promise.all(bigs);
+  await startSmall();
+  await restartMinio();
+  elapsedMs = Date.now() - started;
+  clearInterval(sampler);
+  memory.peakRss = memory.hwmReset ? peakRss() : memory.peakSampledRss;
+
+  const ok = outcomes.filter((o) => !o.response?.json.errors && !o.transportError);
+  console.info(
+    `load with faults: ${SMALL} small + ${BIG} x ${BIG_SIZE / MiB} MiB sends in ${elapsedMs} ms; ` +
+      `MinIO killed at ${restart.stoppedAt} ms, ready again at ${restart.readyAt} ms; ` +
+      `${ok.filter((o) => !o.big).length}/${SMALL} small and ${ok.filter((o) => o.big).length}/${BIG} big succeeded; ` +
+      `RSS baseline ${(memory.baselineRss / MiB).toFixed(0)} MiB, peak ${(memory.peakRss / MiB).toFixed(0)} MiB ` +
+      `(${memory.hwmReset ? "VmHWM" : "sampled"}; sampled peak ${(memory.peakSampledRss / MiB).toFixed(0)} MiB, ` +
+      `peak heap used ${(memory.peakHeapUsed / MiB).toFixed(0)} MiB)`,
+  );
+}, 150_000);
+
+afterAll(async () => {
+  await minio?.start().catch(() => {});
+  await t?.close();
+  await minio?.dispose();
+});
+
+describe("load with faults: 200 small media sends + 10 x 20 MiB uploads, MinIO restarted once", () => {
+  it("MinIO really went down during the run, and some sends got through on either side of it", () => {
+    expect(restart.stoppedAt).toBeGreaterThan(0);
+    expect(restart.readyAt).toBeGreaterThan(restart.stoppedAt);
+    const ok = outcomes.filter((o) => o.response && !o.response.json.errors);
+    const failed = outcomes.filter((o) => o.response?.json.errors);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(failed.length).toBeGreaterThan(0);
+  });
+
+  it("every request either succeeded completely or failed cleanly with a contract code", async () => {
+    expect(outcomes).toHaveLength(SMALL + BIG);
+    const rows = await t.sql`select m.id, m.index, m.conversation_id, m.idempotency_key,
+        coalesce(json_agg(json_build_object('size', d.size, 'key', d.object_key, 'sha256', d.sha256)) filter (where d.message_id is not null), '[]') as media
+      from messages m left join media d on d.message_id = m.id group by m.id`;
+    const byKey = new Map(rows.map((r) => [r.idempotency_key as string, r]));
+    const sizes = new Map((await t.parley.store.list("media/")).map((o) => [o.key, o.size]));
+    for (const o of outcomes) {
+      expect(o.transportError, `${o.key}: ${String(o.transportError)}`).toBeUndefined();
+      const json = o.response!.json;
+      const row = byKey.get(o.key);
+      if (json.errors) {
+        // Failed cleanly: a contract code that names the fault, and no row at all.
+        expect(ACCEPTABLE_FAILURES.has(String(json.errors[0]?.extensions?.code)), `${o.key}: ${JSON.stringify(json.errors)}`).toBe(true);
+        expect(row, `${o.key} failed but left a message row`).toBeUndefined();
+        continue;
+      }
+      // Succeeded completely: the message row, its media rows and objects of the right sizes.
+      const sent = (json.data as { sendMediaMessage: { id: string; index: number; media: { size: number }[] } }).sendMediaMessage;
+      expect(row, `${o.key} succeeded without a row`).toBeDefined();
+      expect(row!.id).toBe(sent.id);
+      const media = (typeof row!.media === "string" ? JSON.parse(row!.media) : row!.media) as { size: number; key: string }[];
+      expect(media.map((m) => Number(m.size))).toEqual(o.sizes);
+      expect(sent.media.map((m) => m.size)).toEqual(o.sizes);
+      for (const m of media) expect(sizes.get(m.key), `object of ${o.key}`).toBe(Number(m.size));
+    }
+  });
+
+  it("keeps each conversation's indexes contiguous from 0", async () => {
+    for (const id of conversations) {
+      const indexes = (await t.sql`select index from messages where conversation_id = ${id} order by index`).map((r) => Number(r.index));
+      expect(indexes).toEqual(indexes.map((_, i) => i));
+    }
+  });
+
+  it("leaves no orphan object once the sweeper has run", async () => {
+    await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    const referenced = (await t.sql`select object_key from media`).map((r) => r.object_key as string).sort();
+    expect(await t.objects("media/")).toEqual(referenced);
+  });
+
+  it("leaves no incomplete multipart upload in MinIO once the sweeper has run", async () => {
+    await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    expect(incompleteUploads(minio.dataDir)).toEqual([]);
+  });
+
+  it("keeps the server's memory bounded: no upload is held in memory whole", () => {
+    // 10 x 20 MiB in flight at once: buffering them would add 200 MiB on its own. Streaming keeps
+    // one 8 MiB part per upload plus the request buffers.
+    expect(memory.peakRss - memory.baselineRss).toBeLessThan(400 * MiB);
+  });
+});
