@@ -47,7 +47,7 @@ const minutes = quick
         (only.includes("send") ? 3 : 0) +
           (only.includes("history") ? 1.3 : 0) +
           (only.includes("fanout") ? 0.5 : 0) +
-          (only.includes("upload") ? 1.3 : 0) +
+          (only.includes("upload") ? 1.7 : 0) +
           (only.includes("presign") ? 0.3 : 0),
       ),
     );

@@ -49,7 +49,8 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
     `| 1-min load average | ${m.loadAverage.start} at start, ${m.loadAverage.end ?? "?"} at end |`,
     "",
     "The load generator (autocannon), the server, PostgreSQL and MinIO share these cores. Other work " +
-      "on the machine shows in the load average; the ceilings, interleaved with the runs they bound, absorb it into the ratios.",
+      "on the machine shows in the load average; interleaving each ceiling with the runs it bounds spreads that over both sides, " +
+      "but single runs still swing with it: server CPU per request and the SQL statement counts are the figures it does not move.",
     "",
     "## Targets (issue 9)",
     "",
@@ -216,7 +217,7 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
     "",
     "```sh",
     "pnpm install",
-    "pnpm bench            # all scenarios, about 6 minutes; writes bench/RESULTS.md and bench/results.json",
+    "pnpm bench            # all scenarios, about 7 minutes; writes bench/RESULTS.md and bench/results.json",
     "pnpm --filter @parley/bench bench:quick          # one short run of each, into bench/.out/ (checks the bench works)",
     "pnpm --filter @parley/bench bench -- --only=upload,presign   # some scenarios, into bench/.out/",
     "pnpm --filter @parley/bench profile send         # server under --cpu-prof (send | history | upload), summary on stdout",
