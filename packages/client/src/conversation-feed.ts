@@ -74,6 +74,8 @@ interface AddedHandler {
  * just after connecting, so the read is repeated once this much later.
  */
 const RECHECK_MS = 1000;
+/** A catch-up read stuck on a dead connection is abandoned and retried after this long. */
+const READ_TIMEOUT_MS = 30_000;
 /** Consecutive failed (re)subscriptions of one kind before the feed gives up. */
 const MAX_SUBSCRIBE_FAILURES = 5;
 const TERMINAL = new Set(["FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "UNAUTHENTICATED", "NETWORK_ERROR"]);
@@ -291,7 +293,11 @@ export class ConversationFeed {
     }
     this.#verifying ??= (async () => {
       try {
-        await this.#context.transport.request(ConversationLimitsDocument, { id: this.conversationId });
+        await this.#context.transport.request(
+          ConversationLimitsDocument,
+          { id: this.conversationId },
+          AbortSignal.timeout(READ_TIMEOUT_MS),
+        );
       } catch (failure) {
         if (failure instanceof ParleyError && (failure.code === "FORBIDDEN" || failure.code === "NOT_FOUND"))
           return this.#fail(
@@ -362,7 +368,11 @@ export class ConversationFeed {
   async #read(variables: { conversationId: string; last: number; before?: string | null }) {
     for (let attempt = 0; ; attempt++) {
       try {
-        const data = await this.#context.transport.request(MessagesDocument, variables);
+        const data = await this.#context.transport.request(
+          MessagesDocument,
+          variables,
+          AbortSignal.timeout(READ_TIMEOUT_MS),
+        );
         if (!data.conversation)
           throw new ParleyError("NOT_FOUND", `Conversation ${this.conversationId} does not exist.`);
         return { conversation: data.conversation };

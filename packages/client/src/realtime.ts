@@ -24,6 +24,11 @@ export interface ReconnectOptions {
   minDelayMs?: number;
   /** Longest wait between attempts. Default 30 000 ms. */
   maxDelayMs?: number;
+  /**
+   * How often the client pings the server; a connection with no pong within half that time is
+   * dropped and reconnected (a network that silently lost it). Default 20 000 ms.
+   */
+  pingIntervalMs?: number;
 }
 
 /** The live-events WebSocket: opened by the first `on()`, closed a second after the last handler goes. */
@@ -43,9 +48,6 @@ export interface EventSink<T> {
   complete(): void;
 }
 
-/** Pings every 20 s; a socket without a pong 10 s later is dropped and reconnected (half-open TCP). */
-const KEEPALIVE_MS = 20_000;
-const PONG_TIMEOUT_MS = 10_000;
 /** A token that expires within this many seconds is replaced before it is sent in connection_init. */
 const TOKEN_MARGIN_S = 30;
 /** The server closes a connection whose token it refuses with 4403 (graphql-ws "Forbidden"). */
@@ -76,6 +78,7 @@ export class Realtime {
       attempts: options.reconnect?.attempts ?? Infinity,
       minDelayMs: options.reconnect?.minDelayMs ?? 500,
       maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+      pingIntervalMs: options.reconnect?.pingIntervalMs ?? 20_000,
     };
     this.#feedContext = {
       transport,
@@ -155,7 +158,7 @@ export class Realtime {
       lazy: true,
       // Switching conversations (last handler off, next one on) keeps the socket.
       lazyCloseTimeout: 1000,
-      keepAlive: KEEPALIVE_MS,
+      keepAlive: this.#reconnect.pingIntervalMs,
       retryAttempts: this.#reconnect.attempts,
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, this.#delay(retries))),
       shouldRetry: (error) => this.#shouldRetry(error),
@@ -177,7 +180,8 @@ export class Realtime {
         ping: (received) => {
           if (received) return;
           clearTimeout(this.#pongTimer);
-          this.#pongTimer = setTimeout(() => ws.terminate(), PONG_TIMEOUT_MS);
+          // No pong in time: the connection is gone without a close (half-open TCP); reconnect.
+          this.#pongTimer = setTimeout(() => ws.terminate(), this.#reconnect.pingIntervalMs / 2);
         },
         pong: (received) => {
           if (received) clearTimeout(this.#pongTimer);

@@ -101,6 +101,15 @@ describe("in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("receives live events over the browser's WebSocket from another origin: added in order, updated, removed", async () => {
+    const r = await call("liveEvents", t.graphqlUrl, await t.token("alice"), await t.token("bob"));
+    expect(r.added).toEqual([0, 1, 2, 3, 4].map((index) => ({ index, isMessage: true })));
+    expect(r.update).toEqual({ index: 0, body: "edited in chromium", reasons: ["BODY"] });
+    expect(r.removed).toEqual({ index: r.removedIndex, id: r.removedId, removedAt: true });
+    expect(r.states).toEqual(["connecting", "connected", "disconnected"]);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("cancels an XMLHttpRequest upload with AbortSignal: AbortError, no message, no object", async () => {
     const r = await call("abortUpload", t.graphqlUrl, await t.token("alice"));
     expect(r.errorName).toBe("AbortError");

@@ -174,6 +174,35 @@ describe("reconnect and resume", () => {
     );
   });
 
+  it("notices a connection that silently stopped carrying bytes (no pong) and resumes", async () => {
+    const { sender, id } = await conversationOf("gina", ["bob"]);
+    const bob = await liveClient(a, "bob", {
+      url: proxy.url,
+      reconnect: { minDelayMs: 100, maxDelayMs: 1000, pingIntervalMs: 1000 },
+    });
+    clients.push(bob);
+    const added = collector<Message>();
+    bob.conversation(id).on("messageAdded", added.handler);
+    await connected(bob);
+    for (let i = 0; i < 3; i++) await sender.sendMessage(`live ${i}`);
+    await added.waitFor(3);
+    await sleep(1200); // past the catch-up re-check after connecting: only the ping can notice now
+
+    expect(proxy.blackholeWebSockets()).toBeGreaterThan(0);
+    const lost = performance.now();
+    await Promise.all(range(3, 8).map((i) => sender.sendMessage(`into the void ${i}`)));
+    // Well before the server's own keepalive (12 s) would end the connection.
+    await added.waitFor(8, 5000);
+    const resumeMs = performance.now() - lost;
+    await sleep(1500);
+    expectExactlyOnce(added, 8);
+    // The missed ones came from a catch-up read after the reconnect.
+    expect(added.items.slice(3).every((m) => m.cursor !== null)).toBe(true);
+    console.info(
+      `silent drop: detected and resumed in ${resumeMs.toFixed(0)} ms (ping every 1 s, pong due within 0.5 s)`,
+    );
+  });
+
   it("loses and duplicates nothing while connections drop again and again during a stream of sends", async () => {
     const { sender, id } = await conversationOf("frank", ["bob"]);
     const bob = await subscriber("bob");

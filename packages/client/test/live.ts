@@ -73,6 +73,11 @@ export interface TcpProxy {
   cut(): number;
   /** While true, new connections are accepted and dropped at once (a server that is down). */
   refuse(on: boolean): void;
+  /**
+   * Open WebSocket connections stop carrying bytes, both ways, and stay open: no FIN, no RST
+   * (a NAT or a network that silently lost them). New connections work.
+   */
+  blackholeWebSockets(): number;
   /** Connections currently open through the proxy. */
   readonly open: number;
   close(): Promise<void>;
@@ -87,13 +92,27 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
     s.once("close", () => sockets.delete(s));
     s.on("error", () => s.destroy());
   };
+  const pairs = new Set<{ websocket: boolean; dead: boolean }>();
   const server = createServer((client) => {
     track(client);
     if (refusing) return void client.destroy();
     const upstream = connect(target, "127.0.0.1");
     track(upstream);
-    client.pipe(upstream).pipe(client);
-    client.once("close", () => upstream.destroy());
+    const pair = { websocket: false, dead: false };
+    pairs.add(pair);
+    let first = true;
+    client.on("data", (chunk: Buffer) => {
+      if (first) pair.websocket = /^upgrade: websocket/im.test(chunk.toString("latin1"));
+      first = false;
+      if (!pair.dead) upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => {
+      if (!pair.dead) client.write(chunk);
+    });
+    client.once("close", () => {
+      pairs.delete(pair);
+      upstream.destroy();
+    });
     upstream.once("close", () => client.destroy());
   });
   server.listen(0, "127.0.0.1");
@@ -109,6 +128,15 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
     setTarget: (p) => void (target = p),
     cut,
     refuse: (on) => void (refusing = on),
+    blackholeWebSockets: () => {
+      let n = 0;
+      for (const pair of pairs) {
+        if (!pair.websocket || pair.dead) continue;
+        pair.dead = true;
+        n++;
+      }
+      return n;
+    },
     get open() {
       return sockets.size;
     },

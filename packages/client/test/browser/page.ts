@@ -1,6 +1,13 @@
 // Runs inside Chromium: bundled by esbuild (platform "browser") with the SDK's main entry, so it
 // exercises exactly what a web app ships: XMLHttpRequest uploads, Blob/File media, Web Crypto.
-import { createClient, type UploadProgress } from "../../src/index.ts";
+import {
+  createClient,
+  Message,
+  type ConnectionState,
+  type MessageUpdate,
+  type RemovedMessage,
+  type UploadProgress,
+} from "../../src/index.ts";
 
 function pseudoRandom(size: number, seed: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
@@ -97,4 +104,45 @@ export async function abortUpload(api: string, token: string) {
   };
 }
 
-Object.assign(globalThis, { parleyTest: { uploadThree, abortUpload } });
+/** Live events over the browser's own WebSocket (no webSocketImpl), from a page on another origin. */
+export async function liveEvents(api: string, aliceToken: string, bobToken: string) {
+  const alice = createClient({ url: api, token: aliceToken });
+  const bob = createClient({ url: api, token: bobToken });
+  const states: ConnectionState[] = [];
+  bob.on("connectionStateChanged", (s) => states.push(s));
+  const { id } = await alice.createConversation({ participants: ["bob"] });
+  const first = await alice.conversation(id).sendMessage("before on()");
+  const added: Message[] = [];
+  const updates: MessageUpdate[] = [];
+  const removals: RemovedMessage[] = [];
+  const until = (check: () => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 10_000;
+      const poll = () =>
+        check() ? resolve() : Date.now() > deadline ? reject(new Error("timed out")) : setTimeout(poll, 20);
+      poll();
+    });
+  const conversation = bob.conversation(id);
+  conversation.on("messageAdded", (m) => added.push(m), { after: -1 });
+  conversation.on("messageUpdated", (u) => updates.push(u));
+  conversation.on("messageRemoved", (r) => removals.push(r));
+  await until(() => bob.connectionState === "connected");
+  await new Promise((r) => setTimeout(r, 300));
+  const sent = await Promise.all([1, 2, 3, 4].map((i) => alice.conversation(id).sendMessage(`live ${i}`)));
+  await until(() => added.length === 5);
+  await first.updateBody("edited in chromium");
+  await sent[0]!.remove();
+  await until(() => updates.length === 1 && removals.length === 1);
+  await bob.close();
+  await alice.close();
+  return {
+    added: added.map((m) => ({ index: m.index, isMessage: m instanceof Message })),
+    update: { index: updates[0]!.message.index, body: updates[0]!.message.body, reasons: updates[0]!.reasons },
+    removed: { index: removals[0]!.index, id: removals[0]!.id, removedAt: removals[0]!.removedAt instanceof Date },
+    removedId: sent[0]!.id,
+    removedIndex: sent[0]!.index,
+    states,
+  };
+}
+
+Object.assign(globalThis, { parleyTest: { uploadThree, abortUpload, liveEvents } });
