@@ -8,10 +8,11 @@ import {
   isParleyError,
   ParleyError,
   ViewerDocument,
+  type Message,
   type ParleyClient,
   type UploadProgress,
 } from "@parley/client";
-import { mediaFromPath } from "@parley/client/node"; // Node-only helpers; browsers import "@parley/client" alone
+import { mediaFromPath, WebSocket } from "@parley/client/node"; // Node-only helpers; browsers import "@parley/client" alone
 // #endregion
 
 export function authenticate(PARLEY_URL: string, fetchTokenFromYourBackend: () => Promise<string>): ParleyClient {
@@ -20,6 +21,7 @@ export function authenticate(PARLEY_URL: string, fetchTokenFromYourBackend: () =
     url: PARLEY_URL, // e.g. "https://parley.example.com/graphql"
     // Called on first use, and again whenever the server answers UNAUTHENTICATED (expired token).
     getToken: () => fetchTokenFromYourBackend(),
+    webSocketImpl: WebSocket, // for live events on Node.js 20 only: browsers and Node.js ≥ 22 have their own
   });
   // #endregion
   return client;
@@ -121,4 +123,56 @@ export async function typedRequest(client: ParleyClient) {
   const { viewer } = await client.request(ViewerDocument); // viewer: { identity: string }
   // #endregion
   return viewer;
+}
+
+/** What a thread view does with live events (the README test records the calls). */
+export interface ThreadView {
+  render(message: Message): void;
+  replace(message: Message, reasons: string[]): void;
+  drop(messageId: string): void;
+  show(text: string): void;
+  setBanner(text: string): void;
+}
+
+export async function liveEvents(client: ParleyClient, conversationId: string, view: ThreadView) {
+  const { render, replace, drop, show, setBanner } = view;
+  // #region live-events
+  const conversation = client.conversation(conversationId);
+  client.on("connectionStateChanged", (state) => setBanner(state === "connected" ? "" : `Live updates: ${state}…`));
+  const page = await conversation.getMessages({ pageSize: 30 }); // the newest 30, oldest first
+  page.items.forEach(render);
+  const stops = [
+    // Every message after the last one rendered, in index order, each once, even across reconnects.
+    conversation.on("messageAdded", render, { after: page.items.at(-1)?.index ?? -1 }),
+    conversation.on("messageUpdated", ({ message, reasons }) => replace(message, reasons)), // reasons: BODY, ATTRIBUTES
+    conversation.on("messageRemoved", (removed) => drop(removed.id)),
+    // The events stopped for good, e.g. FORBIDDEN once the viewer is removed from the conversation.
+    conversation.on("error", (error) => show(`Live updates stopped: ${error.code}`)),
+  ];
+  const leaveThread = () => stops.forEach((stop) => stop()); // the socket closes when no handler is left
+  // #endregion
+  return leaveThread;
+}
+
+export async function editAndDelete(client: ParleyClient, conversationId: string) {
+  // #region edit-delete
+  const conversation = client.conversation(conversationId);
+  const message = await conversation.sendMessage("Meeting at 10:00");
+  const edited = await message.updateBody("Meeting at 11:00"); // the message as updated (a new object)
+  const pinned = await edited.updateAttributes({ pinned: true });
+  const removed = await pinned.remove(); // its media are deleted from storage: their URLs stop working
+  console.log(`removed #${removed.index} at ${removed.removedAt.toISOString()}`);
+  // #endregion
+  return { edited, pinned, removed };
+}
+
+export async function readState(client: ParleyClient, conversationId: string, lastShown: Message) {
+  // #region read-state
+  const conversation = client.conversation(conversationId);
+  const before = await conversation.getUnreadMessagesCount(); // from others, after the read horizon
+  await conversation.setLastReadMessageIndex(lastShown.index); // the user has seen up to here
+  const after = await conversation.getUnreadMessagesCount();
+  // In lists: (await client.getConversations()).items[0].unreadMessagesCount
+  // #endregion
+  return { before, after };
 }

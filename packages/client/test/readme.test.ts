@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as examples from "../examples/readme.ts";
 import { regions } from "../scripts/readme-regions.mjs";
-import { startTestServer, type TestServer } from "./support.ts";
+import type { Message } from "../src/index.ts";
+import { eventually, startTestServer, type TestServer } from "./support.ts";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const exampleSource = readFileSync(new URL("../examples/readme.ts", import.meta.url), "utf8");
@@ -82,5 +83,62 @@ describe("README examples against a real server", () => {
       expect.stringMatching(/^NOT_FOUND \(HTTP \d{3}\): /),
     ]);
     expect((await t.sql`select count(*)::int as n from messages where conversation_id = ${id}`)[0]!.n).toBe(0);
+  });
+
+  it("runs a live thread: history, then new, edited and removed messages, then the end of access", async () => {
+    const alice = client();
+    const bob = examples.authenticate(t.graphqlUrl, () => t.token("bob"));
+    const { id } = await alice.createConversation({ participants: ["bob"] });
+    await alice.conversation(id).sendMessage("history 0");
+    await alice.conversation(id).sendMessage("history 1");
+
+    const thread = new Map<string, Message>(); // what a view would show, by message id
+    const indexes = () => [...thread.values()].map((m) => m.index).sort((x, y) => x - y);
+    const calls: string[] = [];
+    const banners: string[] = [];
+    const leave = await examples.liveEvents(bob, id, {
+      render: (m) => void thread.set(m.id, m),
+      replace: (m, reasons) => {
+        thread.set(m.id, m);
+        calls.push(`replace #${m.index} ${reasons.join("+")}`);
+      },
+      drop: (messageId) => {
+        thread.delete(messageId);
+        calls.push(`drop ${messageId}`);
+      },
+      show: (text) => calls.push(text),
+      setBanner: (text) => banners.push(text),
+    });
+    expect(indexes()).toEqual([0, 1]);
+    // Sent while the socket is still opening: delivered all the same, after what was rendered.
+    const sent: Message[] = [];
+    for (let i = 2; i < 5; i++) sent.push(await alice.conversation(id).sendMessage(`live ${i}`));
+    await eventually(async () => expect(indexes()).toEqual([0, 1, 2, 3, 4]));
+    await sent[0]!.updateBody("live 2, edited");
+    await sent[1]!.remove();
+    await eventually(async () => expect(calls).toEqual(["replace #2 BODY", `drop ${sent[1]!.id}`]));
+    expect(indexes()).toEqual([0, 1, 2, 4]);
+    expect(thread.get(sent[0]!.id)?.body).toBe("live 2, edited");
+    expect(banners).toEqual(["Live updates: connecting…", ""]);
+
+    await alice.conversation(id).removeParticipant("bob");
+    await eventually(async () => expect(calls.at(-1)).toBe("Live updates stopped: FORBIDDEN"));
+    leave(); // harmless after the end
+    await bob.close();
+  });
+
+  it("edits and deletes a message, and reads and moves the read horizon", async () => {
+    const c = client();
+    const bob = examples.authenticate(t.graphqlUrl, () => t.token("bob"));
+    const { id } = await c.createConversation({ participants: ["bob"] });
+    const { edited, pinned, removed } = await examples.editAndDelete(c, id);
+    expect(edited).toMatchObject({ body: "Meeting at 11:00", attributes: {} });
+    expect(pinned).toMatchObject({ body: "Meeting at 11:00", attributes: { pinned: true } });
+    expect(removed).toMatchObject({ id: pinned.id, index: 0, conversationId: id });
+    expect(await t.sql`select 1 from messages where id = ${pinned.id}`).toHaveLength(0);
+
+    const sent = [];
+    for (let i = 0; i < 4; i++) sent.push(await c.conversation(id).sendMessage(`unread ${i}`));
+    expect(await examples.readState(bob, id, sent[1]!)).toEqual({ before: 4, after: 2 });
   });
 });
