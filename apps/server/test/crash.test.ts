@@ -15,15 +15,24 @@ const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(inpu
 const MESSAGES = `query($c: ID!) { conversation(id: $c) { messages(first: 100) { edges { node { id index } } } } }`;
 
 async function createConversation(url: string, token: string) {
-  const res = await gqlAt<{ createConversation: { id: string } }>(url, token, `mutation { createConversation(input: {}) { id } }`);
+  const res = await gqlAt<{ createConversation: { id: string } }>(
+    url,
+    token,
+    `mutation { createConversation(input: {}) { id } }`,
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.createConversation.id;
 }
 
 const messagesOf = async (url: string, token: string, conversationId: string) => {
-  const res = await gqlAt<{ conversation: { messages: { edges: { node: { id: string; index: number } }[] } } }>(url, token, MESSAGES, {
-    c: conversationId,
-  });
+  const res = await gqlAt<{ conversation: { messages: { edges: { node: { id: string; index: number } }[] } } }>(
+    url,
+    token,
+    MESSAGES,
+    {
+      c: conversationId,
+    },
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.conversation.messages.edges.map((e) => e.node);
 };
@@ -97,10 +106,17 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
     }
     // The request fails as soon as the socket dies, possibly before the exit is reported.
     await killed;
-    expect(first.child.signalCode, `upload ended before the kill: ${String(uploadError)} ${JSON.stringify(atKill)}\n${first.output().slice(-3000)}`).toBe("SIGKILL");
+    expect(
+      first.child.signalCode,
+      `upload ended before the kill: ${String(uploadError)} ${JSON.stringify(atKill)}\n${first.output().slice(-3000)}`,
+    ).toBe("SIGKILL");
 
     // The restarted instance sweeps at start and every second, taking objects older than 1 s.
-    second = await startServerProcess({ ...pb.env, MEDIA_ORPHAN_GRACE_SECONDS: "1", MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: "1" });
+    second = await startServerProcess({
+      ...pb.env,
+      MEDIA_ORPHAN_GRACE_SECONDS: "1",
+      MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: "1",
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -119,9 +135,14 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
 
   it("commits no message: the conversation has no message and the next send gets index 0", async () => {
     expect(await messagesOf(second!.url, token, conv)).toEqual([]);
-    const res = await gqlAt<{ sendMessage: { index: number } }>(second!.url, token, `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`, {
-      i: { conversationId: conv, body: "after the crash" },
-    });
+    const res = await gqlAt<{ sendMessage: { index: number } }>(
+      second!.url,
+      token,
+      `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`,
+      {
+        i: { conversationId: conv, body: "after the crash" },
+      },
+    );
     expect(res.data?.sendMessage.index).toBe(0);
   });
 
@@ -157,7 +178,9 @@ describe("SIGTERM", () => {
     const token = await pb.token("alice");
     const conv = await createConversation(server.url, token);
     const proc = server;
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => proc.child.once("exit", (code) => resolve({ code, at: Date.now() })));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      proc.child.once("exit", (code) => resolve({ code, at: Date.now() })),
+    );
     let sigtermAt = 0;
     const size = 8 * MiB;
     const slow = async function* () {
@@ -169,13 +192,17 @@ describe("SIGTERM", () => {
           sigtermAt = Date.now();
           proc.child.kill("SIGTERM");
           // Draining: the listener closes, so new connections are refused, while this request goes on.
-          await eventually(async () => {
-            const refused = await fetch(`${proc.url}/healthz`).then(
-              () => false,
-              () => true,
-            );
-            expect(refused).toBe(true);
-          }, 5_000, 50);
+          await eventually(
+            async () => {
+              const refused = await fetch(`${proc.url}/healthz`).then(
+                () => false,
+                () => true,
+              );
+              expect(refused).toBe(true);
+            },
+            5_000,
+            50,
+          );
         }
       }
     };
@@ -186,7 +213,8 @@ describe("SIGTERM", () => {
       [{ path: "variables.i.media.0.file", filename: "drain.bin", body: slow }],
     );
     expect(res.json.errors).toBeUndefined();
-    const message = (res.json.data as { sendMediaMessage: { index: number; media: { size: number }[] } }).sendMediaMessage;
+    const message = (res.json.data as { sendMediaMessage: { index: number; media: { size: number }[] } })
+      .sendMediaMessage;
     expect(message.index).toBe(0);
     expect(message.media).toEqual([expect.objectContaining({ size })]);
 

@@ -27,7 +27,10 @@ async function readyz(t: TestServer) {
 }
 
 async function conversation(t: TestServer) {
-  const res = await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: {participants: ["bob"]}) { id } }`);
+  const res = await t.gql<{ createConversation: { id: string } }>(
+    "alice",
+    `mutation { createConversation(input: {participants: ["bob"]}) { id } }`,
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.createConversation.id;
 }
@@ -102,7 +105,9 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     // Back: the pool reconnects by itself.
     await proxy.accept();
     await eventually(async () => expect((await readyz(t)).status).toBe(200));
-    const after = await t.gql<{ sendMessage: { index: number } }>("alice", SEND, { i: { conversationId: id, body: "after" } });
+    const after = await t.gql<{ sendMessage: { index: number } }>("alice", SEND, {
+      i: { conversationId: id, body: "after" },
+    });
     expect(after.errors).toBeUndefined();
     expect(after.data!.sendMessage.index).toBe(1);
     const mediaAfter = await sendMedia(t, await t.token("alice"), id, [{ filename: "p.png", body: png }]);
@@ -143,7 +148,8 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
 
   it("a database that goes away in the middle of concurrent sends loses no index and duplicates none", async () => {
     const id = await conversation(t);
-    const send = (n: number) => t.gql<{ sendMessage: { index: number } }>("alice", SEND, { i: { conversationId: id, body: `m${n}` } });
+    const send = (n: number) =>
+      t.gql<{ sendMessage: { index: number } }>("alice", SEND, { i: { conversationId: id, body: `m${n}` } });
     const first = await Promise.all(Array.from({ length: 10 }, (_, n) => send(n)));
     expect(first.every((r) => r.errors === undefined)).toBe(true);
     // Cut while a second wave is in flight: each send either commits or fails with the contract code.
@@ -160,7 +166,9 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     await eventually(async () => expect((await readyz(t)).status).toBe(200));
     const last = await send(999);
     expect(last.errors).toBeUndefined();
-    const indexes = (await direct`select index from messages where conversation_id = ${id} order by index`).map((r) => r.index as number);
+    const indexes = (await direct`select index from messages where conversation_id = ${id} order by index`).map(
+      (r) => r.index as number,
+    );
     expect(indexes).toEqual(indexes.map((_, i) => i));
     const committed = results.filter((r) => !r.errors).length;
     expect(indexes).toHaveLength(10 + committed + 1);
@@ -205,7 +213,8 @@ describe("MinIO unreachable", () => {
     await eventually(async () => expect((await readyz(t)).status).toBe(200));
     const ok = await sendMedia(t, token, id, [{ filename: "p.png", body: png }]);
     expect(ok.json.errors).toBeUndefined();
-    const message = (ok.json.data as { sendMediaMessage: { index: number; media: { temporaryUrl: string }[] } }).sendMediaMessage;
+    const message = (ok.json.data as { sendMediaMessage: { index: number; media: { temporaryUrl: string }[] } })
+      .sendMediaMessage;
     expect(message.index).toBe(0);
     const download = await fetch(message.media[0]!.temporaryUrl);
     expect(download.status).toBe(200);

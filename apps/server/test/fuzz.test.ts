@@ -146,7 +146,9 @@ const notAString = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }).map(json),
 );
 const longText = (min: number, max: number) =>
-  fc.record({ ch: fc.constantFrom("x", "é", "中", "😀"), n: fc.integer({ min, max }) }).map((r): Desc => ({ t: "rep", ...r }));
+  fc
+    .record({ ch: fc.constantFrom("x", "é", "中", "😀"), n: fc.integer({ min, max }) })
+    .map((r): Desc => ({ t: "rep", ...r }));
 
 const idValid = fc.constant<Desc>({ t: "conv" });
 const idInvalid = fc.oneof(
@@ -156,9 +158,14 @@ const idInvalid = fc.oneof(
   longText(300, 200_000),
   notAString,
 );
-const attributesValid = fc.oneof(fc.constant(json({ a: 1 })), fc.integer({ min: 1, max: 100 }).map((n): Desc => ({ t: "deepObj", n })));
+const attributesValid = fc.oneof(
+  fc.constant(json({ a: 1 })),
+  fc.integer({ min: 1, max: 100 }).map((n): Desc => ({ t: "deepObj", n })),
+);
 const attributesInvalid = fc.oneof(
-  fc.oneof(fc.array(fc.integer(), { maxLength: 3 }), fc.string({ maxLength: 10 }), fc.integer(), fc.boolean()).map(json),
+  fc
+    .oneof(fc.array(fc.integer(), { maxLength: 3 }), fc.string({ maxLength: 10 }), fc.integer(), fc.boolean())
+    .map(json),
   // Over 16 KiB one way or another: depth (objects, arrays) or width.
   fc.integer({ min: 3_000, max: 150_000 }).map((n): Desc => ({ t: "deepObj", n })),
   fc.integer({ min: 8_300, max: 400_000 }).map((n): Desc => ({ t: "deepArr", n })),
@@ -174,16 +181,18 @@ interface Field {
 
 /** Inputs with at least one broken field; the others valid, broken or left out. */
 function brokenInput(fields: Field[]) {
-  return fc.nat({ max: fields.length - 1 }).chain((broken) =>
-    fc.tuple(
-      ...fields.map((f, i) =>
-        (i === broken
-          ? f.invalid
-          : fc.oneof(f.valid, f.invalid, ...(f.optional ? [fc.constant<Desc | undefined>(undefined)] : []))
-        ).map((d) => [f.name, d] as const),
+  return fc
+    .nat({ max: fields.length - 1 })
+    .chain((broken) =>
+      fc.tuple(
+        ...fields.map((f, i) =>
+          (i === broken
+            ? f.invalid
+            : fc.oneof(f.valid, f.invalid, ...(f.optional ? [fc.constant<Desc | undefined>(undefined)] : []))
+          ).map((d) => [f.name, d] as const),
+        ),
       ),
-    ),
-  );
+    );
 }
 
 const objectJson = (entries: readonly (readonly [string, Desc | undefined])[]) =>
@@ -205,14 +214,39 @@ const MUTATIONS = {
         invalid: fc.oneof(fc.constant(json("")), longText(32_769, 40_000), longText(1_100_000, 1_200_000), notAString),
       },
       { name: "attributes", optional: true, valid: attributesValid, invalid: attributesInvalid },
-      { name: "idempotencyKey", optional: true, valid: short.map(json), invalid: fc.oneof(fc.constant(json("")), longText(257, 2_000), notAString.filter((d) => d.t !== "json" || d.v !== null)) },
+      {
+        name: "idempotencyKey",
+        optional: true,
+        valid: short.map(json),
+        invalid: fc.oneof(
+          fc.constant(json("")),
+          longText(257, 2_000),
+          notAString.filter((d) => d.t !== "json" || d.v !== null),
+        ),
+      },
     ],
   },
   createConversation: {
     doc: `mutation($i: CreateConversationInput!) { createConversation(input: $i) { id } }`,
     fields: [
-      { name: "friendlyName", optional: true, valid: short.map(json), invalid: fc.oneof(longText(257, 5_000), notAString.filter((d) => d.t !== "json" || d.v !== null)) },
-      { name: "uniqueName", optional: true, valid: fc.uuid().map(json), invalid: fc.oneof(longText(257, 5_000), notAString.filter((d) => d.t !== "json" || d.v !== null)) },
+      {
+        name: "friendlyName",
+        optional: true,
+        valid: short.map(json),
+        invalid: fc.oneof(
+          longText(257, 5_000),
+          notAString.filter((d) => d.t !== "json" || d.v !== null),
+        ),
+      },
+      {
+        name: "uniqueName",
+        optional: true,
+        valid: fc.uuid().map(json),
+        invalid: fc.oneof(
+          longText(257, 5_000),
+          notAString.filter((d) => d.t !== "json" || d.v !== null),
+        ),
+      },
       { name: "attributes", optional: true, valid: attributesValid, invalid: attributesInvalid },
       {
         name: "participants",
@@ -233,7 +267,11 @@ const MUTATIONS = {
         name: "identity",
         optional: false,
         valid: fc.constant(json("zed")),
-        invalid: fc.oneof(fc.constantFrom(json(""), json("tab\there"), json("nl\nhere")), longText(257, 5_000), notAString),
+        invalid: fc.oneof(
+          fc.constantFrom(json(""), json("tab\there"), json("nl\nhere")),
+          longText(257, 5_000),
+          notAString,
+        ),
       },
       { name: "attributes", optional: true, valid: attributesValid, invalid: attributesInvalid },
     ],
@@ -255,7 +293,12 @@ const MUTATIONS = {
       {
         name: "media",
         optional: false,
-        valid: fc.constantFrom(json([]), json([{ file: null }]), json([{ file: "data:;base64,AAAA" }]), json([{ file: { name: "x" } }])),
+        valid: fc.constantFrom(
+          json([]),
+          json([{ file: null }]),
+          json([{ file: "data:;base64,AAAA" }]),
+          json([{ file: { name: "x" } }]),
+        ),
         invalid: fc.constantFrom(json(null), json("x"), json([null]), json([[]])),
       },
       { name: "body", optional: true, valid: short.map(json), invalid: fc.oneof(longText(32_769, 40_000), notAString) },
@@ -266,14 +309,20 @@ const MUTATIONS = {
 
 // Single-argument mutations whose valid calls would change state: only broken ones are generated.
 const ARGUMENT_MUTATIONS = {
-  removeMessage: { doc: `mutation($a: ID!) { removeMessage(id: $a) { id } }`, invalid: fc.oneof(fc.uuid().map(json), idInvalid) },
+  removeMessage: {
+    doc: `mutation($a: ID!) { removeMessage(id: $a) { id } }`,
+    invalid: fc.oneof(fc.uuid().map(json), idInvalid),
+  },
   removeParticipant: {
     doc: `mutation($a: ID!) { removeParticipant(conversationId: $a, identity: "bob") }`,
     invalid: idInvalid,
   },
   setLastRead: {
     doc: `mutation($a: Int, $c: ID!) { setLastReadMessageIndex(conversationId: $c, index: $a) { id } }`,
-    invalid: fc.oneof(fc.integer({ min: -(2 ** 31), max: -1 }).map(json), fc.constantFrom(json(2 ** 31), json(1.5), json("3"), json([1]), json({}))),
+    invalid: fc.oneof(
+      fc.integer({ min: -(2 ** 31), max: -1 }).map(json),
+      fc.constantFrom(json(2 ** 31), json(1.5), json("3"), json([1]), json({})),
+    ),
   },
 };
 
@@ -322,7 +371,12 @@ async function rowCounts() {
 
 /** No message row, no media row, no object, no new conversation or participant. */
 async function expectNothingLeftBehind(label: string) {
-  expect(await rowCounts(), `rows after ${label}`).toEqual({ messages: 0, media: 0, conversations: 2, participants: 3 });
+  expect(await rowCounts(), `rows after ${label}`).toEqual({
+    messages: 0,
+    media: 0,
+    conversations: 2,
+    participants: 3,
+  });
   expect(await t.objects("media/"), `objects after ${label}`).toEqual([]);
 }
 
@@ -339,11 +393,15 @@ async function eventually(check: () => Promise<void>, ms = 10_000) {
   }
 }
 
-const openConnections = () => new Promise<number>((resolve, reject) => t.parley.server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+const openConnections = () =>
+  new Promise<number>((resolve, reject) => t.parley.server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
 
 /** graphql-upload releases its buffer files when the response closes; none may stay behind. */
 async function expectNoUploadBuffers(label: string) {
-  await eventually(async () => expect(readdirSync(uploadTmp), `graphql-upload buffer files after ${label}`).toEqual([]), 5_000);
+  await eventually(
+    async () => expect(readdirSync(uploadTmp), `graphql-upload buffer files after ${label}`).toEqual([]),
+    5_000,
+  );
 }
 
 /** After a property: no request still being served, then no leftovers at all (upload buffers included). */
@@ -377,7 +435,8 @@ async function check<T>(name: string, arb: fc.Arbitrary<T>, runs: number, predic
     console.error(`fuzz "${name}" failed with seed ${seed} (PARLEY_FUZZ_SEED=${SEED})`);
     throw error;
   }
-  if (collected.size > 0) throw new Error(`fuzz "${name}" (seed ${seed}) failed:\n${[...collected.values()].join("\n")}`);
+  if (collected.size > 0)
+    throw new Error(`fuzz "${name}" (seed ${seed}) failed:\n${[...collected.values()].join("\n")}`);
 }
 
 /** Gives a generated case a short printable form for fast-check's counterexample report. */
@@ -426,7 +485,9 @@ interface Part {
 function multipart(boundary: string, parts: Part[], closing = true): Buffer {
   const chunks: Buffer[] = [];
   for (const p of parts) {
-    let head = p.rawHead ?? `Content-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ""}`;
+    let head =
+      p.rawHead ??
+      `Content-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ""}`;
     if (p.type && p.rawHead === undefined) head += `${CRLF}Content-Type: ${p.type}`;
     chunks.push(Buffer.from(`--${boundary}${CRLF}${head}${CRLF}${CRLF}`), Buffer.from(p.value), Buffer.from(CRLF));
   }
@@ -492,7 +553,13 @@ const BREAKS = [
   "idempotencyKeyTooLong",
 ] as const;
 // A repeated file field has its own test below (it leaks graphql-upload buffer files).
-const DECORATIONS = ["extraneousFile", "duplicateOperations", "hugeExtraneousName", "oddFilename", "base64Encoding"] as const;
+const DECORATIONS = [
+  "extraneousFile",
+  "duplicateOperations",
+  "hugeExtraneousName",
+  "oddFilename",
+  "base64Encoding",
+] as const;
 type Break = (typeof BREAKS)[number];
 type Decoration = (typeof DECORATIONS)[number];
 
@@ -507,14 +574,19 @@ function buildMultipartCase(c: MultipartCase): RawRequest {
   const send: MediaSend = { files: c.files.map((f) => ({ ...f })) };
   const has = (b: Break) => c.breaks.includes(b);
   if (has("fileOverLimit")) send.files[0] = { size: 200_001, png: false };
-  if (has("totalOverLimit")) send.files = [{ size: 150_000, png: false }, { size: 150_001, png: false }];
+  if (has("totalOverLimit"))
+    send.files = [
+      { size: 150_000, png: false },
+      { size: 150_001, png: false },
+    ];
   if (has("tooManyFiles")) while (send.files.length < 4) send.files.push({ size: 10, png: false });
   if (has("bodyTooLong")) send.input = { ...send.input, body: "😀".repeat(32_769) };
   if (has("attributesTooLarge")) send.input = { ...send.input, attributes: { big: "a".repeat(17_000) } };
   if (has("idempotencyKeyTooLong")) send.input = { ...send.input, idempotencyKey: "k".repeat(257) };
   const { operations, map, files } = validMediaParts(send);
   const vars = operations.variables.i as Record<string, unknown>;
-  if (has("declaredTypeInvalid")) (vars.media as Record<string, unknown>[])[files.length - 1]!.contentType = "not a media type";
+  if (has("declaredTypeInvalid"))
+    (vars.media as Record<string, unknown>[])[files.length - 1]!.contentType = "not a media type";
   if (has("emptyMedia")) {
     // The map must not point into media either: graphql-upload would recreate the entry.
     vars.media = [];
@@ -555,7 +627,8 @@ function buildMultipartCase(c: MultipartCase): RawRequest {
   if (deco("extraneousFile")) parts.push({ name: "x-extra", value: fileBytes(1000, 3, false), filename: "extra.bin" });
   if (deco("hugeExtraneousName")) parts.push({ name: `x${"n".repeat(c.nameLength)}`, value: "v", filename: "n.bin" });
   if (deco("oddFilename") && files[0]) files[0].filename = `../../${"é".repeat(300)}\u202e.png`;
-  if (deco("base64Encoding") && files[0]) files[0].type = "application/octet-stream\r\nContent-Transfer-Encoding: base64";
+  if (deco("base64Encoding") && files[0])
+    files[0].type = "application/octet-stream\r\nContent-Transfer-Encoding: base64";
 
   const boundary = `fuzz${c.nameLength}`;
   const headers: Record<string, string> = { "content-type": `multipart/form-data; boundary=${boundary}` };
@@ -573,7 +646,10 @@ const multipartCase = fc
     nameLength: fc.integer({ min: 100, max: 8_000 }),
   })
   .map((c: MultipartCase) =>
-    labelled(c, `multipart breaks=${c.breaks.join("+")} decorations=${c.decorations.join("+") || "-"} files=${c.files.map((f) => `${f.size}${f.png ? "png" : ""}`).join(",")} name=${c.nameLength}`),
+    labelled(
+      c,
+      `multipart breaks=${c.breaks.join("+")} decorations=${c.decorations.join("+") || "-"} files=${c.files.map((f) => `${f.size}${f.png ? "png" : ""}`).join(",")} name=${c.nameLength}`,
+    ),
   );
 
 // ---------------------------------------------------------------------------------------------
@@ -583,13 +659,25 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     const bodies = fc.oneof(
       fc.string({ maxLength: 300 }).map((s) => ({ text: s })),
       fc.uint8Array({ maxLength: 300 }).map((b) => ({ hex: Buffer.from(b).toString("hex") })),
-      fc.jsonValue({ maxDepth: 3 }).filter((v) => !(v !== null && typeof v === "object" && !Array.isArray(v) && "query" in v)).map((v) => ({ json: v })),
+      fc
+        .jsonValue({ maxDepth: 3 })
+        .filter((v) => !(v !== null && typeof v === "object" && !Array.isArray(v) && "query" in v))
+        .map((v) => ({ json: v })),
       fc.integer({ min: 1, max: 60 }).map((cut) => ({ cutValid: cut })),
     );
     const arb = fc
       .record({
         method: fc.constantFrom("POST", "POST", "POST", "POST", "GET", "PUT", "DELETE", "PATCH"),
-        path: fc.constantFrom("/graphql", "/graphql", "/graphql", "/graphql?query=%7B", "/graphql/x", "/", "/media/x/y?sig=z", "/readyz/x"),
+        path: fc.constantFrom(
+          "/graphql",
+          "/graphql",
+          "/graphql",
+          "/graphql?query=%7B",
+          "/graphql/x",
+          "/",
+          "/media/x/y?sig=z",
+          "/readyz/x",
+        ),
         contentType: fc.option(
           fc.constantFrom(
             "application/json",
@@ -609,7 +697,12 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
         body: bodies,
         who,
       })
-      .map((c) => labelled(c, `${c.method} ${c.path} type=${c.contentType} enc=${c.encoding} who=${c.who} body=${JSON.stringify(c.body).slice(0, 120)}`));
+      .map((c) =>
+        labelled(
+          c,
+          `${c.method} ${c.path} type=${c.contentType} enc=${c.encoding} who=${c.who} body=${JSON.stringify(c.body).slice(0, 120)}`,
+        ),
+      );
     await check("garbage", arb, RUNS.garbage, async (c) => {
       const valid = JSON.stringify({ query: "{ viewer { identity } }" });
       const body =
@@ -633,12 +726,36 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
 
   it("operations with wrong variable types, huge strings and deeply nested attributes", async () => {
     const mutation = fc.oneof(
-      ...Object.entries(MUTATIONS).map(([op, m]) => brokenInput(m.fields).map((entries) => ({ op, doc: m.doc, vars: `{"i":${objectJson(entries)}}`, label: `${op} ${entries.map(([k, d]) => `${k}=${descLabel(d)}`).join(" ")}` }))),
-      ...Object.entries(ARGUMENT_MUTATIONS).map(([op, m]) => m.invalid.map((d) => ({ op, doc: m.doc, vars: `{"a":${toJson(d)},"c":${JSON.stringify(conv)}}`, label: `${op} a=${descLabel(d)}` }))),
+      ...Object.entries(MUTATIONS).map(([op, m]) =>
+        brokenInput(m.fields).map((entries) => ({
+          op,
+          doc: m.doc,
+          vars: `{"i":${objectJson(entries)}}`,
+          label: `${op} ${entries.map(([k, d]) => `${k}=${descLabel(d)}`).join(" ")}`,
+        })),
+      ),
+      ...Object.entries(ARGUMENT_MUTATIONS).map(([op, m]) =>
+        m.invalid.map((d) => ({
+          op,
+          doc: m.doc,
+          vars: `{"a":${toJson(d)},"c":${JSON.stringify(conv)}}`,
+          label: `${op} a=${descLabel(d)}`,
+        })),
+      ),
       // A variable declared with the wrong type, and an undeclared one.
       fc.constantFrom(
-        { op: "wrongDeclaration", doc: `mutation($i: String) { sendMessage(input: $i) { id } }`, vars: `{"i":"x"}`, label: "sendMessage with $i: String" },
-        { op: "undeclared", doc: `mutation { sendMessage(input: $i) { id } }`, vars: `{"i":{}}`, label: "undeclared $i" },
+        {
+          op: "wrongDeclaration",
+          doc: `mutation($i: String) { sendMessage(input: $i) { id } }`,
+          vars: `{"i":"x"}`,
+          label: "sendMessage with $i: String",
+        },
+        {
+          op: "undeclared",
+          doc: `mutation { sendMessage(input: $i) { id } }`,
+          vars: `{"i":{}}`,
+          label: "undeclared $i",
+        },
         { op: "variablesArray", doc: MUTATIONS.sendMessage.doc, vars: `[1,2]`, label: "variables is an array" },
         { op: "variablesString", doc: MUTATIONS.sendMessage.doc, vars: `"i"`, label: "variables is a string" },
       ),
@@ -664,7 +781,10 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
       .map(({ call, who: w }) => labelled({ ...call, who: w }, `${call.label} who=${w}`));
     await check("operations", arb, RUNS.operations, async (c) => {
       const body = `{"query":${JSON.stringify(c.doc)},"variables":${c.vars}}`;
-      const res = await rawRequest(t.url, { headers: { "content-type": "application/json", ...authorization(c.who) }, body });
+      const res = await rawRequest(t.url, {
+        headers: { "content-type": "application/json", ...authorization(c.who) },
+        body,
+      });
       expectContractAnswer(res, { mutation: c.op !== "query", label: c.label });
       await expectServerUp(c.label);
       await expectNothingLeftBehind(c.label);
@@ -677,12 +797,60 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
   it("GraphQL documents that do not parse or exceed the query limits", async () => {
     // Token soup for the parser, and oversized documents (aliases, depth, directives).
     const soup = fc
-      .array(fc.constantFrom("{", "}", "(", ")", "[", "]", "...", "mutation", "query", "fragment", "on", "$i", ":", "!", "@skip", "viewer", "identity", "sendMessage", '"x"', "1", "=", "#", "\\u0000"), { maxLength: 60 })
+      .array(
+        fc.constantFrom(
+          "{",
+          "}",
+          "(",
+          ")",
+          "[",
+          "]",
+          "...",
+          "mutation",
+          "query",
+          "fragment",
+          "on",
+          "$i",
+          ":",
+          "!",
+          "@skip",
+          "viewer",
+          "identity",
+          "sendMessage",
+          '"x"',
+          "1",
+          "=",
+          "#",
+          "\\u0000",
+        ),
+        { maxLength: 60 },
+      )
       .map((tokens) => ({ op: "soup", doc: tokens.join(" "), vars: "{}", label: `soup: ${tokens.join(" ")}` }));
     const oversized = fc.oneof(
-      fc.integer({ min: 200, max: 5_000 }).map((n) => ({ op: "aliases", doc: `mutation { ${Array.from({ length: n }, (_, i) => `a${i}: sendMessage(input: {conversationId: "x", body: ""}) { id }`).join(" ")} }`, vars: "{}", label: `${n} aliased sendMessage` })),
-      fc.integer({ min: 50, max: 3_000 }).map((n) => ({ op: "depth", doc: `{ ${"conversations { edges { node { ".repeat(n)}id${" } } }".repeat(n)} }`, vars: "{}", label: `depth ${n}` })),
-      fc.integer({ min: 100, max: 5_000 }).map((n) => ({ op: "directives", doc: `mutation { sendMessage(input: {conversationId: "x", body: ""}) ${"@skip(if: false) ".repeat(n)}{ id } }`, vars: "{}", label: `${n} directives` })),
+      fc
+        .integer({ min: 200, max: 5_000 })
+        .map((n) => ({
+          op: "aliases",
+          doc: `mutation { ${Array.from({ length: n }, (_, i) => `a${i}: sendMessage(input: {conversationId: "x", body: ""}) { id }`).join(" ")} }`,
+          vars: "{}",
+          label: `${n} aliased sendMessage`,
+        })),
+      fc
+        .integer({ min: 50, max: 3_000 })
+        .map((n) => ({
+          op: "depth",
+          doc: `{ ${"conversations { edges { node { ".repeat(n)}id${" } } }".repeat(n)} }`,
+          vars: "{}",
+          label: `depth ${n}`,
+        })),
+      fc
+        .integer({ min: 100, max: 5_000 })
+        .map((n) => ({
+          op: "directives",
+          doc: `mutation { sendMessage(input: {conversationId: "x", body: ""}) ${"@skip(if: false) ".repeat(n)}{ id } }`,
+          vars: "{}",
+          label: `${n} directives`,
+        })),
     );
     const arb = fc
       .record({
@@ -691,18 +859,31 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
         who: fc.constantFrom("alice", "stranger", "anonymous"),
         transport: fc.constantFrom("json" as const, "json" as const, "multipart" as const),
       })
-      .map(({ call, who: w, transport }) => labelled({ ...call, who: w, transport }, `${call.label} who=${w} over ${transport}`));
+      .map(({ call, who: w, transport }) =>
+        labelled({ ...call, who: w, transport }, `${call.label} who=${w} over ${transport}`),
+      );
     await check("documents", arb, RUNS.documents, async (c) => {
       let req: RawRequest;
       if (c.transport === "json") {
-        req = { headers: { "content-type": "application/json", ...authorization(c.who) }, body: `{"query":${JSON.stringify(c.doc)},"variables":${c.vars}}` };
+        req = {
+          headers: { "content-type": "application/json", ...authorization(c.who) },
+          body: `{"query":${JSON.stringify(c.doc)},"variables":${c.vars}}`,
+        };
       } else {
         // The document travels in `operations`; a valid file rides along and must not be stored.
         const { map, files } = validMediaParts({ files: [{ size: 1000, png: true }] });
         const operations = { query: c.doc, variables: { i: { conversationId: conv, media: [{ file: null }] } } };
         req = {
-          headers: { "content-type": "multipart/form-data; boundary=doc", "apollo-require-preflight": "true", ...authorization(c.who) },
-          body: multipart("doc", [{ name: "operations", value: JSON.stringify(operations) }, { name: "map", value: JSON.stringify(map) }, ...files]),
+          headers: {
+            "content-type": "multipart/form-data; boundary=doc",
+            "apollo-require-preflight": "true",
+            ...authorization(c.who),
+          },
+          body: multipart("doc", [
+            { name: "operations", value: JSON.stringify(operations) },
+            { name: "map", value: JSON.stringify(map) },
+            ...files,
+          ]),
         };
       }
       const res = await rawRequest(t.url, req);
@@ -717,7 +898,9 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
   // PostgreSQL cannot store U+0000 in text or jsonb: such input must be refused as BAD_USER_INPUT,
   // not fail inside the database as INTERNAL_SERVER_ERROR.
   it("text containing U+0000 is refused with a contract code, storing nothing", async () => {
-    const nul = fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 })).map(([a, b]): Desc => ({ t: "nul", s: `${a}\u0000${b}` }));
+    const nul = fc
+      .tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }))
+      .map(([a, b]): Desc => ({ t: "nul", s: `${a}\u0000${b}` }));
     const arb = fc
       .oneof(
         fc.record({ op: fc.constant("sendMessage.body"), d: nul }),
@@ -736,13 +919,25 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
       if (c.op === "sendMediaMessage.body") {
         const { operations, map, files } = validMediaParts({ files: [{ size: 2000, png: true }], input: { body: s } });
         res = await rawRequest(t.url, {
-          headers: { "content-type": "multipart/form-data; boundary=nul", "apollo-require-preflight": "true", ...authorization("alice") },
-          body: multipart("nul", [{ name: "operations", value: JSON.stringify(operations) }, { name: "map", value: JSON.stringify(map) }, ...files]),
+          headers: {
+            "content-type": "multipart/form-data; boundary=nul",
+            "apollo-require-preflight": "true",
+            ...authorization("alice"),
+          },
+          body: multipart("nul", [
+            { name: "operations", value: JSON.stringify(operations) },
+            { name: "map", value: JSON.stringify(map) },
+            ...files,
+          ]),
         });
       } else {
         const [op, field] = c.op.split(".") as [keyof typeof MUTATIONS, string];
         const input: Record<string, unknown> =
-          op === "sendMessage" ? { conversationId: conv, body: "hello" } : op === "addParticipant" ? { conversationId: conv, identity: "zed" } : {};
+          op === "sendMessage"
+            ? { conversationId: conv, body: "hello" }
+            : op === "addParticipant"
+              ? { conversationId: conv, identity: "zed" }
+              : {};
         if (field === "attributes") input.attributes = { note: s };
         else if (field === "attributeKey") input.attributes = { [s]: 1 };
         else input[field] = s;
@@ -789,10 +984,19 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
         size: fc.integer({ min: 10_000, max: 400_000 }),
         cut: fc.integer({ min: 0, max: 9_999 }).map((n) => n / 10_000),
       })
-      .map((c) => labelled(c, `framing=${c.framing} file=${c.file.size}${c.file.png ? "png" : ""} size=${c.size} cut=${c.cut.toFixed(4)}`));
+      .map((c) =>
+        labelled(
+          c,
+          `framing=${c.framing} file=${c.file.size}${c.file.png ? "png" : ""} size=${c.size} cut=${c.cut.toFixed(4)}`,
+        ),
+      );
     await check("framing", arb, RUNS.framing, async (c) => {
       const { operations, map, files } = validMediaParts({ files: [c.file] });
-      const parts: Part[] = [{ name: "operations", value: JSON.stringify(operations) }, { name: "map", value: JSON.stringify(map) }, ...files];
+      const parts: Part[] = [
+        { name: "operations", value: JSON.stringify(operations) },
+        { name: "map", value: JSON.stringify(map) },
+        ...files,
+      ];
       const boundary = "framing";
       let headerBoundary: string | undefined = boundary;
       let closing = true;
@@ -816,7 +1020,10 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
           parts.splice(0, 0, { name: "f".repeat(c.size), value: "x" });
           break;
         case "hugeHeaderValue":
-          parts[0] = { ...parts[0]!, rawHead: `Content-Disposition: form-data; name="operations"${CRLF}X-Padding: ${"p".repeat(c.size)}` };
+          parts[0] = {
+            ...parts[0]!,
+            rawHead: `Content-Disposition: form-data; name="operations"${CRLF}X-Padding: ${"p".repeat(c.size)}`,
+          };
           break;
         case "noClosingBoundary":
           closing = false;
@@ -825,7 +1032,8 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
       let body = multipart(boundary, parts, closing);
       if (c.framing === "cutShort") body = body.subarray(0, Math.floor(body.length * c.cut));
       if (c.framing === "lfOnly") body = Buffer.from(body.toString("latin1").replaceAll(CRLF, "\n"), "latin1");
-      const contentType = headerBoundary === undefined ? "multipart/form-data" : `multipart/form-data; boundary=${headerBoundary}`;
+      const contentType =
+        headerBoundary === undefined ? "multipart/form-data" : `multipart/form-data; boundary=${headerBoundary}`;
       const res = await rawRequest(t.url, {
         headers: { "content-type": contentType, "apollo-require-preflight": "true", ...authorization("alice") },
         body,
@@ -842,20 +1050,33 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
   it("clients that disconnect half-way through a media upload leave nothing behind", async () => {
     const arb = fc
       .record({
-                // Within the (small) limits, so the server stores what arrives until the client is gone.
-        files: fc.array(fc.record({ size: fc.integer({ min: 1, max: 150_000 }), png: fc.boolean() }), { minLength: 1, maxLength: 2 }),
+        // Within the (small) limits, so the server stores what arrives until the client is gone.
+        files: fc.array(fc.record({ size: fc.integer({ min: 1, max: 150_000 }), png: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 2,
+        }),
         cut: fc.integer({ min: 0, max: 9_999 }).map((n) => n / 10_000),
         how: fc.constantFrom("end" as const, "destroy" as const),
       })
-      .map((c) => labelled(c, `disconnect ${c.how} files=${c.files.map((f) => f.size).join(",")} cut=${c.cut.toFixed(4)}`));
+      .map((c) =>
+        labelled(c, `disconnect ${c.how} files=${c.files.map((f) => f.size).join(",")} cut=${c.cut.toFixed(4)}`),
+      );
     await check("disconnect", arb, RUNS.disconnect, async (c) => {
       const { operations, map, files } = validMediaParts({ files: c.files });
-      const body = multipart("gone", [{ name: "operations", value: JSON.stringify(operations) }, { name: "map", value: JSON.stringify(map) }, ...files]);
+      const body = multipart("gone", [
+        { name: "operations", value: JSON.stringify(operations) },
+        { name: "map", value: JSON.stringify(map) },
+        ...files,
+      ]);
       // Cut before the last file's final byte: the request can never be complete.
       const lastFileEnd = body.length - `${CRLF}--gone--${CRLF}`.length;
       const truncateAt = Math.floor(lastFileEnd * c.cut);
       const res = await rawRequest(t.url, {
-        headers: { "content-type": "multipart/form-data; boundary=gone", "apollo-require-preflight": "true", ...authorization("alice") },
+        headers: {
+          "content-type": "multipart/form-data; boundary=gone",
+          "apollo-require-preflight": "true",
+          ...authorization("alice"),
+        },
         body,
         truncateAt,
         truncateWith: c.how,
@@ -873,10 +1094,18 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
 
   it("answers a body that ends before its Content-Length with a JSON 400", async () => {
     const { operations, map, files } = validMediaParts({ files: [{ size: 50_000, png: false }] });
-    const body = multipart("short", [{ name: "operations", value: JSON.stringify(operations) }, { name: "map", value: JSON.stringify(map) }, ...files]);
+    const body = multipart("short", [
+      { name: "operations", value: JSON.stringify(operations) },
+      { name: "map", value: JSON.stringify(map) },
+      ...files,
+    ]);
     // The client half-closes its side after 60% of the promised bytes and waits for the answer.
     const res = await rawRequest(t.url, {
-      headers: { "content-type": "multipart/form-data; boundary=short", "apollo-require-preflight": "true", ...authorization("alice") },
+      headers: {
+        "content-type": "multipart/form-data; boundary=short",
+        "apollo-require-preflight": "true",
+        ...authorization("alice"),
+      },
       body,
       truncateAt: Math.floor(body.length * 0.6),
       truncateWith: "end",
@@ -890,8 +1119,17 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     const { operations, map, files } = validMediaParts({ files: [{ size: 100_000, png: false }] });
     operations.variables.i.conversationId = "0190c6f2-0000-7000-8000-000000000000";
     const res = await rawRequest(t.url, {
-      headers: { "content-type": "multipart/form-data; boundary=twice", "apollo-require-preflight": "true", ...authorization("alice") },
-      body: multipart("twice", [{ name: "operations", value: JSON.stringify(operations) }, { name: "map", value: JSON.stringify(map) }, files[0]!, files[0]!]),
+      headers: {
+        "content-type": "multipart/form-data; boundary=twice",
+        "apollo-require-preflight": "true",
+        ...authorization("alice"),
+      },
+      body: multipart("twice", [
+        { name: "operations", value: JSON.stringify(operations) },
+        { name: "map", value: JSON.stringify(map) },
+        files[0]!,
+        files[0]!,
+      ]),
       timeoutMs: HANG_MS,
     });
     expectContractAnswer(res, { mutation: true, label: "file field 0 sent twice" });

@@ -8,7 +8,7 @@ import { startMinio, type MinioServer } from "@parley/testkit";
 import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
 import { generated, postMultipart, type MultipartResponse } from "./multipart.ts";
-import { incompleteUploads } from "./process-backend.ts";
+import { eventually, incompleteUploads } from "./process-backend.ts";
 
 const MiB = 1024 * 1024;
 const SMALL = 200;
@@ -28,6 +28,12 @@ interface Outcome {
   big: boolean;
   response?: MultipartResponse;
   transportError?: unknown;
+}
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /** Peak resident memory of this process (the server runs in it): VmHWM, resettable via clear_refs. */
@@ -55,11 +61,18 @@ let elapsedMs = 0;
 beforeAll(async () => {
   minio = await startMinio();
   // Rate limits off: this test is about faults, not about limits.
-  t = await startTestServer({ minio, env: { RATE_LIMIT_MESSAGES_PER_MINUTE: "0", RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "0" } });
+  t = await startTestServer({
+    minio,
+    env: { RATE_LIMIT_MESSAGES_PER_MINUTE: "0", RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "0" },
+  });
   for (let i = 0; i < CONVERSATIONS; i++) {
-    const res = await t.gql<{ createConversation: { id: string } }>("alice", `mutation($i: CreateConversationInput!) { createConversation(input: $i) { id } }`, {
-      i: { participants: SENDERS },
-    });
+    const res = await t.gql<{ createConversation: { id: string } }>(
+      "alice",
+      `mutation($i: CreateConversationInput!) { createConversation(input: $i) { id } }`,
+      {
+        i: { participants: SENDERS },
+      },
+    );
     conversations.push(res.data!.createConversation.id);
   }
   const tokens = Object.fromEntries(await Promise.all(SENDERS.map(async (s) => [s, await t.token(s)] as const)));
@@ -69,7 +82,10 @@ beforeAll(async () => {
       o.response = await postMultipart(
         t.graphqlUrl,
         tokens[o.author]!,
-        { query: SEND_MEDIA, variables: { i: { conversationId: o.conversationId, media: [{ file: null }], idempotencyKey: o.key } } },
+        {
+          query: SEND_MEDIA,
+          variables: { i: { conversationId: o.conversationId, media: [{ file: null }], idempotencyKey: o.key } },
+        },
         [{ path: "variables.i.media.0.file", filename: o.big ? "big.bin" : "photo.png", body }],
         { onProgress },
       );
@@ -90,45 +106,75 @@ beforeAll(async () => {
   }, 50);
 
   const started = Date.now();
-  let smallStarted: Promise<Outcome[]> | undefined;
-  let restarted: Promise<void> | undefined;
-  const restartMinio = () =>
-    (restarted ??= (async () => {
-      await minio.stop({ hard: true });
-      restart.stoppedAt = Date.now() - started;
-      await minio.start();
-      restart.readyAt = Date.now() - started;
-    })());
-  const startSmall = () =>
-    (smallStarted ??= Promise.all(
-      Array.from({ length: SMALL }, (_, n) => {
-        const o: Outcome = {
-          key: `small-${n}`,
-          conversationId: conversations[n % CONVERSATIONS]!,
-          author: SENDERS[n % SENDERS.length]!,
-          sizes: [png.length],
-          big: false,
-        };
-        outcomes.push(o);
-        return send(o, png);
-      }),
-    ));
-
-  // The 10 big uploads run side by side. When the first one is answered, the others are near their
-  // end: MinIO is killed and restarted, and at that very moment the 200 small sends go out, so they
-  // meet MinIO down, coming back and up again, while the other big uploads are still in flight.
+  // The run, step by step, so the fault always lands on requests in flight:
+  // 1. the 10 big uploads go out side by side; 0-4 pause after 12 MiB, once the server has stored
+  //    their first 8 MiB part (MinIO then holds their incomplete multipart uploads); 5-9 run through;
+  // 2. the 200 small sends go out at once; when 20 are answered MinIO is killed and big uploads 0-4
+  //    resume into the outage;
+  // 3. once those five and at least 10 small sends have failed, MinIO is started again while the
+  //    remaining small sends are still in flight.
+  const gates = Array.from({ length: BIG }, () => deferred());
+  const paused = Array.from({ length: BIG }, () => deferred());
+  const PAUSE_AT = 12 * MiB;
+  const pausing = (n: number) => n < BIG / 2;
+  const bigBody = (n: number) =>
+    async function* () {
+      let sent = 0;
+      for await (const chunk of generated(BIG_SIZE, n + 1)()) {
+        yield chunk;
+        sent += chunk.length;
+        if (sent === PAUSE_AT && pausing(n)) {
+          paused[n]!.resolve();
+          await gates[n]!.promise;
+        }
+      }
+    };
   const bigs = Array.from({ length: BIG }, (_, n) => {
-    const o: Outcome = { key: `big-${n}`, conversationId: conversations[n % CONVERSATIONS]!, author: SENDERS[(n + 1) % SENDERS.length]!, sizes: [BIG_SIZE], big: true };
+    const o: Outcome = {
+      key: `big-${n}`,
+      conversationId: conversations[n % CONVERSATIONS]!,
+      author: SENDERS[(n + 1) % SENDERS.length]!,
+      sizes: [BIG_SIZE],
+      big: true,
+    };
     outcomes.push(o);
-    return send(o, generated(BIG_SIZE, n + 1)).then((done) => {
-      void restartMinio();
-      void startSmall();
+    return send(o, bigBody(n));
+  });
+  const pausers = bigs.filter((_, n) => pausing(n));
+  await Promise.all([
+    ...paused.filter((_, n) => pausing(n)).map((p) => p.promise),
+    ...bigs.filter((_, n) => !pausing(n)),
+  ]);
+  await eventually(async () => expect(incompleteUploads(minio.dataDir).length).toBe(BIG / 2), 30_000);
+
+  const twentyAnswered = deferred();
+  const tenFailed = deferred();
+  let answered = 0;
+  let failed = 0;
+  const small = Array.from({ length: SMALL }, (_, n) => {
+    const o: Outcome = {
+      key: `small-${n}`,
+      conversationId: conversations[n % CONVERSATIONS]!,
+      author: SENDERS[n % SENDERS.length]!,
+      sizes: [png.length],
+      big: false,
+    };
+    outcomes.push(o);
+    return send(o, png).then((done) => {
+      if (++answered === 20) twentyAnswered.resolve();
+      if (done.response?.json.errors && ++failed === 10) tenFailed.resolve();
       return done;
     });
   });
-  await Promise.all(bigs);
-  await startSmall();
-  await restartMinio();
+  const allSmall = Promise.all(small);
+  await twentyAnswered.promise;
+  await minio.stop({ hard: true });
+  restart.stoppedAt = Date.now() - started;
+  for (let n = 0; n < BIG; n++) gates[n]!.resolve();
+  await Promise.all([...pausers, Promise.race([tenFailed.promise, allSmall])]);
+  await minio.start();
+  restart.readyAt = Date.now() - started;
+  await Promise.all([...bigs, ...small]);
   elapsedMs = Date.now() - started;
   clearInterval(sampler);
   memory.peakRss = memory.hwmReset ? peakRss() : memory.peakSampledRss;
@@ -154,6 +200,13 @@ describe("load with faults: 200 small media sends + 10 x 20 MiB uploads, MinIO r
   it("MinIO really went down during the run, and some sends got through on either side of it", () => {
     expect(restart.stoppedAt).toBeGreaterThan(0);
     expect(restart.readyAt).toBeGreaterThan(restart.stoppedAt);
+    // The big uploads that resumed into the outage could not store their next part; the others
+    // had finished before it.
+    const big = outcomes.filter((x) => x.big).sort((x, y) => x.key.localeCompare(y.key, "en", { numeric: true }));
+    expect(big.map((o) => o.response?.json.errors?.[0]?.extensions?.code ?? "ok")).toEqual([
+      ...Array<string>(BIG / 2).fill("STORAGE_UNAVAILABLE"),
+      ...Array<string>(BIG / 2).fill("ok"),
+    ]);
     const ok = outcomes.filter((o) => o.response && !o.response.json.errors);
     const failed = outcomes.filter((o) => o.response?.json.errors);
     expect(ok.length).toBeGreaterThan(0);
@@ -173,15 +226,22 @@ describe("load with faults: 200 small media sends + 10 x 20 MiB uploads, MinIO r
       const row = byKey.get(o.key);
       if (json.errors) {
         // Failed cleanly: a contract code that names the fault, and no row at all.
-        expect(ACCEPTABLE_FAILURES.has(String(json.errors[0]?.extensions?.code)), `${o.key}: ${JSON.stringify(json.errors)}`).toBe(true);
+        expect(
+          ACCEPTABLE_FAILURES.has(String(json.errors[0]?.extensions?.code)),
+          `${o.key}: ${JSON.stringify(json.errors)}`,
+        ).toBe(true);
         expect(row, `${o.key} failed but left a message row`).toBeUndefined();
         continue;
       }
       // Succeeded completely: the message row, its media rows and objects of the right sizes.
-      const sent = (json.data as { sendMediaMessage: { id: string; index: number; media: { size: number }[] } }).sendMediaMessage;
+      const sent = (json.data as { sendMediaMessage: { id: string; index: number; media: { size: number }[] } })
+        .sendMediaMessage;
       expect(row, `${o.key} succeeded without a row`).toBeDefined();
       expect(row!.id).toBe(sent.id);
-      const media = (typeof row!.media === "string" ? JSON.parse(row!.media) : row!.media) as { size: number; key: string }[];
+      const media = (typeof row!.media === "string" ? JSON.parse(row!.media) : row!.media) as {
+        size: number;
+        key: string;
+      }[];
       expect(media.map((m) => Number(m.size))).toEqual(o.sizes);
       expect(sent.media.map((m) => m.size)).toEqual(o.sizes);
       for (const m of media) expect(sizes.get(m.key), `object of ${o.key}`).toBe(Number(m.size));
@@ -190,7 +250,9 @@ describe("load with faults: 200 small media sends + 10 x 20 MiB uploads, MinIO r
 
   it("keeps each conversation's indexes contiguous from 0", async () => {
     for (const id of conversations) {
-      const indexes = (await t.sql`select index from messages where conversation_id = ${id} order by index`).map((r) => Number(r.index));
+      const indexes = (await t.sql`select index from messages where conversation_id = ${id} order by index`).map((r) =>
+        Number(r.index),
+      );
       expect(indexes).toEqual(indexes.map((_, i) => i));
     }
   });

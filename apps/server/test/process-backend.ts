@@ -46,7 +46,9 @@ export async function processBackend(
   let database: TestDatabase | undefined;
   let minioDataDir: string | undefined;
   if (backend === "services") {
-    const m = minio ?? (inject("minio" as never) as { endpoint: string; accessKey: string; secretKey: string; dataDir: string });
+    const m =
+      minio ??
+      (inject("minio" as never) as { endpoint: string; accessKey: string; secretKey: string; dataDir: string });
     minioDataDir = m.dataDir;
     database = await createTestDatabase("parley_proc");
     Object.assign(env, {
@@ -66,7 +68,13 @@ export async function processBackend(
     backend,
     env,
     uploadTmpDir,
-    token: (identity) => new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(identity).setIssuedAt().setExpirationTime("1h").sign(key),
+    token: (identity) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(identity)
+        .setIssuedAt()
+        .setExpirationTime("1h")
+        .sign(key),
     async objects(prefix) {
       // Opened per call: the embedded store's key files exist only once the server has started.
       const store = await createStore(config, "http://127.0.0.1:1");
@@ -98,13 +106,21 @@ function listDir(dir: string): string[] {
 }
 
 /** POSTs a JSON GraphQL request to a server process. */
-export async function gqlAt<T = Record<string, unknown>>(url: string, token: string | null, query: string, variables?: Record<string, unknown>) {
+export async function gqlAt<T = Record<string, unknown>>(
+  url: string,
+  token: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+) {
   const res = await fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, ...((await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }) };
+  return {
+    status: res.status,
+    ...((await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] }),
+  };
 }
 
 /** Polls `check` until it passes (conditions that settle after a crash or a restart). */

@@ -97,7 +97,12 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawRespons
       else resolve(value);
     };
     const timer = setTimeout(
-      () => finish(new Error(`no complete answer within ${timeoutMs} ms (got ${data.length} bytes: ${data.subarray(0, 200).toString()})`)),
+      () =>
+        finish(
+          new Error(
+            `no complete answer within ${timeoutMs} ms (got ${data.length} bytes: ${data.subarray(0, 200).toString()})`,
+          ),
+        ),
       timeoutMs,
     );
     const tryParse = (closed: boolean) => {
