@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createSecretKey, randomBytes, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SignJWT, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
@@ -16,8 +16,9 @@ export interface TokenService {
  * The HS256 secret: AUTH_JWT_SECRET, or (development only, when dev tokens are on) one generated
  * once into DATA_DIR so tokens survive restarts and `pnpm token` agrees with the server.
  */
-export function resolveJwtSecret(config: Config): Uint8Array | undefined {
-  if (config.auth.jwtSecret) return new TextEncoder().encode(config.auth.jwtSecret);
+export function resolveJwtSecret(config: Config): KeyObject | undefined {
+  // A KeyObject is imported once; raw bytes would be re-imported on every verification.
+  if (config.auth.jwtSecret) return createSecretKey(Buffer.from(config.auth.jwtSecret, "utf8"));
   if (!config.auth.devTokens) return undefined;
   const file = join(config.dataDir, "auth-dev-secret");
   if (!existsSync(file)) {
@@ -29,7 +30,7 @@ export function resolveJwtSecret(config: Config): Uint8Array | undefined {
     }
     chmodSync(file, 0o600);
   }
-  return new TextEncoder().encode(readFileSync(file, "utf8").trim());
+  return createSecretKey(Buffer.from(readFileSync(file, "utf8").trim(), "utf8"));
 }
 
 const IDENTITY_MAX = 256;

@@ -74,7 +74,10 @@ export async function storeUploads(args: {
       });
       let source: ReturnType<typeof upload.createReadStream>;
       try {
-        source = upload.createReadStream(); // throws when the file already failed to arrive
+        // 1 MiB reads of graphql-upload's temp file (default 16 KiB): far fewer syscalls and
+        // chunks per file (bench: temp-file path 150 -> 210+ MB/s). Throws when the file already
+        // failed to arrive.
+        source = upload.createReadStream({ highWaterMark: 1024 * 1024 });
       } catch (error) {
         sourceError ??= error;
         throw error;
