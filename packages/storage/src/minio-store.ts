@@ -7,6 +7,7 @@ import {
   type PresignedUrl,
   type PresignOptions,
 } from "./object-store.ts";
+import { sigV4Presigner } from "./sigv4-presign.ts";
 import { uploadParts } from "./upload-parts.ts";
 
 export interface MinioStoreOptions {
@@ -78,13 +79,13 @@ export class MinioStore implements ObjectStore {
   readonly bucket: string;
   private readonly partSize: number;
   private readonly client: Client;
-  private readonly signer: Client;
+  private readonly sign: ReturnType<typeof sigV4Presigner>;
 
   constructor(private readonly options: MinioStoreOptions) {
     this.bucket = options.bucket;
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     this.client = clientFor(options.endpoint, options);
-    this.signer = clientFor(options.publicEndpoint ?? options.endpoint, options);
+    this.sign = sigV4Presigner({ ...options, endpoint: options.publicEndpoint ?? options.endpoint });
   }
 
   async init(): Promise<void> {
@@ -234,16 +235,11 @@ export class MinioStore implements ObjectStore {
   async presignGet(key: string, o: PresignOptions): Promise<PresignedUrl> {
     // Signatures carry whole seconds; start from one so expiresAt is exactly when the URL dies.
     const now = new Date(Math.floor((o.now ?? new Date()).getTime() / 1000) * 1000);
-    const url = await this.signer.presignedGetObject(
-      this.bucket,
-      key,
-      o.expiresInSeconds,
-      {
-        "response-content-type": o.contentType,
-        "response-content-disposition": o.contentDisposition,
-      },
+    const url = this.sign(key, {
+      expiresInSeconds: o.expiresInSeconds,
       now,
-    );
+      query: { "response-content-type": o.contentType, "response-content-disposition": o.contentDisposition },
+    });
     return { url, expiresAt: new Date(now.getTime() + o.expiresInSeconds * 1000) };
   }
 }
