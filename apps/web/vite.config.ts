@@ -4,7 +4,10 @@ import { defineConfig } from "vite";
 // The API the dev server and `vite preview` forward to: /graphql, /auth (dev tokens) and /media
 // (the embedded store's temporary URLs) stay same-origin for the browser.
 const apiTarget = process.env.PARLEY_API_URL ?? "http://127.0.0.1:4000";
-const proxy = Object.fromEntries(["/graphql", "/auth", "/media", "/healthz", "/readyz"].map((path) => [path, { target: apiTarget, changeOrigin: false }]));
+// /graphql also carries the live events' WebSocket (graphql-ws), hence `ws`.
+const proxy = Object.fromEntries(
+  ["/graphql", "/auth", "/media", "/healthz", "/readyz"].map((path) => [path, { target: apiTarget, changeOrigin: false, ws: path === "/graphql" }]),
+);
 
 export default defineConfig(({ command }) => ({
   plugins: [react()],

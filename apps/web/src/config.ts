@@ -12,8 +12,6 @@ export const config = {
   apiBaseUrl: configured || window.location.origin,
   /** Development only: the API origin the Vite dev server proxies; media URLs on it go through the proxy. */
   devApiOrigin: typeof __PARLEY_DEV_API_ORIGIN__ === "string" ? __PARLEY_DEV_API_ORIGIN__ : null,
-  /** How often an open thread asks for new messages (until subscriptions exist). */
-  messagePollMs: 2_500,
-  /** How often the conversation list is re-read (new conversations, new activity). */
+  /** How often the conversation list is re-read (new conversations, activity, unread counts): no list subscription exists. */
   conversationPollMs: 8_000,
 };

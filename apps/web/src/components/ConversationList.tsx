@@ -8,6 +8,8 @@ import { NewConversationDialog } from "./NewConversationDialog.tsx";
 
 const PAGE_SIZE = 50;
 
+export const unreadLabel = (n: number) => (n === 1 ? "1 unread message" : `${n} unread messages`);
+
 interface ListState {
   items: Conversation[];
   status: "loading" | "ready" | "error";
@@ -77,18 +79,26 @@ export function ConversationList(props: { selectedId: string | null; onSelect(id
         {state.items.map((c) => {
           const title = conversationTitle(c, session.identity);
           const selected = c.id === props.selectedId;
+          const unread = c.unreadMessagesCount;
           return (
             <li key={c.id}>
               <a
                 href={`#/conversations/${encodeURIComponent(c.id)}`}
                 aria-current={selected ? "page" : undefined}
-                className={selected ? "selected" : undefined}
+                className={[selected ? "selected" : "", unread > 0 ? "has-unread" : ""].filter(Boolean).join(" ") || undefined}
                 onClick={(e) => {
                   e.preventDefault();
                   props.onSelect(c.id);
                 }}
               >
-                <span className="title">{title}</span>
+                <span className="title-row">
+                  <span className="title">{title}</span>
+                  {unread > 0 && (
+                    <span className="unread" aria-label={unreadLabel(unread)} title={unreadLabel(unread)}>
+                      {unread > 99 ? "99+" : unread}
+                    </span>
+                  )}
+                </span>
                 <span className="subtitle">
                   {c.participants.length} {c.participants.length === 1 ? "participant" : "participants"} ·{" "}
                   {c.participants

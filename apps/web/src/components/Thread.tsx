@@ -3,16 +3,16 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, use
 import { useApp } from "../app-context.tsx";
 import { config } from "../config.ts";
 import { describeError } from "../lib/session.ts";
-import { ThreadStore, type ThreadState } from "../lib/thread.ts";
+import { ReadHorizon } from "../lib/read-horizon.ts";
+import { EMPTY_THREAD, ThreadStore, type ThreadState } from "../lib/thread.ts";
 import { Composer, type ComposerDraft } from "./Composer.tsx";
 import { conversationTitle } from "./conversation-title.ts";
 import { MessageItem } from "./MessageItem.tsx";
 import { OutgoingItem } from "./OutgoingItem.tsx";
 import { Participants } from "./Participants.tsx";
 
-const EMPTY: ThreadState<Message> = { messages: [], status: "loading", error: null, hasOlder: false, loadingOlder: false, pollError: null };
 const noSubscribe = () => () => {};
-const emptySnapshot = () => EMPTY;
+const emptySnapshot = (): ThreadState<Message> => EMPTY_THREAD;
 /** Within this many pixels of the bottom counts as "reading the newest": new messages scroll in. */
 const STICK_TO_BOTTOM_PX = 96;
 /** Closer than this to the top loads the previous page. */
@@ -27,6 +27,8 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
   const [showParticipants, setShowParticipants] = useState(false);
   const [dragDepth, setDragDepth] = useState(0);
   const [unseen, setUnseen] = useState(0);
+  const [connection, setConnection] = useState(client.connectionState);
+  const [wasConnected, setWasConnected] = useState(client.connectionState === "connected");
   const scroller = useRef<HTMLDivElement>(null);
   const composerInput = useRef<HTMLTextAreaElement>(null);
 
@@ -49,22 +51,40 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
     return () => clearInterval(timer);
   }, [loadConversation]);
 
+  // The thread: newest page, then live events (the SDK reconnects and resumes by index itself).
   useEffect(() => {
     const s = new ThreadStore<Message>(client.conversation(conversationId));
     setStore(s);
     void s.start();
-    const timer = setInterval(() => {
-      if (!document.hidden) void s.poll();
-    }, config.messagePollMs);
     const unsubscribe = sent.subscribe((id, message) => {
       if (id === conversationId) s.add(message);
     });
     return () => {
-      clearInterval(timer);
       unsubscribe();
       s.close();
     };
   }, [client, conversationId, sent]);
+
+  useEffect(() => {
+    const update = (state: typeof client.connectionState) => {
+      setConnection(state);
+      if (state === "connected") setWasConnected(true);
+    };
+    update(client.connectionState);
+    return client.on("connectionStateChanged", update);
+  }, [client]);
+
+  // Read state: the newest message on screen moves the read horizon (and clears the list's count).
+  const onChangedRef = useRef(onChanged);
+  onChangedRef.current = onChanged;
+  const horizon = useMemo(
+    () =>
+      new ReadHorizon((index) => client.conversation(conversationId).setLastReadMessageIndex(index), {
+        onMarked: () => onChangedRef.current(),
+        onError: onApiError,
+      }),
+    [client, conversationId, onApiError],
+  );
 
   const thread = useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? emptySnapshot);
   const allOutgoing = useSyncExternalStore(outbox.subscribe, outbox.getSnapshot);
@@ -73,6 +93,23 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
   useEffect(() => {
     if (thread.error) onApiError(thread.error);
   }, [thread.error, onApiError]);
+  useEffect(() => {
+    if (thread.liveError) onApiError(thread.liveError);
+  }, [thread.liveError, onApiError]);
+
+  const newestIndex = thread.messages.at(-1)?.index;
+  const markReadIfNewestVisible = useCallback(() => {
+    const el = scroller.current;
+    if (el && newestIndex !== undefined && document.visibilityState === "visible" && isAtBottom(el)) void horizon.see(newestIndex);
+  }, [horizon, newestIndex]);
+  useEffect(() => {
+    markReadIfNewestVisible();
+    document.addEventListener("visibilitychange", markReadIfNewestVisible);
+    return () => document.removeEventListener("visibilitychange", markReadIfNewestVisible);
+  }, [markReadIfNewestVisible]);
+
+  const onEdited = useCallback((message: Message) => store?.add(message), [store]);
+  const onRemoved = useCallback((id: string) => store?.remove(id), [store]);
 
   // Scrolling: stay at the bottom while reading the newest, keep the place when older pages arrive.
   const layout = useRef({ first: undefined as string | undefined, last: undefined as string | undefined, height: 0, outgoing: 0, outgoingState: "", atBottom: true });
@@ -108,6 +145,7 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
     layout.current.atBottom = atBottom;
     layout.current.height = el.scrollHeight;
     if (atBottom && unseen > 0) setUnseen(0);
+    if (atBottom) markReadIfNewestVisible();
     if (el.scrollTop < LOAD_OLDER_PX && thread.hasOlder && !thread.loadingOlder) void store?.loadOlder();
   };
 
@@ -202,15 +240,30 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
           <p className="muted pad center">No messages yet. Say hello!</p>
         )}
         {thread.messages.map((m) => (
-          <MessageItem key={m.id} message={m} mine={m.author === session.identity} />
+          <MessageItem key={m.id} message={m} mine={m.author === session.identity} onEdited={onEdited} onRemoved={onRemoved} />
         ))}
         {outgoing.map((m) => (
           <OutgoingItem key={m.id} item={m} />
         ))}
       </div>
-      {thread.pollError != null && (
+      {thread.liveError != null ? (
+        <p className="poll-error" role="alert">
+          Live updates stopped: {describeError(thread.liveError)}{" "}
+          <button type="button" className="ghost" onClick={() => store?.resume()}>
+            Reconnect
+          </button>
+        </p>
+      ) : (
+        wasConnected &&
+        connection !== "connected" && (
+          <p className="poll-error" role="status">
+            Reconnecting to live updates…
+          </p>
+        )
+      )}
+      {thread.olderError != null && (
         <p className="poll-error" role="status">
-          {describeError(thread.pollError)} Trying again…
+          Older messages could not be loaded: {describeError(thread.olderError)}
         </p>
       )}
       {unseen > 0 && (

@@ -5,13 +5,57 @@ interface Msg {
   id: string;
   index: number;
   copy?: number;
+  body?: string;
+  updatedAt?: Date;
 }
+
+type Handlers = {
+  messageAdded: Set<(m: Msg) => void>;
+  messageUpdated: Set<(u: { message: Msg }) => void>;
+  messageRemoved: Set<(r: { id: string; index: number }) => void>;
+  error: Set<(e: Error) => void>;
+};
 
 /** A conversation's messages with the API's paging rules (ascending edges, cursors = index). */
 class Conversation implements MessageSource<Msg> {
   messages: Msg[] = [];
   calls: string[] = [];
   failNext = false;
+  /** The `after` of every messageAdded subscription. */
+  addedAfter: number[] = [];
+  readonly handlers: Handlers = { messageAdded: new Set(), messageUpdated: new Set(), messageRemoved: new Set(), error: new Set() };
+
+  on(event: keyof Handlers, handler: (value: never) => void, options?: { after?: number }): () => void {
+    if (event === "messageAdded") this.addedAfter.push(options?.after ?? NaN);
+    const set = this.handlers[event] as Set<unknown>;
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  subscriptions() {
+    return Object.fromEntries(Object.entries(this.handlers).map(([k, v]) => [k, v.size]));
+  }
+
+  emitAdded(index: number) {
+    const m = this.messages[index]!;
+    for (const h of this.handlers.messageAdded) h({ ...m });
+  }
+
+  emitUpdated(message: Msg) {
+    for (const h of this.handlers.messageUpdated) h({ message });
+  }
+
+  emitRemoved(id: string) {
+    const index = this.messages.find((m) => m.id === id)?.index ?? -1;
+    for (const h of this.handlers.messageRemoved) h({ id, index });
+  }
+
+  /** Like the SDK: the error handler runs, and every handler is detached. */
+  emitError(error: Error) {
+    const handlers = [...this.handlers.error];
+    for (const set of Object.values(this.handlers)) set.clear();
+    for (const h of handlers) h(error);
+  }
 
   add(count: number) {
     for (let i = 0; i < count; i++) this.messages.push({ id: `m${this.messages.length}`, index: this.messages.length });
@@ -82,44 +126,32 @@ describe("ThreadStore", () => {
     expect(conversation.calls).toEqual(["backwards:-:30", "backwards:10:30"]);
   });
 
-  it("polls forward from the newest message seen and adds what is new", async () => {
+  it("follows the conversation live from the newest page's last index (no gap, no polling)", async () => {
     const conversation = new Conversation();
     conversation.add(3);
     const store = new ThreadStore(conversation);
     await store.start();
-    await store.poll();
-    expect(indexes(store)).toEqual([0, 1, 2]);
+    expect(conversation.subscriptions()).toEqual({ messageAdded: 1, messageUpdated: 1, messageRemoved: 1, error: 1 });
+    expect(conversation.addedAfter).toEqual([2]);
     conversation.add(2);
-    await store.poll();
+    conversation.emitAdded(3);
+    conversation.emitAdded(4);
     expect(indexes(store)).toEqual([0, 1, 2, 3, 4]);
-    expect(conversation.calls.slice(1)).toEqual(["forward:2:100", "forward:2:100"]);
-    await store.poll();
-    expect(conversation.calls.at(-1)).toBe("forward:4:100");
+    expect(conversation.calls).toEqual(["backwards:-:30"]); // the one history read, nothing after
   });
 
-  it("catches up over several pages after a long absence", async () => {
-    const conversation = new Conversation();
-    conversation.add(1);
-    const store = new ThreadStore(conversation);
-    await store.start();
-    conversation.add(250);
-    await store.poll();
-    expect(indexes(store)).toHaveLength(251);
-    expect(indexes(store).at(-1)).toBe(250);
-  });
-
-  it("an empty conversation polls from the beginning", async () => {
+  it("an empty conversation follows from before the first index", async () => {
     const conversation = new Conversation();
     const store = new ThreadStore(conversation);
     await store.start();
     expect(store.getSnapshot()).toMatchObject({ status: "ready", messages: [], hasOlder: false });
-    conversation.add(2);
-    await store.poll();
-    expect(indexes(store)).toEqual([0, 1]);
-    expect(conversation.calls[1]).toBe("forward:-:100");
+    expect(conversation.addedAfter).toEqual([-1]);
+    conversation.add(1);
+    conversation.emitAdded(0);
+    expect(indexes(store)).toEqual([0]);
   });
 
-  it("a message sent from here appears at once and is not doubled when the poll brings it back", async () => {
+  it("a message sent from here appears at once and is not doubled when its live event arrives", async () => {
     const conversation = new Conversation();
     conversation.add(2);
     const store = new ThreadStore(conversation);
@@ -127,22 +159,67 @@ describe("ThreadStore", () => {
     conversation.add(1);
     store.add({ id: "m2", index: 2 });
     expect(indexes(store)).toEqual([0, 1, 2]);
-    await store.poll();
+    conversation.emitAdded(2);
     expect(indexes(store)).toEqual([0, 1, 2]);
   });
 
-  it("a failed poll is reported and the next one recovers", async () => {
+  it("replaces an edited message in place, and an older copy never replaces a newer one", async () => {
     const conversation = new Conversation();
+    conversation.add(2);
+    const store = new ThreadStore(conversation);
+    await store.start();
+    const t = (s: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
+    conversation.emitUpdated({ id: "m1", index: 1, body: "second edit", updatedAt: t(2) });
+    expect(store.getSnapshot().messages[1]).toMatchObject({ body: "second edit" });
+    conversation.emitUpdated({ id: "m1", index: 1, body: "first edit", updatedAt: t(1) }); // late
+    expect(store.getSnapshot().messages[1]).toMatchObject({ body: "second edit" });
+    // An update of a message not on screen (an older page) is not added out of its page.
+    conversation.emitUpdated({ id: "m-old", index: -5, body: "x", updatedAt: t(3) });
+    expect(indexes(store)).toEqual([0, 1]);
+  });
+
+  it("removes a message live, and a stale page or event cannot bring it back", async () => {
+    const conversation = new Conversation();
+    conversation.add(40);
+    const store = new ThreadStore(conversation);
+    await store.start();
+    conversation.emitRemoved("m20");
+    store.remove("m5"); // removed from this tab, before its page is loaded
+    expect(indexes(store)).not.toContain(20);
+    await store.loadOlder();
+    expect(indexes(store)).toHaveLength(38);
+    expect(indexes(store)).not.toContain(5);
+    conversation.emitUpdated({ id: "m20", index: 20, body: "late", updatedAt: new Date() });
+    expect(indexes(store)).not.toContain(20);
+  });
+
+  it("reports when the live events stop for good, and resumes after the newest index delivered", async () => {
+    const conversation = new Conversation();
+    conversation.add(2);
+    const store = new ThreadStore(conversation);
+    await store.start();
     conversation.add(1);
+    conversation.emitAdded(2);
+    conversation.emitError(new Error("FORBIDDEN"));
+    expect((store.getSnapshot().liveError as Error).message).toBe("FORBIDDEN");
+    expect(conversation.subscriptions()).toEqual({ messageAdded: 0, messageUpdated: 0, messageRemoved: 0, error: 0 });
+    store.resume();
+    expect(store.getSnapshot().liveError).toBeNull();
+    expect(conversation.addedAfter).toEqual([1, 2]);
+    expect(conversation.subscriptions()).toEqual({ messageAdded: 1, messageUpdated: 1, messageRemoved: 1, error: 1 });
+  });
+
+  it("a failed older page is reported quietly and the next try recovers", async () => {
+    const conversation = new Conversation();
+    conversation.add(40);
     const store = new ThreadStore(conversation);
     await store.start();
     conversation.failNext = true;
-    await store.poll();
-    expect((store.getSnapshot().pollError as Error).message).toBe("network down");
-    conversation.add(1);
-    await store.poll();
-    expect(store.getSnapshot().pollError).toBeNull();
-    expect(indexes(store)).toEqual([0, 1]);
+    await store.loadOlder();
+    expect((store.getSnapshot().olderError as Error).message).toBe("network down");
+    await store.loadOlder();
+    expect(store.getSnapshot().olderError).toBeNull();
+    expect(indexes(store)).toHaveLength(40);
   });
 
   it("a failed first load is an error state that start() can retry", async () => {
@@ -156,8 +233,14 @@ describe("ThreadStore", () => {
     expect(store.getSnapshot().status).toBe("ready");
   });
 
-  it("stops notifying after close()", async () => {
+  it("stops notifying and unsubscribes from live events after close()", async () => {
     const conversation = new Conversation();
+    conversation.add(1);
+    const open = new ThreadStore(conversation);
+    await open.start();
+    open.close();
+    expect(conversation.subscriptions()).toEqual({ messageAdded: 0, messageUpdated: 0, messageRemoved: 0, error: 0 });
+
     const store = new ThreadStore(conversation);
     let calls = 0;
     store.subscribe(() => calls++);

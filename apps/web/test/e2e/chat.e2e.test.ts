@@ -132,7 +132,7 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
     await link.click();
     await bob.getByRole("heading", { name: "Launch plans" }).waitFor();
     await bob.getByRole("log", { name: "Messages" }).getByText("Hello Bob").waitFor();
-    // New messages arrive by polling while the thread is open.
+    // New messages arrive live (the SDK's events over the WebSocket) while the thread is open.
     await alice.getByLabel("Message", { exact: true }).fill("Are you there?");
     await alice.getByLabel("Message", { exact: true }).press("Enter");
     await bob.getByRole("log", { name: "Messages" }).getByText("Are you there?").waitFor({ timeout: 15_000 });

@@ -2,7 +2,7 @@
 // in front of both would in production (and as `vite preview` does with its proxy).
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 
 const TYPES: Record<string, string> = {
@@ -27,6 +27,7 @@ export interface ServedApp {
 /** `apiUrl` is read per request, so the API can be started after the proxy (to learn its URL). */
 export async function serveApp(distDir: string, apiUrl: () => string): Promise<ServedApp> {
   const uploads = new Set<IncomingMessage>();
+  const tunnels = new Set<import("node:stream").Duplex>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (req.headers["content-type"]?.startsWith("multipart/form-data")) {
@@ -35,6 +36,26 @@ export async function serveApp(distDir: string, apiUrl: () => string): Promise<S
     }
     if (API_PATHS.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p))) return proxy(req, res, new URL(apiUrl()));
     serveStatic(distDir, path, res);
+  });
+  // Live events: the WebSocket upgrade on /graphql is tunnelled to the API as well.
+  server.on("upgrade", (req: IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => {
+    const api = new URL(apiUrl());
+    tunnels.add(socket);
+    socket.once("close", () => tunnels.delete(socket));
+    const upstream = connect(Number(api.port), api.hostname, () => {
+      const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i]!;
+        lines.push(`${name}: ${name.toLowerCase() === "host" ? api.host : req.rawHeaders[i + 1]}`);
+      }
+      upstream.write(lines.join("\r\n") + "\r\n\r\n");
+      if (head.length > 0) upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+    socket.on("close", () => upstream.destroy());
+    upstream.on("close", () => socket.destroy());
   });
   server.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -50,6 +71,7 @@ export async function serveApp(distDir: string, apiUrl: () => string): Promise<S
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        for (const socket of tunnels) socket.destroy();
         server.close(() => resolve());
       }),
   };
