@@ -91,8 +91,10 @@ const READ_TERMINAL = new Set(["FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "UNAU
  */
 export class ConversationFeed {
   readonly #added = new Set<AddedHandler>();
-  readonly #updated = new Set<ConversationEventHandlers["messageUpdated"]>();
-  readonly #removed = new Set<ConversationEventHandlers["messageRemoved"]>();
+  // Entries, not bare functions: a function registered twice is called twice and removed once per
+  // unsubscribe, as with messageAdded.
+  readonly #updated = new Set<{ fn: ConversationEventHandlers["messageUpdated"] }>();
+  readonly #removed = new Set<{ fn: ConversationEventHandlers["messageRemoved"] }>();
   readonly #errors = new Set<ConversationEventHandlers["error"]>();
   /** Active subscriptions by kind; a kind absent here is not (or no longer) subscribed by us. */
   readonly #subscriptions = new Map<Kind, () => void>();
@@ -194,11 +196,12 @@ export class ConversationFeed {
     };
   }
 
-  #onSimple<H>(kind: Kind, set: Set<H>, fn: H): () => void {
-    set.add(fn);
+  #onSimple<H>(kind: Kind, set: Set<{ fn: H }>, fn: H): () => void {
+    const entry = { fn };
+    set.add(entry);
     if (!this.#subscriptions.has(kind)) this.#subscribe(kind);
     return () => {
-      set.delete(fn);
+      set.delete(entry);
       if (set.size === 0) this.#unsubscribe(kind);
       this.#releaseIfUnused();
     };
@@ -244,7 +247,7 @@ export class ConversationFeed {
               message: new Message(d.messageUpdated.message, this.#context.transport),
               reasons: [...d.messageUpdated.reasons],
             };
-            for (const fn of [...this.#updated]) call(fn, update);
+            for (const { fn } of [...this.#updated]) call(fn, update);
           }),
         );
         break;
@@ -254,7 +257,7 @@ export class ConversationFeed {
           variables,
           sink((d) => {
             const removed = toRemovedMessage(d.messageRemoved);
-            for (const fn of [...this.#removed]) call(fn, removed);
+            for (const { fn } of [...this.#removed]) call(fn, removed);
           }),
         );
         break;
