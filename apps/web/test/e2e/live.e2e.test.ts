@@ -148,6 +148,9 @@ describe("live thread across two API instances", () => {
   it("Alice sends through A and Bob, on B, sees it live, without the thread re-reading on a timer", async () => {
     // Let the SDK's one re-check after connecting pass, then count what Bob's page asks over HTTP.
     await bob.waitForTimeout(2_000);
+    // The watcher does see the thread's reads: the first page was one.
+    expect(bobOps.names).toContain("Messages");
+    expect(bobOps.names).toContain("SetLastReadMessageIndex");
     before = bobOps.names.length;
     const started = Date.now();
     await send("Live from A");
