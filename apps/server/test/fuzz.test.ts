@@ -400,7 +400,7 @@ const openConnections = () =>
 async function expectNoUploadBuffers(label: string) {
   await eventually(
     async () => expect(readdirSync(uploadTmp), `graphql-upload buffer files after ${label}`).toEqual([]),
-    5_000,
+    10_000,
   );
 }
 
@@ -536,8 +536,6 @@ const BREAKS = [
   "mapBeforeOperations",
   "fileBeforeMap",
   "tooManyFiles",
-  "fileOverLimit",
-  "totalOverLimit",
   "emptyMedia",
   "mediaNotList",
   "conversationUnknown",
@@ -552,7 +550,8 @@ const BREAKS = [
   "attributesTooLarge",
   "idempotencyKeyTooLong",
 ] as const;
-// A repeated file field has its own test below (it leaks graphql-upload buffer files).
+// Files over the size limits, and a repeated file field, have their own tests below (each has
+// leaked graphql-upload buffer files; a property should not fail now and then on a known leak).
 const DECORATIONS = [
   "extraneousFile",
   "duplicateOperations",
@@ -573,12 +572,6 @@ interface MultipartCase {
 function buildMultipartCase(c: MultipartCase): RawRequest {
   const send: MediaSend = { files: c.files.map((f) => ({ ...f })) };
   const has = (b: Break) => c.breaks.includes(b);
-  if (has("fileOverLimit")) send.files[0] = { size: 200_001, png: false };
-  if (has("totalOverLimit"))
-    send.files = [
-      { size: 150_000, png: false },
-      { size: 150_001, png: false },
-    ];
   if (has("tooManyFiles")) while (send.files.length < 4) send.files.push({ size: 10, png: false });
   if (has("bodyTooLong")) send.input = { ...send.input, body: "😀".repeat(32_769) };
   if (has("attributesTooLarge")) send.input = { ...send.input, attributes: { big: "a".repeat(17_000) } };
@@ -827,30 +820,24 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
       )
       .map((tokens) => ({ op: "soup", doc: tokens.join(" "), vars: "{}", label: `soup: ${tokens.join(" ")}` }));
     const oversized = fc.oneof(
-      fc
-        .integer({ min: 200, max: 5_000 })
-        .map((n) => ({
-          op: "aliases",
-          doc: `mutation { ${Array.from({ length: n }, (_, i) => `a${i}: sendMessage(input: {conversationId: "x", body: ""}) { id }`).join(" ")} }`,
-          vars: "{}",
-          label: `${n} aliased sendMessage`,
-        })),
-      fc
-        .integer({ min: 50, max: 3_000 })
-        .map((n) => ({
-          op: "depth",
-          doc: `{ ${"conversations { edges { node { ".repeat(n)}id${" } } }".repeat(n)} }`,
-          vars: "{}",
-          label: `depth ${n}`,
-        })),
-      fc
-        .integer({ min: 100, max: 5_000 })
-        .map((n) => ({
-          op: "directives",
-          doc: `mutation { sendMessage(input: {conversationId: "x", body: ""}) ${"@skip(if: false) ".repeat(n)}{ id } }`,
-          vars: "{}",
-          label: `${n} directives`,
-        })),
+      fc.integer({ min: 200, max: 5_000 }).map((n) => ({
+        op: "aliases",
+        doc: `mutation { ${Array.from({ length: n }, (_, i) => `a${i}: sendMessage(input: {conversationId: "x", body: ""}) { id }`).join(" ")} }`,
+        vars: "{}",
+        label: `${n} aliased sendMessage`,
+      })),
+      fc.integer({ min: 50, max: 3_000 }).map((n) => ({
+        op: "depth",
+        doc: `{ ${"conversations { edges { node { ".repeat(n)}id${" } } }".repeat(n)} }`,
+        vars: "{}",
+        label: `depth ${n}`,
+      })),
+      fc.integer({ min: 100, max: 5_000 }).map((n) => ({
+        op: "directives",
+        doc: `mutation { sendMessage(input: {conversationId: "x", body: ""}) ${"@skip(if: false) ".repeat(n)}{ id } }`,
+        vars: "{}",
+        label: `${n} directives`,
+      })),
     );
     const arb = fc
       .record({
@@ -1135,5 +1122,28 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     expectContractAnswer(res, { mutation: true, label: "file field 0 sent twice" });
     expect(codeOfAnswer(res)).toBe("NOT_FOUND");
     await expectQuiescentAndClean("file field sent twice");
+  });
+
+  it("files over the per-file or the combined size limit leave no upload buffer file behind", async () => {
+    const sizes = [[200_001], [150_000, 150_001]];
+    for (const [n, files] of sizes.entries()) {
+      const { operations, map, files: parts } = validMediaParts({ files: files.map((size) => ({ size, png: false })) });
+      const res = await rawRequest(t.url, {
+        headers: {
+          "content-type": `multipart/form-data; boundary=limit${n}`,
+          "apollo-require-preflight": "true",
+          ...authorization("alice"),
+        },
+        body: multipart(`limit${n}`, [
+          { name: "operations", value: JSON.stringify(operations) },
+          { name: "map", value: JSON.stringify(map) },
+          ...parts,
+        ]),
+        timeoutMs: HANG_MS,
+      });
+      expectContractAnswer(res, { mutation: true, label: `files of ${files.join(" + ")} bytes` });
+      expect(codeOfAnswer(res)).toBe("PAYLOAD_TOO_LARGE");
+    }
+    await expectQuiescentAndClean("files over the size limits");
   });
 });
