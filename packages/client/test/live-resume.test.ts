@@ -198,8 +198,8 @@ describe("reconnect and resume", () => {
     expect(proxy.blackholeWebSockets()).toBeGreaterThan(0);
     const lost = performance.now();
     await Promise.all(range(3, 8).map((i) => sender.sendMessage(`into the void ${i}`)));
-    // Well before the server's own keepalive (12 s) would end the connection.
-    await added.waitFor(8, 5000);
+    // Sooner than the server's own keepalive (12 s) would end the connection.
+    await added.waitFor(8, 8000);
     const resumeMs = performance.now() - lost;
     await sleep(1500);
     expectExactlyOnce(added, 8);
