@@ -1,4 +1,4 @@
-import type { Message } from "@parley/client";
+import { isParleyError, type Message } from "@parley/client";
 import { memo, useEffect, useRef, useState } from "react";
 import { useApp } from "../app-context.tsx";
 import { formatMessageTime } from "../lib/format.ts";
@@ -101,7 +101,7 @@ function EditBody({ message, onDone }: { message: Message; onDone(updated: Messa
       onDone(await message.updateBody(body));
     } catch (e) {
       onApiError(e);
-      setError(describeError(e));
+      setError(describeChangeError(e));
       setSaving(false);
     }
   };
@@ -159,7 +159,7 @@ function ConfirmDelete({ message, onDone }: { message: Message; onDone(removed: 
       onDone(true);
     } catch (e) {
       onApiError(e);
-      setError(describeError(e));
+      setError(describeChangeError(e));
       setBusy(false);
     }
   };
@@ -179,4 +179,9 @@ function ConfirmDelete({ message, onDone }: { message: Message; onDone(removed: 
       )}
     </div>
   );
+}
+
+/** FORBIDDEN here means "not the author" (describeError's sentence is about participants). */
+function describeChangeError(error: unknown): string {
+  return isParleyError(error, "FORBIDDEN") ? "Only the author can change or delete this message." : describeError(error);
 }
