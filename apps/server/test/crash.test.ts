@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMinio, type MinioServer } from "@parley/testkit";
 import { backend } from "./harness.ts";
 import { generated, postMultipart } from "./multipart.ts";
-import { eventually, gqlAt, processBackend, type ProcessBackend } from "./process-backend.ts";
-import { startServerProcess, type ServerProcess } from "./server-process.ts";
+import { eventually, gqlAt, processBackend, startServer, type ProcessBackend } from "./process-backend.ts";
+import type { ServerProcess } from "./server-process.ts";
 
 const MiB = 1024 * 1024;
 const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
@@ -62,7 +62,7 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
     if (backend === "services") minio = await startMinio();
     pb = await processBackend(backend, minio);
     // The first instance never sweeps during the test (a young object is not an orphan yet).
-    first = await startServerProcess({ ...pb.env, MEDIA_ORPHAN_GRACE_SECONDS: "3600" });
+    first = await startServer({ ...pb.env, MEDIA_ORPHAN_GRACE_SECONDS: "3600" });
     token = await pb.token("alice");
     conv = await createConversation(first.url, token);
 
@@ -112,7 +112,7 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
     ).toBe("SIGKILL");
 
     // The restarted instance sweeps at start and every second, taking objects older than 1 s.
-    second = await startServerProcess({
+    second = await startServer({
       ...pb.env,
       MEDIA_ORPHAN_GRACE_SECONDS: "1",
       MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: "1",
@@ -174,7 +174,7 @@ describe("SIGTERM", () => {
   });
 
   it("drains: an upload in flight when SIGTERM arrives completes, new connections are refused, the process exits 0 within 10 s", async () => {
-    server = await startServerProcess(pb.env);
+    server = await startServer(pb.env);
     const token = await pb.token("alice");
     const conv = await createConversation(server.url, token);
     const proc = server;
@@ -224,7 +224,7 @@ describe("SIGTERM", () => {
     expect(server.output()).toMatch(/shutting down: draining requests/);
 
     // What it committed while draining is there after a restart, object included.
-    after = await startServerProcess(pb.env);
+    after = await startServer(pb.env);
     expect(await messagesOf(after.url, token, conv)).toEqual([expect.objectContaining({ index: 0 })]);
     expect(await pb.objects(`media/${conv}/`)).toHaveLength(1);
   });
