@@ -227,7 +227,11 @@ describe("MinIO unreachable", () => {
   });
 
   // The upload MinIO was killed in the middle of was a multipart upload; nothing aborted it.
-  it("leaves no incomplete multipart upload in MinIO once the sweeper has run", async () => {
+  // KNOWN BUG (server; remove .fails once fixed): partial uploads are never cleaned up. sweepOrphans
+  // (src/media/orphan-sweeper.ts) lists stored objects only, so an upload cut off by a crash or a
+  // storage outage leaves MinIO's incomplete multipart upload (its parts) and the disk store's
+  // .tmp/*.part file (removed only at a start, after 24 h) behind.
+  it.fails("leaves no incomplete multipart upload in MinIO once the sweeper has run", async () => {
     await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
     expect(incompleteUploads(minio.dataDir)).toEqual([]);
   });

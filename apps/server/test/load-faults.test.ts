@@ -263,7 +263,11 @@ describe("load with faults: 200 small media sends + 10 x 20 MiB uploads, MinIO r
     expect(await t.objects("media/")).toEqual(referenced);
   });
 
-  it("leaves no incomplete multipart upload in MinIO once the sweeper has run", async () => {
+  // KNOWN BUG (server; remove .fails once fixed): partial uploads are never cleaned up. sweepOrphans
+  // (src/media/orphan-sweeper.ts) lists stored objects only, so an upload cut off by a crash or a
+  // storage outage leaves MinIO's incomplete multipart upload (its parts) and the disk store's
+  // .tmp/*.part file (removed only at a start, after 24 h) behind.
+  it.fails("leaves no incomplete multipart upload in MinIO once the sweeper has run", async () => {
     await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
     expect(incompleteUploads(minio.dataDir)).toEqual([]);
   });
