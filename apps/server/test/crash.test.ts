@@ -155,11 +155,13 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
     expect(listDir(pb.uploadTmpDir)).toEqual([]);
   });
 
-  // KNOWN BUG (server; remove .fails once fixed): partial uploads are never cleaned up. sweepOrphans
-  // (src/media/orphan-sweeper.ts) lists stored objects only, so an upload cut off by a crash or a
-  // storage outage leaves MinIO's incomplete multipart upload (its parts) and the disk store's
-  // .tmp/*.part file (removed only at a start, after 24 h) behind.
-  it.fails(
+  // The restarted server's sweep (small grace here) removes the disk store's temporary parts.
+  // KNOWN GAP (MinIO only; remove .fails once fixed): sweepOrphans aborts incomplete multipart uploads
+  // older than the grace period through ListMultipartUploads by prefix, which S3 supports but MinIO
+  // answers only for an exact object key, so MinIO's parts of a cut-off upload stay until MinIO's own
+  // stale-upload expiry (MINIO_API_STALE_UPLOADS_EXPIRY, 24 h). Fix: record pending uploads in the
+  // database before put() and abort them by key.
+  (backend === "services" ? it.fails : it)(
     "leaves no partial upload behind (MinIO incomplete multipart upload, disk store temporary part)",
     async () => {
       await eventually(async () => expect(await pb.partialUploads()).toEqual([]));

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { backend, startTestServer, type TestServer } from "./harness.ts";
+import { startTestServer, type TestServer } from "./harness.ts";
 import { rawRequest, type RawRequest, type RawResponse } from "./raw-http.ts";
 
 const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 20_260_808);
@@ -1039,10 +1039,9 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     await expectQuiescentAndClean("framing");
   });
 
-  // KNOWN BUG (server; remove the embedded .fails once fixed): storeUploads (src/media/upload-pipeline.ts)
-  // never destroys an upload's read stream when the file fails after it was opened, so fs-capacitor
-  // never deletes its buffer file. Seen on the embedded backend with this seed.
-  (backend === "embedded" ? it.fails : it)(
+  // storeUploads destroys the read streams it opened when a file fails, so fs-capacitor deletes its
+  // buffer files (this leaked on the embedded backend before).
+  it(
     "clients that disconnect half-way through a media upload leave nothing behind",
     async () => {
       const arb = fc
@@ -1140,10 +1139,8 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     await expectQuiescentAndClean("file field sent twice");
   });
 
-  // KNOWN BUG (server; remove .fails once fixed): storeUploads (src/media/upload-pipeline.ts) never
-  // destroys the read stream of a file that fails the size limits mid-stream, so fs-capacitor never
-  // deletes its buffer file (one leaked file per refused request).
-  it.fails("files over the per-file or the combined size limit leave no upload buffer file behind", async () => {
+  // A file refused mid-stream by the size limits leaves no buffer file: storeUploads closes its reader.
+  it("files over the per-file or the combined size limit leave no upload buffer file behind", async () => {
     const sizes = [[200_001], [150_000, 150_001]];
     for (const [n, files] of sizes.entries()) {
       const { operations, map, files: parts } = validMediaParts({ files: files.map((size) => ({ size, png: false })) });

@@ -326,6 +326,21 @@ export class DiskStore implements ObjectStore {
     }
   }
 
+  async sweepIncomplete(_prefix: string, olderThan: Date): Promise<number> {
+    // Temporary parts are named by an opaque id, not by key: age alone decides.
+    let removed = 0;
+    const names = await readdir(this.tempDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(this.tempDir, name);
+      const info = await statPath(path).catch(() => null);
+      if (info && info.mtimeMs <= olderThan.getTime()) {
+        await rm(path, { force: true }).catch(() => {});
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   private async sweepStaleTemps(): Promise<void> {
     const names = await readdir(this.tempDir).catch(() => [] as string[]);
     for (const name of names) {

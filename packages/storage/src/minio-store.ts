@@ -232,6 +232,21 @@ export class MinioStore implements ObjectStore {
     }
   }
 
+  async sweepIncomplete(prefix: string, olderThan: Date): Promise<number> {
+    try {
+      const stale: { key: string; uploadId: string }[] = [];
+      const stream = this.client.listIncompleteUploads(this.bucket, prefix, true);
+      for await (const item of stream as AsyncIterable<{ key: string; uploadId: string; initiated?: Date }>) {
+        // Uploads still running on some instance are younger than the grace period.
+        if (item.uploadId && item.initiated && item.initiated.getTime() <= olderThan.getTime()) stale.push(item);
+      }
+      for (const u of stale) await this.client.abortMultipartUpload(this.bucket, u.key, u.uploadId);
+      return stale.length;
+    } catch (error) {
+      throw wrap(error, `sweep incomplete uploads under "${prefix}"`);
+    }
+  }
+
   async presignGet(key: string, o: PresignOptions): Promise<PresignedUrl> {
     // Signatures carry whole seconds; start from one so expiresAt is exactly when the URL dies.
     const now = new Date(Math.floor((o.now ?? new Date()).getTime() / 1000) * 1000);

@@ -47,6 +47,11 @@ export interface ObjectStore {
   delete(keys: string[]): Promise<void>;
   /** Every key under the prefix (tests and the orphan sweeper). */
   list(prefix: string): Promise<ObjectInfo[]>;
+  /**
+   * Removes partial uploads (MinIO incomplete multipart uploads, the disk store's temporary parts)
+   * under `prefix` started before `olderThan`, left by a crash or an outage; returns how many.
+   */
+  sweepIncomplete(prefix: string, olderThan: Date): Promise<number>;
   /** A URL that GETs the object without any header until `expiresAt`. Local: no network round trip. */
   presignGet(key: string, options: PresignOptions): Promise<PresignedUrl>;
 }

@@ -24,8 +24,12 @@ export async function sweepOrphans(args: { db: Database; store: ObjectStore; gra
       deleted += orphans.length;
     }
   }
-  if (deleted > 0) args.logger.info({ deleted }, "orphan sweeper removed unreferenced media objects");
-  return { scanned: old.length, deleted };
+  // Partial uploads of a crashed process or of an outage: no row can ever reference them.
+  const partial = await args.store.sweepIncomplete("media/", new Date(cutoff));
+  if (deleted > 0 || partial > 0) {
+    args.logger.info({ deleted, partial }, "orphan sweeper removed unreferenced media objects and partial uploads");
+  }
+  return { scanned: old.length, deleted, partial };
 }
 
 /** Runs the sweep at start and then every `intervalMs`; returns a stop function. */

@@ -64,6 +64,8 @@ export async function storeUploads(args: {
   // Errors of the incoming request (client gone, body cut short, malformed multipart) are the
   // client's, not ours: remember them so they map to BAD_USER_INPUT, not INTERNAL_SERVER_ERROR.
   let sourceError: unknown;
+  // graphql-upload deletes a buffer file only once its last reader closes: close ours on failure.
+  const opened: { destroy(): void }[] = [];
   const budget: Budget = { maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes, usedBytes: 0 };
   try {
     for (const [i, input] of inputs.entries()) {
@@ -82,6 +84,7 @@ export async function storeUploads(args: {
         sourceError ??= error;
         throw error;
       }
+      opened.push(source);
       source.once("error", (error) => (sourceError ??= error));
       const metered = await meter(source, budget);
       const sniffed = metered.head.length > 0 ? await fileTypeFromBuffer(metered.head) : undefined;
@@ -102,6 +105,7 @@ export async function storeUploads(args: {
     }
     return stored;
   } catch (error) {
+    for (const s of opened) s.destroy();
     await discard(store, stored.map((m) => m.objectKey), args.logger);
     const mapped = uploadError(error);
     if (sourceError !== undefined && !(mapped instanceof ParleyError)) {
