@@ -24,7 +24,13 @@ import { formatError } from "./graphql/format-error.ts";
 import { preExecutionStatusPlugin } from "./graphql/http-status.ts";
 import { createLoaders } from "./graphql/loaders.ts";
 import { resolvers } from "./graphql/resolvers.ts";
-import { jsonErrorHandler, notFoundHandler, requirePreflightForMultipart } from "./http/errors.ts";
+import {
+  answerClientErrorsWithJson,
+  jsonErrorHandler,
+  multipartErrorsAsBadInput,
+  notFoundHandler,
+  requirePreflightForMultipart,
+} from "./http/errors.ts";
 import { devTokenRoutes } from "./http/dev-tokens.ts";
 import { healthRoutes } from "./http/health.ts";
 import { mediaRoutes } from "./http/media-route.ts";
@@ -59,6 +65,7 @@ const { specifiedRules, validate } = createRequire(import.meta.url)("graphql") a
 export async function startParley(config: Config, options: { logger?: Logger } = {}): Promise<Parley> {
   const logger = options.logger ?? createLogger(config);
   const server = createServer();
+  server.on("clientError", answerClientErrorsWithJson);
   server.listen(config.port, config.host);
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
@@ -154,12 +161,14 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       "/graphql",
       requirePreflightForMultipart,
       trackMultipartCompletion,
-      graphqlUploadExpress({
-        maxFiles: config.media.maxFiles,
-        // busboy flags a file of exactly maxFileSize as truncated; the pipeline enforces the exact limit.
-        maxFileSize: config.media.maxFileBytes + 1,
-        maxFieldSize: 1024 * 1024,
-      }),
+      multipartErrorsAsBadInput(
+        graphqlUploadExpress({
+          maxFiles: config.media.maxFiles,
+          // busboy flags a file of exactly maxFileSize as truncated; the pipeline enforces the exact limit.
+          maxFileSize: config.media.maxFileBytes + 1,
+          maxFieldSize: 1024 * 1024,
+        }),
+      ),
       express.json({ limit: JSON_BODY_LIMIT }),
       expressMiddleware(apollo, {
         context: async ({ req, res }): Promise<Context> => {

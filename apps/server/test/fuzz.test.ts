@@ -951,12 +951,10 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     await expectQuiescentAndClean("multipart");
   });
 
-  // KNOWN BUG (server; remove .fails once fixed): busboy's parse errors before the `map` field
-  // (wrong boundary, malformed part head, over-long field name or header, body cut short, LF line
-  // ends) carry no HTTP status, so jsonErrorHandler (src/http/errors.ts) answers 500
-  // INTERNAL_SERVER_ERROR; and `multipart/form-data` without a boundary is never answered (busboy
-  // throws before the body is read; graphql-upload's send waits for a request end that never comes).
-  it.fails("broken multipart framing: boundaries, part heads, huge field names, bodies that stop early", async () => {
+  // busboy's parse errors carry no HTTP status (wrong boundary, malformed part head, over-long field
+  // name, body cut short, LF line ends, no boundary at all): multipartErrorsAsBadInput
+  // (src/http/errors.ts) drains the body and answers 400 BAD_USER_INPUT (it was 500, or no answer).
+  it("broken multipart framing: boundaries, part heads, huge field names, bodies that stop early", async () => {
     const FRAMINGS = [
       "wrongBoundary",
       "noBoundary",
@@ -1089,9 +1087,8 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     },
   );
 
-  // KNOWN BUG (server; remove .fails once fixed): the HTTP server (src/app.ts) has no "clientError"
-  // handler, so Node answers a half-closed, incomplete request with a bare `400 Bad Request`, not JSON.
-  it.fails("answers a body that ends before its Content-Length with a JSON 400", async () => {
+  // Node's parser refuses a half-closed, incomplete request; answerClientErrorsWithJson makes that 400 JSON.
+  it("answers a body that ends before its Content-Length with a JSON 400", async () => {
     const { operations, map, files } = validMediaParts({ files: [{ size: 50_000, png: false }] });
     const body = multipart("short", [
       { name: "operations", value: JSON.stringify(operations) },

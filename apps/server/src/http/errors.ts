@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { errorBody, type ErrorCode } from "../errors.ts";
@@ -52,3 +53,32 @@ export const requirePreflightForMultipart: RequestHandler = (req, res, next) => 
   if (req.readableEnded) send();
   else req.once("end", send);
 };
+
+/**
+ * The multipart parser's own errors (bad boundary, malformed part head, body cut short) carry no
+ * HTTP status and would read as 500: they are the client's, so 400 BAD_USER_INPUT. The body is
+ * drained first, since graphql-upload sends the answer only once the request has ended.
+ */
+export function multipartErrorsAsBadInput(upload: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    upload(req, res, (error?: unknown) => {
+      if (error === undefined || error === null) return next();
+      const e = error as { status?: number; message?: string };
+      req.resume();
+      if (e.status !== undefined) return next(error);
+      next(Object.assign(new Error(`Malformed multipart request: ${e.message ?? "unreadable body"}`), { status: 400 }));
+    });
+  };
+}
+
+/** Requests Node's HTTP parser refuses (bad framing, body shorter than Content-Length) still get JSON. */
+export function answerClientErrorsWithJson(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorBody("BAD_USER_INPUT", "The HTTP request is malformed or ended early."));
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
