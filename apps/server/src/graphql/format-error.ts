@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "pino";
 import { StorageUnavailableError } from "@parley/storage";
-import type { ErrorCode } from "../errors.ts";
+import { HTTP_STATUS, type ErrorCode } from "../errors.ts";
 
 // Apollo's own codes for requests GraphQL could not run, mapped onto the contract's codes.
 const AS_BAD_INPUT = new Set([
@@ -14,17 +14,7 @@ const AS_BAD_INPUT = new Set([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
-const CONTRACT = new Set<ErrorCode>([
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "BAD_USER_INPUT",
-  "PAYLOAD_TOO_LARGE",
-  "UNSUPPORTED_MEDIA_TYPE",
-  "STORAGE_UNAVAILABLE",
-  "RATE_LIMITED",
-  "INTERNAL_SERVER_ERROR",
-]);
+const CONTRACT = new Set(Object.keys(HTTP_STATUS) as ErrorCode[]);
 
 // postgres.js and node error codes that mean "the database cannot be reached right now".
 const DB_UNREACHABLE = new Set([
