@@ -39,7 +39,8 @@ describe("subscriptions", () => {
       expect(items.map((i) => i.messageAdded.index)).toEqual(Array.from({ length: 12 }, (_, i) => i));
 
       const first = sent.find((m) => m.index === 0)!;
-      const author = first.index % 2 ? "bob" : "alice";
+      // Sends ran concurrently: index 0 belongs to whichever send got it (send i was by i % 2).
+      const author = sent.indexOf(first) % 2 ? "bob" : "alice";
       const upd = await t.gql(author, `mutation($i: UpdateMessageInput!) { updateMessage(input: $i) { body attributes } }`, {
         i: { id: first.id, body: "edited", attributes: { pinned: true } },
       });
