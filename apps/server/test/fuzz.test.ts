@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness.ts";
 import { rawRequest, type RawRequest, type RawResponse } from "./raw-http.ts";
+import { eventually } from "./eventually.ts";
 
 const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 20_260_808);
 // Bounded for CI: about 250 cases per backend in total.
@@ -378,19 +379,6 @@ async function expectNothingLeftBehind(label: string) {
     participants: 3,
   });
   expect(await t.objects("media/"), `objects after ${label}`).toEqual([]);
-}
-
-/** For cases without an answer: cleanup runs after the socket closes, so poll until it is done. */
-async function eventually(check: () => Promise<void>, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 const openConnections = () =>

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
+import { eventually } from "./eventually.ts";
 import { generated, postMultipart, type FilePart } from "./multipart.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -55,18 +56,6 @@ async function rowCounts(t: TestServer, conversationId: string) {
   return { messages: m!.n as number, media: d!.n as number };
 }
 
-/** Polls until `check` passes (cleanup after an aborted request runs after the socket closes). */
-async function eventually(check: () => Promise<void>, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe("sendMediaMessage over real multipart into MinIO", () => {
   let t: TestServer;

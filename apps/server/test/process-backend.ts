@@ -1,6 +1,5 @@
 // Environment and inspection tools for a Parley that runs as a child process (test/server-process.ts):
 // its database and storage, seen from outside, so a test can look at what a crash left behind.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +10,8 @@ import { createTestDatabase, type TestDatabase } from "@parley/testkit";
 import { loadConfig } from "../src/config.ts";
 import { createStore } from "../src/storage.ts";
 import type { Backend } from "./harness.ts";
-import type { ServerProcess } from "./server-process.ts";
+import { eventually as poll } from "./eventually.ts";
+import { startServerProcess } from "./server-process.ts";
 
 export interface ProcessBackend {
   backend: Backend;
@@ -126,60 +126,9 @@ export async function gqlAt<T = Record<string, unknown>>(
 }
 
 /** Polls `check` until it passes (conditions that settle after a crash or a restart). */
-export async function eventually<T>(check: () => Promise<T>, ms = 15_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  }
-}
+/** eventually() with the longer default these process-level tests need. */
+export const eventually = <T>(check: () => Promise<T>, ms = 15_000, everyMs = 100): Promise<T> =>
+  poll(check, ms, everyMs);
 
-const serverDir = new URL("..", import.meta.url);
-
-/**
- * Like startServerProcess (test/server-process.ts), with a start-up deadline that suits a busy CI
- * machine (the embedded backend's first start initialises PGlite), and a child that is killed when
- * it misses the deadline instead of being left running.
- */
-export async function startServer(env: Record<string, string>, startTimeoutMs = 120_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: serverDir,
-    env: { ...process.env, ...env, PORT: "0", LOG_LEVEL: "info", NODE_ENV: env.NODE_ENV ?? "test" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`server process did not start within ${startTimeoutMs} ms:\n${out}`));
-    }, startTimeoutMs);
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server process exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    url,
-    child,
-    output: () => out,
-    kill: (signal = "SIGTERM") =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        child.once("exit", (code) => resolve(code));
-        child.kill(signal);
-      }),
-  };
-}
+/** The real entry point as a child process (see startServerProcess). */
+export const startServer = startServerProcess;

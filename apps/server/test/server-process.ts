@@ -12,7 +12,11 @@ export interface ServerProcess {
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts src/main.ts with `env` on a free port. The deadline suits a busy CI machine (the embedded
+ * backend's first start initialises PGlite); a child that misses it is killed, not left running.
+ */
+export async function startServerProcess(env: Record<string, string>, startTimeoutMs = 120_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: serverDir,
     env: { ...process.env, ...env, PORT: "0", LOG_LEVEL: "info", NODE_ENV: env.NODE_ENV ?? "test" },
@@ -20,7 +24,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server process did not start within 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server process did not start within ${startTimeoutMs} ms:\n${out}`));
+    }, startTimeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(out);
