@@ -1,3 +1,5 @@
+import { mkdir, rm } from "node:fs/promises";
+import { resolve } from "node:path";
 import { z } from "zod";
 
 const bool = z
@@ -172,8 +174,6 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
  * go away at the next start. Call once, from the process entry point.
  */
 export async function useUploadTmpDir(config: Config): Promise<string> {
-  const { mkdir, rm } = await import("node:fs/promises");
-  const { resolve } = await import("node:path");
   const dir = resolve(config.uploadTmpDir);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
