@@ -107,7 +107,9 @@ export class MediaUrlSigner {
     const expSeconds = Number(exp);
     const given = Buffer.from(sig, "base64url");
     const expected = this.mac(key, expSeconds, ct, cd);
-    if (given.length !== SIGNATURE_BYTES || !timingSafeEqual(given, expected)) {
+    // Only the canonical encoding counts: base64url's last character has spare bits, so another
+    // spelling of the same bytes would otherwise pass for the signed URL.
+    if (given.length !== SIGNATURE_BYTES || given.toString("base64url") !== sig || !timingSafeEqual(given, expected)) {
       throw new InvalidMediaUrlError("bad signature");
     }
     const expiresAt = new Date(expSeconds * 1000);
