@@ -341,6 +341,12 @@ export class DiskStore implements ObjectStore {
     return removed;
   }
 
+  async abortIncomplete(_keys: string[]): Promise<number> {
+    // A put's temporary part is removed by the put itself; one left by a crash has no key and
+    // is removed by sweepIncomplete once it is old enough.
+    return 0;
+  }
+
   private async sweepStaleTemps(): Promise<void> {
     const names = await readdir(this.tempDir).catch(() => [] as string[]);
     for (const name of names) {

@@ -52,6 +52,13 @@ export interface ObjectStore {
    * under `prefix` started before `olderThan`, left by a crash or an outage; returns how many.
    */
   sweepIncomplete(prefix: string, olderThan: Date): Promise<number>;
+  /**
+   * Aborts the partial uploads of exactly these keys (a put cut off by a crash or an outage);
+   * returns how many it found. Keys without one are not an error. MinIO lists incomplete multipart
+   * uploads only for an exact key, so this is how they are found there; the disk store names its
+   * temporary parts by an opaque id and leaves them to `sweepIncomplete`.
+   */
+  abortIncomplete(keys: string[]): Promise<number>;
   /** A URL that GETs the object without any header until `expiresAt`. Local: no network round trip. */
   presignGet(key: string, options: PresignOptions): Promise<PresignedUrl>;
 }
