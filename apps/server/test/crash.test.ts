@@ -155,13 +155,10 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
     expect(listDir(pb.uploadTmpDir)).toEqual([]);
   });
 
-  // The restarted server's sweep (small grace here) removes the disk store's temporary parts.
-  // KNOWN GAP (MinIO only; remove .fails once fixed): sweepOrphans aborts incomplete multipart uploads
-  // older than the grace period through ListMultipartUploads by prefix, which S3 supports but MinIO
-  // answers only for an exact object key, so MinIO's parts of a cut-off upload stay until MinIO's own
-  // stale-upload expiry (MINIO_API_STALE_UPLOADS_EXPIRY, 24 h). Fix: record pending uploads in the
-  // database before put() and abort them by key.
-  (backend === "services" ? it.fails : it)(
+  // The restarted server's sweep (small grace here) aborts the upload cut off by the kill: by its key,
+  // reserved in pending_uploads before the first byte (MinIO lists incomplete uploads only for an
+  // exact key), and by age for the disk store's temporary parts.
+  it(
     "leaves no partial upload behind (MinIO incomplete multipart upload, disk store temporary part)",
     async () => {
       await eventually(async () => expect(await pb.partialUploads()).toEqual([]));

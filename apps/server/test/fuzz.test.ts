@@ -366,17 +366,19 @@ async function rowCounts() {
     (select count(*)::int from messages) as messages,
     (select count(*)::int from media) as media,
     (select count(*)::int from conversations) as conversations,
-    (select count(*)::int from participants) as participants`;
+    (select count(*)::int from participants) as participants,
+    (select count(*)::int from pending_uploads) as "pendingUploads"`;
   return row;
 }
 
-/** No message row, no media row, no object, no new conversation or participant. */
+/** No message row, no media row, no object, no new conversation or participant, no upload still pending. */
 async function expectNothingLeftBehind(label: string) {
   expect(await rowCounts(), `rows after ${label}`).toEqual({
     messages: 0,
     media: 0,
     conversations: 2,
     participants: 3,
+    pendingUploads: 0,
   });
   expect(await t.objects("media/"), `objects after ${label}`).toEqual([]);
 }

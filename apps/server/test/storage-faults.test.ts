@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMinio, type MinioServer } from "@parley/testkit";
 import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
+import { pendingUploadsIn } from "../src/media/pending-uploads.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { generated, postMultipart } from "./multipart.ts";
 
@@ -103,5 +104,33 @@ describe("MinIO unreachable", () => {
     const now = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
     expect(now.deleted).toBe(1);
     expect(await t.objects(`media/${id}/`)).toHaveLength(1);
+  });
+
+  it("commits release pending upload keys; the sweeper takes a pending key only once it is older than the grace period", async () => {
+    const id = await conversation();
+    const pendingKeys = async () => (await t.sql`select object_key from pending_uploads`).map((r) => r.object_key as string);
+    const res = await postMultipart(
+      t.graphqlUrl,
+      await t.token("alice"),
+      { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [{ file: null }] } } },
+      [{ path: "variables.input.media.0.file", filename: "p.png", body: png }],
+    );
+    expect(res.json.errors).toBeUndefined();
+    expect(await pendingKeys()).toEqual([]);
+    // An upload in flight on some instance: its key is reserved and its object is being written.
+    const key = `media/${id}/in-flight`;
+    await pendingUploadsIn(t.parley.db.db).reserve([key]);
+    const { Readable } = await import("node:stream");
+    await t.parley.store.put(key, Readable.from([Buffer.from("partial")]), { contentType: "application/octet-stream" });
+    const young = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 3_600_000, logger: t.parley.logger });
+    expect(young.abandoned).toBe(0);
+    expect(await pendingKeys()).toEqual([key]);
+    expect(await t.objects(`media/${id}/`)).toHaveLength(2);
+    // Past the grace period it was cut off: object deleted, key released; the committed one stays.
+    const old = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    expect(old.abandoned).toBe(1);
+    expect(await pendingKeys()).toEqual([]);
+    expect(await t.objects(`media/${id}/`)).toHaveLength(1);
+    expect(await t.objects(`media/${id}/`)).not.toContain(key);
   });
 });

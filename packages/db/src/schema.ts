@@ -124,3 +124,17 @@ export type ParticipantRow = typeof participants.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
 export type RemovedMessageRow = typeof removedMessages.$inferSelect;
+
+// Object keys of media uploads in flight, written before the first byte goes to the store and
+// deleted in the transaction that commits their media rows (or once a failed send has cleaned up).
+// A row older than the sweeper's grace period is an upload cut off by a crash or an outage: the
+// sweeper aborts its partial (multipart) upload by key and deletes its object. Stores such as MinIO
+// list incomplete uploads only for an exact key, so the keys must be known.
+export const pendingUploads = pgTable(
+  "pending_uploads",
+  {
+    objectKey: text("object_key").primaryKey(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("pending_uploads_created_idx").on(t.createdAt)],
+);

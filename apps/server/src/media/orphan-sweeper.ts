@@ -2,34 +2,55 @@ import { inArray } from "drizzle-orm";
 import type { Logger } from "pino";
 import { media, type Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
+import { pendingUploadsIn } from "./pending-uploads.ts";
+
+const BATCH = 500;
 
 /**
  * Deletes stored media objects that no media row references and that are older than `graceMs`
- * (objects of sends that failed while storage was unreachable, or of a crashed process). The grace
- * period must exceed the longest upload, so an object whose row is about to commit is never taken.
- * Safe with several instances: deleting an object twice is harmless.
+ * (objects of sends that failed while storage was unreachable, or of a crashed process), and the
+ * partial uploads of such sends: those of keys still reserved in `pending_uploads` after the grace
+ * period (aborted by key, which MinIO needs) and those the store can list itself. The grace period
+ * must exceed the longest upload, so an upload about to commit is never taken. Safe with several
+ * instances: deleting an object or aborting an upload twice is harmless.
  */
 export async function sweepOrphans(args: { db: Database; store: ObjectStore; graceMs: number; logger: Logger; now?: Date }) {
   const cutoff = (args.now ?? new Date()).getTime() - args.graceMs;
   const old = (await args.store.list("media/")).filter((o) => o.lastModified.getTime() <= cutoff);
   let deleted = 0;
-  for (let i = 0; i < old.length; i += 500) {
-    const keys = old.slice(i, i + 500).map((o) => o.key);
-    const referenced = new Set(
-      (await args.db.select({ key: media.objectKey }).from(media).where(inArray(media.objectKey, keys))).map((r) => r.key),
-    );
-    const orphans = keys.filter((k) => !referenced.has(k));
+  const unreferenced = async (keys: string[]) => {
+    const rows = await args.db.select({ key: media.objectKey }).from(media).where(inArray(media.objectKey, keys));
+    const referenced = new Set(rows.map((r) => r.key));
+    return keys.filter((k) => !referenced.has(k));
+  };
+  for (let i = 0; i < old.length; i += BATCH) {
+    const orphans = await unreferenced(old.slice(i, i + BATCH).map((o) => o.key));
     if (orphans.length > 0) {
       await args.store.delete(orphans);
       deleted += orphans.length;
     }
   }
-  // Partial uploads of a crashed process or of an outage: no row can ever reference them.
-  const partial = await args.store.sweepIncomplete("media/", new Date(cutoff));
-  if (deleted > 0 || partial > 0) {
-    args.logger.info({ deleted, partial }, "orphan sweeper removed unreferenced media objects and partial uploads");
+  // Uploads cut off by a crash or an outage: their keys were reserved before the first byte.
+  const pending = pendingUploadsIn(args.db);
+  let partial = 0;
+  let abandoned = 0;
+  for (;;) {
+    const keys = await pending.reservedBefore(new Date(cutoff), BATCH);
+    const orphans = keys.length > 0 ? await unreferenced(keys) : [];
+    if (orphans.length > 0) {
+      partial += await args.store.abortIncomplete(orphans);
+      await args.store.delete(orphans);
+    }
+    await pending.release(keys);
+    abandoned += keys.length;
+    if (keys.length < BATCH) break;
   }
-  return { scanned: old.length, deleted, partial };
+  // Partial uploads the store can list by prefix (S3, the disk store's temporary parts).
+  partial += await args.store.sweepIncomplete("media/", new Date(cutoff));
+  if (deleted > 0 || partial > 0 || abandoned > 0) {
+    args.logger.info({ deleted, partial, abandoned }, "orphan sweeper removed unreferenced media objects and partial uploads");
+  }
+  return { scanned: old.length, deleted, partial, abandoned };
 }
 
 /** Runs the sweep at start and then every `intervalMs`; returns a stop function. */

@@ -7,6 +7,7 @@ import { newId } from "../services/ids.ts";
 import type { NewMedia } from "../services/messages.ts";
 import { sanitizeFilename } from "./filename.ts";
 import { meter, type Budget } from "./metered-stream.ts";
+import type { PendingUploads } from "./pending-uploads.ts";
 
 export interface MediaUploadInput {
   file: Promise<FileUpload>;
@@ -46,13 +47,23 @@ export function uploadError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** What undoing a failed send needs. */
+export interface UploadCleanup {
+  store: ObjectStore;
+  pending: PendingUploads;
+  logger: Logger;
+}
+
 /**
  * Streams each file of one message into the store, in upload order: limit → sniff type → sha256 →
- * ObjectStore.put, never holding a whole file in memory. All or nothing: on any failure every
- * object stored so far is deleted (awaited) before the error is rethrown.
+ * ObjectStore.put, never holding a whole file in memory. The keys are reserved as pending uploads
+ * first, so a crash or an outage mid-way leaves nothing the orphan sweeper cannot find. All or
+ * nothing: on any failure every object stored so far is deleted (awaited) before the error is
+ * rethrown. On success the keys stay reserved until the message's transaction releases them.
  */
 export async function storeUploads(args: {
   store: ObjectStore;
+  pending: PendingUploads;
   conversationId: string;
   inputs: MediaUploadInput[];
   limits: MediaLimits;
@@ -67,6 +78,9 @@ export async function storeUploads(args: {
   // graphql-upload deletes a buffer file only once its last reader closes: close ours on failure.
   const opened: { destroy(): void }[] = [];
   const budget: Budget = { maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes, usedBytes: 0 };
+  const ids = inputs.map(() => newId());
+  const keys = ids.map((id) => `media/${conversationId}/${id}`);
+  await args.pending.reserve(keys);
   try {
     for (const [i, input] of inputs.entries()) {
       const declared = declaredType(input.contentType, `media[${i}].contentType`);
@@ -89,8 +103,8 @@ export async function storeUploads(args: {
       const metered = await meter(source, budget);
       const sniffed = metered.head.length > 0 ? await fileTypeFromBuffer(metered.head) : undefined;
       const contentType = sniffed?.mime ?? declared ?? declaredType(upload.mimetype, "mimetype") ?? "application/octet-stream";
-      const id = newId();
-      const objectKey = `media/${conversationId}/${id}`;
+      const id = ids[i]!;
+      const objectKey = keys[i]!;
       await store.put(objectKey, metered.body, { contentType, signal: args.signal });
       const { size, sha256 } = metered.result();
       budget.usedBytes += size;
@@ -106,7 +120,8 @@ export async function storeUploads(args: {
     return stored;
   } catch (error) {
     for (const s of opened) s.destroy();
-    await discard(store, stored.map((m) => m.objectKey), args.logger);
+    // The file that failed may have left a partial upload; the ones after it never started.
+    await discardUpload(args, keys, keys.slice(stored.length, stored.length + 1));
     const mapped = uploadError(error);
     if (sourceError !== undefined && !(mapped instanceof ParleyError)) {
       const reason = (sourceError as Error).message ?? "the request ended early";
@@ -116,7 +131,24 @@ export async function storeUploads(args: {
   }
 }
 
-/** Deletes objects of a send that failed; logged, never thrown over the original error. */
+/**
+ * Undoes a send that failed after its keys were reserved: deletes its objects, aborts the partial
+ * uploads of `unfinished` keys, then releases the keys. When storage or the database is unreachable
+ * the keys stay reserved and the orphan sweeper finishes the job. Logged, never thrown over the
+ * original error.
+ */
+export async function discardUpload(c: UploadCleanup, keys: string[], unfinished: string[] = []): Promise<void> {
+  if (keys.length === 0) return;
+  try {
+    await c.store.delete(keys);
+    if (unfinished.length > 0) await c.store.abortIncomplete(unfinished);
+    await c.pending.release(keys);
+  } catch (error) {
+    c.logger.error({ err: error, keys }, "could not clean up a failed send; the orphan sweeper removes its objects later");
+  }
+}
+
+/** Deletes objects (of a removed message); logged, never thrown over the original error. */
 export async function discard(store: ObjectStore, keys: string[], logger: Logger): Promise<void> {
   if (keys.length === 0) return;
   try {

@@ -3,6 +3,7 @@ import type { Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import type { Config } from "../config.ts";
 import type { EventHub } from "../realtime/event-hub.ts";
+import { pendingUploadsIn } from "../media/pending-uploads.ts";
 import { conversationService } from "./conversations.ts";
 import { mediaMessageService } from "./media-messages.ts";
 import { messageService } from "./messages.ts";
@@ -16,7 +17,7 @@ export function createServices(deps: { db: Database; store: ObjectStore; config:
   };
   const conversations = conversationService(db, config.limits);
   const messages = messageService(db, conversations, config.limits, rateLimits.messages);
-  const mediaMessages = mediaMessageService({ store, conversations, messages, limits: config.media, logger, rateLimits });
+  const mediaMessages = mediaMessageService({ store, pending: pendingUploadsIn(db), conversations, messages, limits: config.media, logger, rateLimits });
   return { db, store, config, logger, hub, conversations, messages, mediaMessages };
 }
 

@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { MessageRow } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import { badInput, tooLarge } from "../errors.ts";
-import { discard, storeUploads, type MediaLimits, type MediaUploadInput } from "../media/upload-pipeline.ts";
+import type { PendingUploads } from "../media/pending-uploads.ts";
+import { discard, discardUpload, storeUploads, type MediaLimits, type MediaUploadInput } from "../media/upload-pipeline.ts";
 import type { ConversationService } from "./conversations.ts";
 import type { MessageService } from "./messages.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -17,13 +18,15 @@ export interface SendMedia {
 
 export function mediaMessageService(deps: {
   store: ObjectStore;
+  pending: PendingUploads;
   conversations: ConversationService;
   messages: MessageService;
   limits: MediaLimits;
   logger: Logger;
   rateLimits: { messages: RateLimiter; uploadBytes: RateLimiter };
 }) {
-  const { store, conversations, messages, limits, logger, rateLimits } = deps;
+  const { store, pending, conversations, messages, limits, logger, rateLimits } = deps;
+  const cleanup = { store, pending, logger };
 
   /**
    * HTTP multipart → authorize → store each file (streaming) → one transaction. A failure at any
@@ -49,20 +52,20 @@ export function mediaMessageService(deps: {
     rateLimits.uploadBytes.check(author);
     rateLimits.messages.take(author);
 
-    const rows = await storeUploads({ store, conversationId: input.conversationId, inputs: input.media, limits, signal, logger });
+    const rows = await storeUploads({ store, pending, conversationId: input.conversationId, inputs: input.media, limits, signal, logger });
     const keys = rows.map((r) => r.objectKey);
     // A body cut short can end the last file "cleanly"; only a complete request may commit.
     if (uploadComplete && !(await uploadComplete())) {
-      await discard(store, keys, logger);
+      await discardUpload(cleanup, keys);
       throw badInput("The multipart request ended before its closing boundary; the files may be truncated, so nothing was sent.");
     }
     rateLimits.uploadBytes.charge(author, rows.reduce((n, r) => n + r.size, 0));
     try {
       const { message: saved, duplicate } = await messages.insert(author, message, attributes, rows);
-      if (duplicate) await discard(store, keys, logger);
+      if (duplicate) await discardUpload(cleanup, keys);
       return saved;
     } catch (error) {
-      await discard(store, keys, logger);
+      await discardUpload(cleanup, keys);
       throw error;
     }
   }

@@ -4,6 +4,7 @@ import {
   media,
   messages,
   participants,
+  pendingUploads,
   removedMessages,
   type Database,
   type MediaRow,
@@ -108,6 +109,13 @@ export function messageService(
           .returning();
         if (mediaRows.length > 0) {
           await tx.insert(media).values(mediaRows.map((m, position) => ({ ...m, messageId: id, position })));
+          // The uploads are committed: no longer pending (see storeUploads).
+          await tx.delete(pendingUploads).where(
+            inArray(
+              pendingUploads.objectKey,
+              mediaRows.map((m) => m.objectKey),
+            ),
+          );
         }
         await tx.execute(
           notifyStatement({ type: "messageAdded", conversationId: input.conversationId, messageId: id, index: slot.index }),
