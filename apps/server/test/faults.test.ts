@@ -157,7 +157,8 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     await proxy.refuse();
     const t0 = Date.now();
     const results = await Promise.all(wave);
-    // Sends waiting for a connection fail only after postgres.js's reconnect backoff (seconds).
+    // Sends waiting for a connection fail at a reconnect attempt (delay capped at 1 s; it was 20 s).
+    // Printed, not asserted: timings on shared CI machines are noisy.
     console.info(`PostgreSQL cut during 20 concurrent sends: all answered within ${Date.now() - t0} ms`);
     for (const r of results) {
       if (r.errors) expect(codeOf(r)).toBe("STORAGE_UNAVAILABLE");
@@ -226,14 +227,13 @@ describe("MinIO unreachable", () => {
     expect(await t.objects(`media/${id}/`)).toHaveLength(1);
   });
 
-  // The upload MinIO was killed in the middle of was a multipart upload; nothing aborted it.
-  // KNOWN GAP (MinIO only; remove .fails once fixed): sweepOrphans aborts incomplete multipart uploads
-  // older than the grace period through ListMultipartUploads by prefix, which S3 supports but MinIO
-  // answers only for an exact object key, so MinIO's parts of a cut-off upload stay until MinIO's own
-  // stale-upload expiry (MINIO_API_STALE_UPLOADS_EXPIRY, 24 h). Fix: record pending uploads in the
-  // database before put() and abort them by key.
-  it.fails("leaves no incomplete multipart upload in MinIO once the sweeper has run", async () => {
+  // The upload MinIO was killed in the middle of was a multipart upload that nothing could abort then;
+  // its key was reserved in pending_uploads, so the sweeper aborts it by key (MinIO lists incomplete
+  // uploads only for an exact key).
+  it("leaves no incomplete multipart upload in MinIO and no pending upload once the sweeper has run", async () => {
     await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
     expect(incompleteUploads(minio.dataDir)).toEqual([]);
+    const [pending] = await t.sql`select count(*)::int as n from pending_uploads`;
+    expect(pending!.n).toBe(0);
   });
 });
