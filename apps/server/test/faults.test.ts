@@ -144,6 +144,13 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     expect((again.json.data as { sendMediaMessage: { index: number } }).sendMediaMessage.index).toBe(0);
     expect(await rows(id)).toEqual({ messages: 1, media: 1, maxIndex: 0 });
     expect(await t.objects(`media/${id}/`)).toHaveLength(1);
+    // The failed send's keys could not be released while the database was away; the sweeper does it
+    // (and leaves the committed message's object alone).
+    const pending = async () => (await t.sql`select count(*)::int as n from pending_uploads`)[0]!.n as number;
+    expect(await pending()).toBe(2);
+    await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    expect(await pending()).toBe(0);
+    expect(await t.objects(`media/${id}/`)).toHaveLength(1);
   });
 
   it("a database that goes away in the middle of concurrent sends loses no index and duplicates none", async () => {
