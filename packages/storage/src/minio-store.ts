@@ -250,7 +250,10 @@ export class MinioStore implements ObjectStore {
     }
   }
 
-  /** Aborts one upload; one already aborted or completed (by another instance) counts as done. */
+  /**
+   * Aborts one upload; one already aborted or completed (by another instance) counts as done.
+   * MinIO accepts a second abort; S3 answers it with NoSuchUpload.
+   */
   private async abortUpload(key: string, uploadId: string): Promise<void> {
     try {
       await this.client.abortMultipartUpload(this.bucket, key, uploadId);

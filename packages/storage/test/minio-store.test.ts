@@ -67,6 +67,14 @@ describe("MinioStore on a real MinIO server", () => {
     expect(await uploadsOf(key)).toEqual([]);
     expect(await store.stat(key)).toBeNull();
     expect(await store.abortIncomplete([key])).toBe(0);
+
+    // Several instances sweep at once: both may find and abort the same uploads; neither fails, none is left.
+    const raced = [`media/${randomUUID()}/${randomUUID()}`, `media/${randomUUID()}/${randomUUID()}`];
+    for (const k of raced) await client.initiateNewMultipartUpload(store.bucket, k, { "Content-Type": "application/octet-stream" });
+    const other = storeFor(server, store.bucket);
+    const counts = await Promise.all([store.abortIncomplete(raced), other.abortIncomplete(raced)]);
+    expect(counts[0]! + counts[1]!).toBeGreaterThanOrEqual(2);
+    for (const k of raced) expect(await uploadsOf(k)).toEqual([]);
   });
 
   it("keeps the bucket private: an unsigned GET of an object is refused (403)", async () => {
