@@ -7,8 +7,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, startMinio, type MinioServer, type TestDatabase } from "@parley/testkit";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { generated, postMultipart, type FilePart } from "./multipart.ts";
-import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
+import { generated, postMediaMessage, type FilePart } from "./multipart.ts";
 import { eventually, incompleteUploads } from "./process-backend.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
@@ -35,14 +34,8 @@ async function conversation(t: TestServer) {
   return res.data!.createConversation.id;
 }
 
-function sendMedia(t: TestServer, token: string, conversationId: string, files: Omit<FilePart, "path">[]) {
-  return postMultipart(
-    t.graphqlUrl,
-    token,
-    { query: SEND_MEDIA, variables: { i: { conversationId, media: files.map(() => ({ file: null })) } } },
-    files.map((f, i) => ({ ...f, path: `variables.i.media.${i}.file` })),
-  );
-}
+const sendMedia = (t: TestServer, token: string, conversationId: string, files: Omit<FilePart, "path">[]) =>
+  postMediaMessage(t.graphqlUrl, token, SEND_MEDIA, conversationId, files);
 
 describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL is shut)", () => {
   let db: TestDatabase;
@@ -148,7 +141,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     // (and leaves the committed message's object alone).
     const pending = async () => (await t.sql`select count(*)::int as n from pending_uploads`)[0]!.n as number;
     expect(await pending()).toBe(2);
-    await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    await t.sweep(0);
     expect(await pending()).toBe(0);
     expect(await t.objects(`media/${id}/`)).toHaveLength(1);
   });
@@ -230,7 +223,7 @@ describe("MinIO unreachable", () => {
     const [row] = await t.sql`select count(*)::int as n from messages where conversation_id = ${id}`;
     expect(row!.n).toBe(1);
     // After the sweeper only the message's own object is left.
-    await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    await t.sweep(0);
     expect(await t.objects(`media/${id}/`)).toHaveLength(1);
   });
 
@@ -238,7 +231,7 @@ describe("MinIO unreachable", () => {
   // its key was reserved in pending_uploads, so the sweeper aborts it by key (MinIO lists incomplete
   // uploads only for an exact key).
   it("leaves no incomplete multipart upload in MinIO and no pending upload once the sweeper has run", async () => {
-    await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    await t.sweep(0);
     expect(incompleteUploads(minio.dataDir)).toEqual([]);
     const [pending] = await t.sql`select count(*)::int as n from pending_uploads`;
     expect(pending!.n).toBe(0);

@@ -8,6 +8,7 @@ import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@parley/testkit";
 import { startParley, type Parley } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -31,6 +32,8 @@ export interface TestServer {
   storageDir: string;
   /** Keys in the server's bucket. */
   objects(prefix?: string): Promise<string[]>;
+  /** One orphan sweep over the server's database and store, as its scheduler runs it. */
+  sweep(graceMs: number): ReturnType<typeof sweepOrphans>;
   env: Record<string, string>;
   close(): Promise<void>;
 }
@@ -114,6 +117,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async objects(prefix = "") {
       return (await parley.store.list(prefix)).map((o) => o.key).sort();
     },
+    sweep: (graceMs) => sweepOrphans({ db: parley.db.db, store: parley.store, graceMs, logger: parley.logger }),
     async close() {
       await parley.close();
       if (database && !options.database) await database.drop();

@@ -5,7 +5,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMinio, type MinioServer } from "@parley/testkit";
-import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
 import { generated, postMultipart, type MultipartResponse } from "./multipart.ts";
 import { eventually, incompleteUploads } from "./process-backend.ts";
@@ -258,7 +257,7 @@ describe("load with faults: 200 small media sends + 10 x 20 MiB uploads, MinIO r
   });
 
   it("leaves no orphan object once the sweeper has run", async () => {
-    await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    await t.sweep(0);
     const referenced = (await t.sql`select object_key from media`).map((r) => r.object_key as string).sort();
     expect(await t.objects("media/")).toEqual(referenced);
   });
@@ -266,7 +265,7 @@ describe("load with faults: 200 small media sends + 10 x 20 MiB uploads, MinIO r
   // The uploads cut off by the restart were multipart uploads nothing could abort while MinIO was down;
   // their keys were reserved in pending_uploads, so the sweeper aborts them by key.
   it("leaves no incomplete multipart upload in MinIO and no pending upload once the sweeper has run", async () => {
-    await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    await t.sweep(0);
     expect(incompleteUploads(minio.dataDir)).toEqual([]);
     const [pending] = await t.sql`select count(*)::int as n from pending_uploads`;
     expect(pending!.n).toBe(0);

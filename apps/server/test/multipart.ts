@@ -40,6 +40,25 @@ export async function* multipartBody(boundary: string, operations: unknown, file
 }
 
 /**
+ * One sendMediaMessage request: `query` takes its input as `$i`, and `files` become media 0..n-1
+ * (variables.i.media.N.file), as a partner's multipart client sends them.
+ */
+export function postMediaMessage(
+  graphqlUrl: string,
+  token: string,
+  query: string,
+  conversationId: string,
+  files: Omit<FilePart, "path">[],
+): Promise<MultipartResponse> {
+  return postMultipart(
+    graphqlUrl,
+    token,
+    { query, variables: { i: { conversationId, media: files.map(() => ({ file: null })) } } },
+    files.map((f, i) => ({ ...f, path: `variables.i.media.${i}.file` })),
+  );
+}
+
+/**
  * POSTs a multipart request over a raw socket, streaming the body with backpressure. `abortAfter`
  * destroys the request after that many body bytes (a client going away mid-upload).
  */

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMinio, type MinioServer } from "@parley/testkit";
-import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
 import { pendingUploadsIn } from "../src/media/pending-uploads.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { generated, postMultipart } from "./multipart.ts";
+import { generated, postMediaMessage } from "./multipart.ts";
 
 // These tests stop MinIO, so they own one instead of sharing the run's.
 let minio: MinioServer;
@@ -19,7 +18,7 @@ afterAll(async () => {
   await minio?.dispose();
 });
 
-const SEND_MEDIA = `mutation($input: SendMediaMessageInput!) { sendMediaMessage(input: $input) { id } }`;
+const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`;
 const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
 
 async function conversation() {
@@ -38,12 +37,7 @@ describe("MinIO unreachable", () => {
       const ready = await fetch(`${t.url}/readyz`);
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as { storage: string }).storage).toMatch(/^unavailable/);
-      const res = await postMultipart(
-        t.graphqlUrl,
-        await t.token("alice"),
-        { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [{ file: null }] } } },
-        [{ path: "variables.input.media.0.file", filename: "p.png", body: png }],
-      );
+      const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [{ filename: "p.png", body: png }]);
       expect(codeOf(res.json)).toBe("STORAGE_UNAVAILABLE");
       expect(await messageCount(id)).toBe(0);
       // Text still works without storage.
@@ -67,21 +61,16 @@ describe("MinIO unreachable", () => {
       killed = true;
       yield* generated(4 * 1024 * 1024, 9)();
     };
-    const res = await postMultipart(
-      t.graphqlUrl,
-      await t.token("alice"),
-      { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [{ file: null }, { file: null }] } } },
-      [
-        { path: "variables.input.media.0.file", filename: "p.png", body: png },
-        { path: "variables.input.media.1.file", filename: "big.bin", body: slow },
-      ],
-    );
+    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [
+      { filename: "p.png", body: png },
+      { filename: "big.bin", body: slow },
+    ]);
     expect(killed).toBe(true);
     expect(codeOf(res.json)).toBe("STORAGE_UNAVAILABLE");
     expect(await messageCount(id)).toBe(0);
     await minio.start();
     // The first file was stored before MinIO died and could not be deleted then; the sweeper takes it.
-    const swept = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    const swept = await t.sweep(0);
     expect(swept.deleted).toBeLessThanOrEqual(1);
     expect(await t.objects(`media/${id}/`)).toEqual([]);
     expect(await messageCount(id)).toBe(0);
@@ -89,19 +78,14 @@ describe("MinIO unreachable", () => {
 
   it("the sweeper never deletes objects that media rows reference, nor young ones", async () => {
     const id = await conversation();
-    const res = await postMultipart(
-      t.graphqlUrl,
-      await t.token("alice"),
-      { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [{ file: null }] } } },
-      [{ path: "variables.input.media.0.file", filename: "p.png", body: png }],
-    );
+    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [{ filename: "p.png", body: png }]);
     expect(res.json.errors).toBeUndefined();
     const { Readable } = await import("node:stream");
     await t.parley.store.put(`media/${id}/orphan`, Readable.from([Buffer.from("x")]), { contentType: "text/plain" });
-    const young = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 3_600_000, logger: t.parley.logger });
+    const young = await t.sweep(3_600_000);
     expect(young.deleted).toBe(0);
     expect(await t.objects(`media/${id}/`)).toHaveLength(2);
-    const now = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    const now = await t.sweep(0);
     expect(now.deleted).toBe(1);
     expect(await t.objects(`media/${id}/`)).toHaveLength(1);
   });
@@ -109,12 +93,7 @@ describe("MinIO unreachable", () => {
   it("commits release pending upload keys; the sweeper takes a pending key only once it is older than the grace period", async () => {
     const id = await conversation();
     const pendingKeys = async () => (await t.sql`select object_key from pending_uploads`).map((r) => r.object_key as string);
-    const res = await postMultipart(
-      t.graphqlUrl,
-      await t.token("alice"),
-      { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [{ file: null }] } } },
-      [{ path: "variables.input.media.0.file", filename: "p.png", body: png }],
-    );
+    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [{ filename: "p.png", body: png }]);
     expect(res.json.errors).toBeUndefined();
     expect(await pendingKeys()).toEqual([]);
     // An upload in flight on some instance: its key is reserved and its object is being written.
@@ -122,12 +101,12 @@ describe("MinIO unreachable", () => {
     await pendingUploadsIn(t.parley.db.db).reserve([key]);
     const { Readable } = await import("node:stream");
     await t.parley.store.put(key, Readable.from([Buffer.from("partial")]), { contentType: "application/octet-stream" });
-    const young = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 3_600_000, logger: t.parley.logger });
+    const young = await t.sweep(3_600_000);
     expect(young.abandoned).toBe(0);
     expect(await pendingKeys()).toEqual([key]);
     expect(await t.objects(`media/${id}/`)).toHaveLength(2);
     // Past the grace period it was cut off: object deleted, key released; the committed one stays.
-    const old = await sweepOrphans({ db: t.parley.db.db, store: t.parley.store, graceMs: 0, logger: t.parley.logger });
+    const old = await t.sweep(0);
     expect(old.abandoned).toBe(1);
     expect(await pendingKeys()).toEqual([]);
     expect(await t.objects(`media/${id}/`)).toHaveLength(1);
