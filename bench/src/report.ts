@@ -175,13 +175,13 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
       "## 4. Presigning",
       "",
       "Temporary URLs per second in one process, one after another: `MinioStore.presignGet` (what every `Media.temporaryUrl` costs the server) " +
-        "vs. a SigV4 query-string signature written by hand with node:crypto (signing key cached per day). Both URLs were fetched from MinIO " +
+        "vs. the bare SigV4 query-string signer it wraps (packages/storage sigv4-presign.ts, signing key cached per day). Both URLs were fetched from MinIO " +
         "before timing and return the object.",
       "",
       "| signer | URLs/s | µs per URL |",
       "| --- | --- | --- |",
-      `| MinioStore.presignGet (minio-js) | ${s(x.storeUrlsPerSecond)} | ${x.storeMicrosPerUrl} |`,
-      `| SigV4 by hand | ${s(x.handSigV4UrlsPerSecond)} | ${x.handSigV4MicrosPerUrl} |`,
+      `| MinioStore.presignGet | ${s(x.storeUrlsPerSecond)} | ${x.storeMicrosPerUrl} |`,
+      `| bare SigV4 signer | ${s(x.handSigV4UrlsPerSecond)} | ${x.handSigV4MicrosPerUrl} |`,
       `| ratio | ${s(x.ratio)} | |`,
       "",
     );

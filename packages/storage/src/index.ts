@@ -1,5 +1,6 @@
 export * from "./object-store.ts";
 export { MinioStore, type MinioStoreOptions } from "./minio-store.ts";
+export { sigV4Presigner } from "./sigv4-presign.ts";
 export { DiskStore, ObjectNotFoundError, type DiskStoreOptions } from "./disk-store.ts";
 export { loadOrCreateKey, parseKey } from "./key-file.ts";
 export { MediaIntegrityError } from "./chunked-cipher.ts";
