@@ -3,7 +3,15 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/dist/**", "**/generated/**", "**/.turbo/**", "**/.data/**", "**/migrations/**", "**/test-results/**"],
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "**/generated/**",
+      "**/.turbo/**",
+      "**/.data/**",
+      "**/migrations/**",
+      "**/test-results/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -11,7 +19,13 @@ export default tseslint.config(
     // Plain JavaScript here is Node scripts (fixture generators, configs).
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: {
-      globals: { Buffer: "readonly", process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly" },
+      globals: {
+        Buffer: "readonly",
+        process: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+      },
     },
   },
   {
@@ -24,7 +38,10 @@ export default tseslint.config(
     files: ["apps/*/src/**/*.ts", "packages/*/src/**/*.ts"],
     ignores: ["apps/*/src/config.ts", "packages/testkit/src/**"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration in config.ts." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration in config.ts." },
+      ],
     },
   },
 );

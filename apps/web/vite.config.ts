@@ -6,7 +6,10 @@ import { defineConfig } from "vite";
 const apiTarget = process.env.PARLEY_API_URL ?? "http://127.0.0.1:4000";
 // /graphql also carries the live events' WebSocket (graphql-ws), hence `ws`.
 const proxy = Object.fromEntries(
-  ["/graphql", "/auth", "/media", "/healthz", "/readyz"].map((path) => [path, { target: apiTarget, changeOrigin: false, ws: path === "/graphql" }]),
+  ["/graphql", "/auth", "/media", "/healthz", "/readyz"].map((path) => [
+    path,
+    { target: apiTarget, changeOrigin: false, ws: path === "/graphql" },
+  ]),
 );
 
 export default defineConfig(({ command }) => ({

@@ -74,7 +74,9 @@ export async function startParley(config: Config, options: { logger?: Logger } =
   let db: DbHandle | undefined;
   try {
     db = await openDatabase(
-      "url" in config.database ? { url: config.database.url, poolMax: config.database.poolMax } : { dataDir: config.database.dataDir },
+      "url" in config.database
+        ? { url: config.database.url, poolMax: config.database.poolMax }
+        : { dataDir: config.database.dataDir },
     );
     const store = await createStore(config, config.publicUrl ?? url);
     await store.init();
@@ -95,7 +97,12 @@ export async function startParley(config: Config, options: { logger?: Logger } =
         validate: (sch, doc) => validate(sch, doc, [...specifiedRules, ...armor.validationRules]),
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
-          const header = typeof params.authorization === "string" ? params.authorization : typeof params.token === "string" ? `Bearer ${params.token}` : undefined;
+          const header =
+            typeof params.authorization === "string"
+              ? params.authorization
+              : typeof params.token === "string"
+                ? `Bearer ${params.token}`
+                : undefined;
           try {
             const identity = await tokens.authenticate(header);
             if (!identity) return false;
@@ -150,7 +157,10 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       res.set("Access-Control-Allow-Origin", "*");
       if (req.method === "OPTIONS") {
         res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-        res.set("Access-Control-Allow-Headers", "authorization, content-type, apollo-require-preflight, x-apollo-operation-name");
+        res.set(
+          "Access-Control-Allow-Headers",
+          "authorization, content-type, apollo-require-preflight, x-apollo-operation-name",
+        );
         res.set("Access-Control-Max-Age", "600");
         res.status(204).end();
         return;

@@ -6,7 +6,8 @@ const bool = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
   .transform((v) => v === "true" || v === "1");
-const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
 const optionalString = z
   .string()
   .optional()
@@ -62,7 +63,11 @@ const EnvSchema = z
       ctx.addIssue({ code: "custom", path: ["AUTH_DEV_TOKENS"], message: "must not be on when NODE_ENV=production" });
     }
     if (env.S3_ENDPOINT && (!env.S3_ACCESS_KEY || !env.S3_SECRET_KEY)) {
-      ctx.addIssue({ code: "custom", path: ["S3_ACCESS_KEY"], message: "S3_ACCESS_KEY and S3_SECRET_KEY are required with S3_ENDPOINT" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_ACCESS_KEY"],
+        message: "S3_ACCESS_KEY and S3_SECRET_KEY are required with S3_ENDPOINT",
+      });
     }
   });
 
@@ -146,7 +151,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE,
     },
     uploadTmpDir: e.UPLOAD_TMP_DIR ?? `${e.DATA_DIR}/tmp/uploads`,
-    rateLimits: { messagesPerMinute: e.RATE_LIMIT_MESSAGES_PER_MINUTE, uploadBytesPerMinute: e.RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE },
+    rateLimits: {
+      messagesPerMinute: e.RATE_LIMIT_MESSAGES_PER_MINUTE,
+      uploadBytesPerMinute: e.RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE,
+    },
     media: {
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
       maxFiles: e.MEDIA_MAX_FILES,

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 
-/** The contract's error codes (DESIGN.md, "Errors"). */
+/** The contract's error codes (docs/design.md, "Errors"). */
 export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"

@@ -16,7 +16,10 @@ const logger = createLogger(config);
 const uploadTmpDir = await useUploadTmpDir(config);
 logger.debug({ uploadTmpDir }, "upload buffer directory emptied");
 const parley = await startParley(config, { logger });
-logger.info({ url: `${parley.url}/graphql`, database: parley.db.driver, storage: parley.store.kind }, "Parley is listening");
+logger.info(
+  { url: `${parley.url}/graphql`, database: parley.db.driver, storage: parley.store.kind },
+  "Parley is listening",
+);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -158,12 +158,9 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
   // The restarted server's sweep (small grace here) aborts the upload cut off by the kill: by its key,
   // reserved in pending_uploads before the first byte (MinIO lists incomplete uploads only for an
   // exact key), and by age for the disk store's temporary parts.
-  it(
-    "leaves no partial upload behind (MinIO incomplete multipart upload, disk store temporary part)",
-    async () => {
-      await eventually(async () => expect(await pb.partialUploads()).toEqual([]));
-    },
-  );
+  it("leaves no partial upload behind (MinIO incomplete multipart upload, disk store temporary part)", async () => {
+    await eventually(async () => expect(await pb.partialUploads()).toEqual([]));
+  });
 });
 
 describe("SIGTERM", () => {

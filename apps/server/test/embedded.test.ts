@@ -38,12 +38,19 @@ describe("embedded default (PGlite + encrypted disk store)", () => {
     expect(parley.db.driver).toBe("pglite");
     expect(parley.store.kind).toBe("disk");
     const alice = await devToken(parley.url, "alice");
-    const conv = await gql<{ createConversation: { id: string } }>(parley.url, alice, `mutation { createConversation(input: { participants: ["bob"] }) { id } }`);
+    const conv = await gql<{ createConversation: { id: string } }>(
+      parley.url,
+      alice,
+      `mutation { createConversation(input: { participants: ["bob"] }) { id } }`,
+    );
     const id = conv.data.createConversation.id;
     const sent = await postMultipart(
       `${parley.url}/graphql`,
       alice,
-      { query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`, variables: { i: { conversationId: id, body: "kept", media: [{ file: null }] } } },
+      {
+        query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`,
+        variables: { i: { conversationId: id, body: "kept", media: [{ file: null }] } },
+      },
       [{ path: "variables.i.media.0.file", filename: "photo.png", body: png }],
     );
     expect(sent.json.errors).toBeUndefined();
@@ -53,7 +60,11 @@ describe("embedded default (PGlite + encrypted disk store)", () => {
     parley = await startParley(loadConfig(env));
     try {
       const bob = await devToken(parley.url, "bob");
-      const read = await gql<{ conversation: { messages: { edges: { node: { body: string; media: { temporaryUrl: string; sha256: string }[] } }[] } } }>(
+      const read = await gql<{
+        conversation: {
+          messages: { edges: { node: { body: string; media: { temporaryUrl: string; sha256: string }[] } }[] };
+        };
+      }>(
         parley.url,
         bob,
         `query($id: ID!) { conversation(id: $id) { messages { edges { node { body media { temporaryUrl sha256 } } } } } }`,
@@ -83,15 +94,25 @@ describe("embedded default (PGlite + encrypted disk store)", () => {
   it("refuses malformed dev-token requests, and has no dev-token route unless AUTH_DEV_TOKENS=true", async () => {
     const on = await startParley(loadConfig(env));
     try {
-      const bad = await fetch(`${on.url}/auth/dev-token`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const bad = await fetch(`${on.url}/auth/dev-token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("BAD_USER_INPUT");
+      expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+        "BAD_USER_INPUT",
+      );
     } finally {
       await on.close();
     }
     const off = await startParley(loadConfig({ ...env, AUTH_DEV_TOKENS: "false", AUTH_JWT_SECRET: "x".repeat(32) }));
     try {
-      const res = await fetch(`${off.url}/auth/dev-token`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"identity":"eve"}' });
+      const res = await fetch(`${off.url}/auth/dev-token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"identity":"eve"}',
+      });
       expect(res.status).toBe(404);
     } finally {
       await off.close();

@@ -1029,53 +1029,50 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
 
   // storeUploads destroys the read streams it opened when a file fails, so fs-capacitor deletes its
   // buffer files (this leaked on the embedded backend before).
-  it(
-    "clients that disconnect half-way through a media upload leave nothing behind",
-    async () => {
-      const arb = fc
-        .record({
-          // Within the (small) limits, so the server stores what arrives until the client is gone.
-          files: fc.array(fc.record({ size: fc.integer({ min: 1, max: 150_000 }), png: fc.boolean() }), {
-            minLength: 1,
-            maxLength: 2,
-          }),
-          cut: fc.integer({ min: 0, max: 9_999 }).map((n) => n / 10_000),
-          how: fc.constantFrom("end" as const, "destroy" as const),
-        })
-        .map((c) =>
-          labelled(c, `disconnect ${c.how} files=${c.files.map((f) => f.size).join(",")} cut=${c.cut.toFixed(4)}`),
-        );
-      await check("disconnect", arb, RUNS.disconnect, async (c) => {
-        const { operations, map, files } = validMediaParts({ files: c.files });
-        const body = multipart("gone", [
-          { name: "operations", value: JSON.stringify(operations) },
-          { name: "map", value: JSON.stringify(map) },
-          ...files,
-        ]);
-        // Cut before the last file's final byte: the request can never be complete.
-        const lastFileEnd = body.length - `${CRLF}--gone--${CRLF}`.length;
-        const truncateAt = Math.floor(lastFileEnd * c.cut);
-        const res = await rawRequest(t.url, {
-          headers: {
-            "content-type": "multipart/form-data; boundary=gone",
-            "apollo-require-preflight": "true",
-            ...authorization("alice"),
-          },
-          body,
-          truncateAt,
-          truncateWith: c.how,
-        });
-        // Usually nobody is left to answer. A half-closed connection may still read a 4xx (whether it
-        // is JSON is the next test's business).
-        if (res) expect(res.status >= 400 && res.status < 500, `${c.label} -> ${describeAnswer(res)}`).toBe(true);
-        await expectServerUp(c.label);
-        // Cleanup runs after the socket closes; a leftover never goes away, so polling finds it.
-        await eventually(() => expectNothingLeftBehind(c.label));
-        await expectNoUploadBuffers(c.label);
+  it("clients that disconnect half-way through a media upload leave nothing behind", async () => {
+    const arb = fc
+      .record({
+        // Within the (small) limits, so the server stores what arrives until the client is gone.
+        files: fc.array(fc.record({ size: fc.integer({ min: 1, max: 150_000 }), png: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 2,
+        }),
+        cut: fc.integer({ min: 0, max: 9_999 }).map((n) => n / 10_000),
+        how: fc.constantFrom("end" as const, "destroy" as const),
+      })
+      .map((c) =>
+        labelled(c, `disconnect ${c.how} files=${c.files.map((f) => f.size).join(",")} cut=${c.cut.toFixed(4)}`),
+      );
+    await check("disconnect", arb, RUNS.disconnect, async (c) => {
+      const { operations, map, files } = validMediaParts({ files: c.files });
+      const body = multipart("gone", [
+        { name: "operations", value: JSON.stringify(operations) },
+        { name: "map", value: JSON.stringify(map) },
+        ...files,
+      ]);
+      // Cut before the last file's final byte: the request can never be complete.
+      const lastFileEnd = body.length - `${CRLF}--gone--${CRLF}`.length;
+      const truncateAt = Math.floor(lastFileEnd * c.cut);
+      const res = await rawRequest(t.url, {
+        headers: {
+          "content-type": "multipart/form-data; boundary=gone",
+          "apollo-require-preflight": "true",
+          ...authorization("alice"),
+        },
+        body,
+        truncateAt,
+        truncateWith: c.how,
       });
-      await expectQuiescentAndClean("disconnects");
-    },
-  );
+      // Usually nobody is left to answer. A half-closed connection may still read a 4xx (whether it
+      // is JSON is the next test's business).
+      if (res) expect(res.status >= 400 && res.status < 500, `${c.label} -> ${describeAnswer(res)}`).toBe(true);
+      await expectServerUp(c.label);
+      // Cleanup runs after the socket closes; a leftover never goes away, so polling finds it.
+      await eventually(() => expectNothingLeftBehind(c.label));
+      await expectNoUploadBuffers(c.label);
+    });
+    await expectQuiescentAndClean("disconnects");
+  });
 
   // Node's parser refuses a half-closed, incomplete request; answerClientErrorsWithJson makes that 400 JSON.
   it("answers a body that ends before its Content-Length with a JSON 400", async () => {

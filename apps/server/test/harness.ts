@@ -23,7 +23,11 @@ export interface TestServer {
   /** A token for `identity` signed with the server's secret. */
   token(identity: string, ttlSeconds?: number): Promise<string>;
   /** POSTs a JSON GraphQL request as `identity` (or anonymously with null). */
-  gql<T = Record<string, unknown>>(identity: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    identity: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** Direct SQL on the server's database (either driver), for asserting rows. */
   sql(strings: TemplateStringsArray, ...values: unknown[]): Promise<Record<string, unknown>[]>;
   /** Which backends this server runs on. */
@@ -69,7 +73,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let storageDir: string;
   if (mode === "services") {
     // Typed by hand: the ProvidedContext augmentation lives in testkit's copy of vitest.
-    const minio = options.minio ?? (inject("minio" as never) as { endpoint: string; accessKey: string; secretKey: string; dataDir: string });
+    const minio =
+      options.minio ??
+      (inject("minio" as never) as { endpoint: string; accessKey: string; secretKey: string; dataDir: string });
     database = options.database ?? (await createTestDatabase("parley_test"));
     storageDir = minio.dataDir ?? "";
     Object.assign(base, {
@@ -88,7 +94,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const parley = await startParley(loadConfig(env));
   const sql = async (strings: TemplateStringsArray, ...values: unknown[]) => {
     const result = (await parley.db.db.execute(drizzleSql(strings, ...values))) as unknown;
-    return (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
+    return (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<
+      string,
+      unknown
+    >[];
   };
   const graphqlUrl = `${parley.url}/graphql`;
   const tokens = new Map<string, string>();
@@ -127,4 +136,5 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 }
 
 /** The contract error code of the first error, for terse assertions. */
-export const codeOf = (res: Pick<GraphQLResponse<unknown>, "errors">): string | undefined => res.errors?.[0]?.extensions?.code;
+export const codeOf = (res: Pick<GraphQLResponse<unknown>, "errors">): string | undefined =>
+  res.errors?.[0]?.extensions?.code;

@@ -17,13 +17,18 @@ const UPDATED = `subscription($c: ID!) { messageUpdated(conversationId: $c) { re
 const REMOVED = `subscription($c: ID!) { messageRemoved(conversationId: $c) { id index conversationId removedAt } }`;
 
 async function conversation(creator: string, participants: string[]) {
-  const res = await t.gql<{ createConversation: { id: string } }>(creator, `mutation($i: CreateConversationInput!) { createConversation(input: $i) { id } }`, {
-    i: { participants },
-  });
+  const res = await t.gql<{ createConversation: { id: string } }>(
+    creator,
+    `mutation($i: CreateConversationInput!) { createConversation(input: $i) { id } }`,
+    {
+      i: { participants },
+    },
+  );
   return res.data!.createConversation.id;
 }
 const send = async (who: string, c: string, body: string) =>
-  (await t.gql<{ sendMessage: { id: string; index: number } }>(who, SEND, { i: { conversationId: c, body } })).data!.sendMessage;
+  (await t.gql<{ sendMessage: { id: string; index: number } }>(who, SEND, { i: { conversationId: c, body } })).data!
+    .sendMessage;
 
 describe("subscriptions", () => {
   it("delivers messageAdded, messageUpdated and messageRemoved to participants, in index order", async () => {
@@ -41,9 +46,13 @@ describe("subscriptions", () => {
       const first = sent.find((m) => m.index === 0)!;
       // Sends ran concurrently: index 0 belongs to whichever send got it (send i was by i % 2).
       const author = sent.indexOf(first) % 2 ? "bob" : "alice";
-      const upd = await t.gql(author, `mutation($i: UpdateMessageInput!) { updateMessage(input: $i) { body attributes } }`, {
-        i: { id: first.id, body: "edited", attributes: { pinned: true } },
-      });
+      const upd = await t.gql(
+        author,
+        `mutation($i: UpdateMessageInput!) { updateMessage(input: $i) { body attributes } }`,
+        {
+          i: { id: first.id, body: "edited", attributes: { pinned: true } },
+        },
+      );
       expect(upd.errors).toBeUndefined();
       const [u] = await updated.waitFor(1);
       expect(u!.messageUpdated.reasons.sort()).toEqual(["ATTRIBUTES", "BODY"]);
@@ -83,7 +92,11 @@ describe("subscriptions", () => {
       await settle();
       await send("alice", c, "before");
       await sub.waitFor(1);
-      const removed = await t.gql<{ removeParticipant: boolean }>("alice", `mutation($c: ID!) { removeParticipant(conversationId: $c, identity: "bob") }`, { c });
+      const removed = await t.gql<{ removeParticipant: boolean }>(
+        "alice",
+        `mutation($c: ID!) { removeParticipant(conversationId: $c, identity: "bob") }`,
+        { c },
+      );
       expect(removed.data?.removeParticipant).toBe(true);
       await sub.done; // the server completes the subscription
       await send("alice", c, "after");
@@ -104,12 +117,18 @@ describe("updateMessage, removeMessage, removeParticipant", () => {
     expect(codeOf(await t.gql("bob", UPD, { i: { id: m.id, body: "hijack" } }))).toBe("FORBIDDEN");
     expect(codeOf(await t.gql("mallory", UPD, { i: { id: m.id, body: "hijack" } }))).toBe("FORBIDDEN");
     expect(codeOf(await t.gql("alice", UPD, { i: { id: m.id, body: "" } }))).toBe("BAD_USER_INPUT");
-    expect(codeOf(await t.gql("alice", UPD, { i: { id: "00000000-0000-7000-8000-000000000009", body: "x" } }))).toBe("NOT_FOUND");
-    const ok = await t.gql<{ updateMessage: { body: string; attributes: object; updatedAt: string; createdAt: string } }>("alice", UPD, {
+    expect(codeOf(await t.gql("alice", UPD, { i: { id: "00000000-0000-7000-8000-000000000009", body: "x" } }))).toBe(
+      "NOT_FOUND",
+    );
+    const ok = await t.gql<{
+      updateMessage: { body: string; attributes: object; updatedAt: string; createdAt: string };
+    }>("alice", UPD, {
       i: { id: m.id, attributes: { a: 1 } },
     });
     expect(ok.data!.updateMessage).toMatchObject({ body: "original", attributes: { a: 1 } });
-    expect(Date.parse(ok.data!.updateMessage.updatedAt)).toBeGreaterThanOrEqual(Date.parse(ok.data!.updateMessage.createdAt));
+    expect(Date.parse(ok.data!.updateMessage.updatedAt)).toBeGreaterThanOrEqual(
+      Date.parse(ok.data!.updateMessage.createdAt),
+    );
   });
 
   it("removes a media message: rows and stored objects gone, old URL refused, idempotent, author only", async () => {
@@ -141,7 +160,9 @@ describe("updateMessage, removeMessage, removeParticipant", () => {
     expect(old.status).toBeGreaterThanOrEqual(400);
     const again = await t.gql<{ removeMessage: unknown }>("alice", REM, { id: msg.id });
     expect(again.data?.removeMessage).toEqual(first.data?.removeMessage);
-    expect(codeOf(await t.gql("alice", `query($id: ID!) { message(id: $id) { id } }`, { id: msg.id }))).toBe("NOT_FOUND");
+    expect(codeOf(await t.gql("alice", `query($id: ID!) { message(id: $id) { id } }`, { id: msg.id }))).toBe(
+      "NOT_FOUND",
+    );
     // Indexes are never reused.
     expect((await send("alice", c, "next")).index).toBe(1);
   });
@@ -150,9 +171,15 @@ describe("updateMessage, removeMessage, removeParticipant", () => {
     const c = await conversation("alice", ["bob", "carol"]);
     const RP = `mutation($c: ID!, $who: String!) { removeParticipant(conversationId: $c, identity: $who) }`;
     expect(codeOf(await t.gql("bob", RP, { c, who: "carol" }))).toBe("FORBIDDEN");
-    expect((await t.gql<{ removeParticipant: boolean }>("bob", RP, { c, who: "bob" })).data?.removeParticipant).toBe(true);
-    expect((await t.gql<{ removeParticipant: boolean }>("alice", RP, { c, who: "carol" })).data?.removeParticipant).toBe(true);
-    expect((await t.gql<{ removeParticipant: boolean }>("alice", RP, { c, who: "carol" })).data?.removeParticipant).toBe(false);
+    expect((await t.gql<{ removeParticipant: boolean }>("bob", RP, { c, who: "bob" })).data?.removeParticipant).toBe(
+      true,
+    );
+    expect(
+      (await t.gql<{ removeParticipant: boolean }>("alice", RP, { c, who: "carol" })).data?.removeParticipant,
+    ).toBe(true);
+    expect(
+      (await t.gql<{ removeParticipant: boolean }>("alice", RP, { c, who: "carol" })).data?.removeParticipant,
+    ).toBe(false);
     const rows = await t.sql`select identity from participants where conversation_id = ${c}`;
     expect(rows.map((r) => r.identity)).toEqual(["alice"]);
   });
@@ -164,7 +191,9 @@ describe("read horizon", () => {
     for (let i = 0; i < 5; i++) await send("alice", c, `a${i}`);
     await send("bob", c, "own message");
     const Q = `query($c: ID!) { conversation(id: $c) { unreadMessagesCount participants { identity lastReadMessageIndex } } }`;
-    const count = async (who: string) => (await t.gql<{ conversation: { unreadMessagesCount: number } }>(who, Q, { c })).data!.conversation.unreadMessagesCount;
+    const count = async (who: string) =>
+      (await t.gql<{ conversation: { unreadMessagesCount: number } }>(who, Q, { c })).data!.conversation
+        .unreadMessagesCount;
     expect(await count("bob")).toBe(5);
     expect(await count("alice")).toBe(1);
     const set = await t.gql<{ setLastReadMessageIndex: { identity: string; lastReadMessageIndex: number } }>(
@@ -179,6 +208,12 @@ describe("read horizon", () => {
       `{ conversations { edges { node { id unreadMessagesCount } } } }`,
     );
     expect(list.data!.conversations.edges.find((e) => e.node.id === c)?.node.unreadMessagesCount).toBe(2);
-    expect(codeOf(await t.gql("mallory", `mutation($c: ID!) { setLastReadMessageIndex(conversationId: $c, index: 1) { id } }`, { c }))).toBe("FORBIDDEN");
+    expect(
+      codeOf(
+        await t.gql("mallory", `mutation($c: ID!) { setLastReadMessageIndex(conversationId: $c, index: 1) { id } }`, {
+          c,
+        }),
+      ),
+    ).toBe("FORBIDDEN");
   });
 });

@@ -52,10 +52,10 @@ async function conversation(t: TestServer, identity: string, participants: strin
 
 async function rowCounts(t: TestServer, conversationId: string) {
   const [m] = await t.sql`select count(*)::int as n from messages where conversation_id = ${conversationId}`;
-  const [d] = await t.sql`select count(*)::int as n from media join messages on messages.id = media.message_id where conversation_id = ${conversationId}`;
+  const [d] =
+    await t.sql`select count(*)::int as n from media join messages on messages.id = media.message_id where conversation_id = ${conversationId}`;
   return { messages: m!.n as number, media: d!.n as number };
 }
-
 
 describe("sendMediaMessage over real multipart into MinIO", () => {
   let t: TestServer;
@@ -67,14 +67,21 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
   it("stores one file, sniffs PNG declared as text/plain, and serves the exact bytes through temporaryUrl", async () => {
     const id = await conversation(t, "alice", ["bob"]);
     const png = fixture("photo.png");
-    const res = await sendMedia(t, "alice", id, [{ filename: "holiday.txt", contentType: "text/plain", body: png }], { body: "look" });
+    const res = await sendMedia(t, "alice", id, [{ filename: "holiday.txt", contentType: "text/plain", body: png }], {
+      body: "look",
+    });
     expect(res.status).toBe(200);
     expect(res.json.errors).toBeUndefined();
     const msg = res.json.data!.sendMediaMessage as { type: string; body: string; media: MediaOut[] };
     expect(msg.type).toBe("MEDIA");
     expect(msg.body).toBe("look");
     const [m] = msg.media;
-    expect(m).toMatchObject({ filename: "holiday.txt", contentType: "image/png", size: png.length, sha256: sha256(png) });
+    expect(m).toMatchObject({
+      filename: "holiday.txt",
+      contentType: "image/png",
+      size: png.length,
+      sha256: sha256(png),
+    });
     const got = await fetch(m!.temporaryUrl);
     expect(got.status).toBe(200);
     expect(got.headers.get("content-type")).toBe("image/png");
@@ -88,7 +95,10 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
     // The stored object: opaque key, sniffed type.
     const [row] = await t.sql`select object_key, content_type, size, sha256 from media where id = ${m!.id}`;
     expect(row!.object_key).toBe(`media/${id}/${m!.id}`);
-    expect(await t.parley.store.stat(row!.object_key as string)).toMatchObject({ size: png.length, contentType: "image/png" });
+    expect(await t.parley.store.stat(row!.object_key as string)).toMatchObject({
+      size: png.length,
+      contentType: "image/png",
+    });
   });
 
   it("stores three files of different kinds in upload order; a participant downloads each, a stranger cannot", async () => {
@@ -104,7 +114,9 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
 
     const q = `query($id: ID!) { conversation(id: $id) { messages(last: 10) { edges { node { id body
       media { filename contentType size sha256 temporaryUrl } } } } } }`;
-    const listed = await t.gql<{ conversation: { messages: { edges: { node: { id: string; body: null; media: MediaOut[] } }[] } } }>("bob", q, { id });
+    const listed = await t.gql<{
+      conversation: { messages: { edges: { node: { id: string; body: null; media: MediaOut[] } }[] } };
+    }>("bob", q, { id });
     const node = listed.data!.conversation.messages.edges[0]!.node;
     expect(node.id).toBe(messageId);
     expect(node.body).toBeNull();
@@ -119,7 +131,11 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
       expect(m.sha256).toBe(sha256(files[i]!.body));
     }
     expect(codeOf(await t.gql("mallory", q, { id }))).toBe("FORBIDDEN");
-    expect(codeOf(await t.gql("mallory", `query($id: ID!) { message(id: $id) { media { temporaryUrl } } }`, { id: messageId }))).toBe("FORBIDDEN");
+    expect(
+      codeOf(
+        await t.gql("mallory", `query($id: ID!) { message(id: $id) { media { temporaryUrl } } }`, { id: messageId }),
+      ),
+    ).toBe("FORBIDDEN");
   });
 
   it("falls back to the declared type, then the part's type, then application/octet-stream", async () => {
@@ -137,8 +153,17 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
   it("serves active types as attachments and sanitises filenames, which never reach object keys", async () => {
     const id = await conversation(t, "alice");
     const res = await sendMedia(t, "alice", id, [
-      { filename: "x.html", contentType: "text/html", body: Buffer.from("<script>alert(1)</script>"), declaredName: "../../etc/pa\u0000ss\u202ewd.html" },
-      { filename: "résumé ✓.svg", contentType: "image/svg+xml", body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>') },
+      {
+        filename: "x.html",
+        contentType: "text/html",
+        body: Buffer.from("<script>alert(1)</script>"),
+        declaredName: "../../etc/pa\u0000ss\u202ewd.html",
+      },
+      {
+        filename: "résumé ✓.svg",
+        contentType: "image/svg+xml",
+        body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+      },
     ]);
     expect(res.json.errors).toBeUndefined();
     const [html, svg] = (res.json.data!.sendMediaMessage as { media: MediaOut[] }).media;
@@ -147,7 +172,9 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
     expect(h.headers.get("content-disposition")).toMatch(/^attachment; filename="passwd.html"/);
     const s = await fetch(svg!.temporaryUrl);
     expect(s.headers.get("content-type")).toBe("image/svg+xml");
-    expect(s.headers.get("content-disposition")).toBe(`attachment; filename="r_sum_ _.svg"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%E2%9C%93.svg`);
+    expect(s.headers.get("content-disposition")).toBe(
+      `attachment; filename="r_sum_ _.svg"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%E2%9C%93.svg`,
+    );
     const keys = await t.objects(`media/${id}/`);
     expect(keys).toHaveLength(2);
     for (const k of keys) expect(k).toMatch(/^media\/[0-9a-f-]{36}\/[0-9a-f-]{36}$/);
@@ -193,8 +220,12 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
 
   it("returns the first message for a repeated idempotency key and stores no second copy", async () => {
     const id = await conversation(t, "alice");
-    const a = await sendMedia(t, "alice", id, [{ filename: "a.png", body: fixture("badge.png") }], { idempotencyKey: "m-1" });
-    const b = await sendMedia(t, "alice", id, [{ filename: "b.pdf", body: fixture("report.pdf") }], { idempotencyKey: "m-1" });
+    const a = await sendMedia(t, "alice", id, [{ filename: "a.png", body: fixture("badge.png") }], {
+      idempotencyKey: "m-1",
+    });
+    const b = await sendMedia(t, "alice", id, [{ filename: "b.pdf", body: fixture("report.pdf") }], {
+      idempotencyKey: "m-1",
+    });
     const ma = a.json.data!.sendMediaMessage as { id: string; media: MediaOut[] };
     const mb = b.json.data!.sendMediaMessage as { id: string; media: MediaOut[] };
     expect(mb.id).toBe(ma.id);
@@ -205,7 +236,12 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
 
   it("refuses an empty media list and non-participants, storing nothing", async () => {
     const id = await conversation(t, "alice");
-    const empty = await postMultipart(t.graphqlUrl, await t.token("alice"), { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [] } } }, []);
+    const empty = await postMultipart(
+      t.graphqlUrl,
+      await t.token("alice"),
+      { query: SEND_MEDIA, variables: { input: { conversationId: id, media: [] } } },
+      [],
+    );
     expect(codeOf(empty.json)).toBe("BAD_USER_INPUT");
     const stranger = await sendMedia(t, "mallory", id, [{ filename: "a.png", body: fixture("badge.png") }]);
     expect(codeOf(stranger.json)).toBe("FORBIDDEN");
@@ -247,9 +283,13 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
     });
     expect(await rowCounts(t, id)).toEqual({ messages: 0, media: 0 });
     // The failed send consumed no index.
-    const ok = await t.gql<{ sendMessage: { index: number } }>("alice", `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`, {
-      i: { conversationId: id, body: "after" },
-    });
+    const ok = await t.gql<{ sendMessage: { index: number } }>(
+      "alice",
+      `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`,
+      {
+        i: { conversationId: id, body: "after" },
+      },
+    );
     expect(ok.data?.sendMessage.index).toBe(0);
   });
 
@@ -277,14 +317,20 @@ describe("sendMediaMessage over real multipart into MinIO", () => {
 describe("media limits", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ env: { MEDIA_MAX_FILES: "3", MEDIA_MAX_FILE_BYTES: "100000", MEDIA_MAX_TOTAL_BYTES: "150000" } });
+    t = await startTestServer({
+      env: { MEDIA_MAX_FILES: "3", MEDIA_MAX_FILE_BYTES: "100000", MEDIA_MAX_TOTAL_BYTES: "150000" },
+    });
   });
   afterAll(() => t?.close());
 
   it("reports the limits in force on the conversation", async () => {
     const id = await conversation(t, "alice");
-    const res = await t.gql<{ conversation: { limits: Record<string, number> } }>("alice", `query($id: ID!) { conversation(id: $id) {
-      limits { mediaAttachmentsCountLimit mediaAttachmentSizeLimitInBytes mediaAttachmentsTotalSizeLimitInBytes bodyMaxLength } } }`, { id });
+    const res = await t.gql<{ conversation: { limits: Record<string, number> } }>(
+      "alice",
+      `query($id: ID!) { conversation(id: $id) {
+      limits { mediaAttachmentsCountLimit mediaAttachmentSizeLimitInBytes mediaAttachmentsTotalSizeLimitInBytes bodyMaxLength } } }`,
+      { id },
+    );
     expect(res.data!.conversation.limits).toEqual({
       mediaAttachmentsCountLimit: 3,
       mediaAttachmentSizeLimitInBytes: 100000,
@@ -367,11 +413,15 @@ describe("temporary URL lifetime", () => {
   it("stops working once MEDIA_URL_TTL_SECONDS have passed, and a fresh query gives a working one", async () => {
     const id = await conversation(t, "alice");
     const res = await sendMedia(t, "alice", id, [{ filename: "p.png", body: fixture("badge.png") }]);
-    const m = (res.json.data!.sendMediaMessage as { id: string; media: MediaOut[] });
+    const m = res.json.data!.sendMediaMessage as { id: string; media: MediaOut[] };
     expect((await fetch(m.media[0]!.temporaryUrl)).status).toBe(200);
     await new Promise((r) => setTimeout(r, Date.parse(m.media[0]!.temporaryUrlExpiresAt) - Date.now() + 1500));
     expect((await fetch(m.media[0]!.temporaryUrl)).status).toBe(403);
-    const again = await t.gql<{ message: { media: MediaOut[] } }>("alice", `query($id: ID!) { message(id: $id) { media { temporaryUrl } } }`, { id: m.id });
+    const again = await t.gql<{ message: { media: MediaOut[] } }>(
+      "alice",
+      `query($id: ID!) { message(id: $id) { media { temporaryUrl } } }`,
+      { id: m.id },
+    );
     expect((await fetch(again.data!.message.media[0]!.temporaryUrl)).status).toBe(200);
   });
 });

@@ -21,7 +21,10 @@ afterAll(async () => {
 
 describe("fan-out across instances through LISTEN/NOTIFY", () => {
   it("delivers messages sent through instance A to a subscriber on instance B, in index order", async () => {
-    const created = await a.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: { participants: ["bob"] }) { id } }`);
+    const created = await a.gql<{ createConversation: { id: string } }>(
+      "alice",
+      `mutation { createConversation(input: { participants: ["bob"] }) { id } }`,
+    );
     const c = created.data!.createConversation.id;
     const ws = wsClient(b.url, await a.token("bob"));
     try {
@@ -32,7 +35,9 @@ describe("fan-out across instances through LISTEN/NOTIFY", () => {
       );
       await settle();
       const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`;
-      await Promise.all(Array.from({ length: 25 }, (_, i) => a.gql("alice", SEND, { i: { conversationId: c, body: `m${i}` } })));
+      await Promise.all(
+        Array.from({ length: 25 }, (_, i) => a.gql("alice", SEND, { i: { conversationId: c, body: `m${i}` } })),
+      );
       const items = await added.waitFor(25);
       expect(items.map((i) => i.messageAdded.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
       expect(new Set(items.map((i) => i.messageAdded.body)).size).toBe(25);

@@ -17,7 +17,13 @@ async function asBearer(url: string, token: string) {
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: viewerQuery,
   });
-  return { status: res.status, json: (await res.json()) as { data?: { viewer: { identity: string } }; errors?: { extensions: { code: string } }[] } };
+  return {
+    status: res.status,
+    json: (await res.json()) as {
+      data?: { viewer: { identity: string } };
+      errors?: { extensions: { code: string } }[];
+    },
+  };
 }
 
 describe("JWT", () => {
@@ -32,16 +38,40 @@ describe("JWT", () => {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 
   it("accepts a valid HS256 token and refuses expired, not-yet-valid, alg none, wrong secret, missing sub or exp", async () => {
-    const ok = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime(now() + 60).sign(key);
+    const ok = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("alice")
+      .setExpirationTime(now() + 60)
+      .sign(key);
     expect((await asBearer(t.url, ok)).json.data?.viewer.identity).toBe("alice");
     const bad = {
-      expired: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime(now() - 5).sign(key),
-      notYetValid: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setNotBefore(now() + 600).setExpirationTime(now() + 900).sign(key),
+      expired: await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject("alice")
+        .setExpirationTime(now() - 5)
+        .sign(key),
+      notYetValid: await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject("alice")
+        .setNotBefore(now() + 600)
+        .setExpirationTime(now() + 900)
+        .sign(key),
       algNone: `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: "alice", exp: now() + 60 })}.`,
-      wrongSecret: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime(now() + 60).sign(new TextEncoder().encode("x".repeat(40))),
-      missingSub: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setExpirationTime(now() + 60).sign(key),
+      wrongSecret: await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject("alice")
+        .setExpirationTime(now() + 60)
+        .sign(new TextEncoder().encode("x".repeat(40))),
+      missingSub: await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setExpirationTime(now() + 60)
+        .sign(key),
       missingExp: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").sign(key),
-      hs512: await new SignJWT({}).setProtectedHeader({ alg: "HS512" }).setSubject("alice").setExpirationTime(now() + 60).sign(new TextEncoder().encode("s".repeat(64))),
+      hs512: await new SignJWT({})
+        .setProtectedHeader({ alg: "HS512" })
+        .setSubject("alice")
+        .setExpirationTime(now() + 60)
+        .sign(new TextEncoder().encode("s".repeat(64))),
     };
     for (const [name, token] of Object.entries(bad)) {
       const res = await asBearer(t.url, token);
@@ -89,7 +119,10 @@ describe("JWKS from an identity provider", () => {
   };
 
   it("accepts tokens signed by the provider's key with the right issuer and audience", async () => {
-    const res = await asBearer(t.url, await sign(privateKey, { iss: "https://idp.example", aud: "parley", sub: "carol" }));
+    const res = await asBearer(
+      t.url,
+      await sign(privateKey, { iss: "https://idp.example", aud: "parley", sub: "carol" }),
+    );
     expect(res.json.data?.viewer.identity).toBe("carol");
   });
 
@@ -99,7 +132,11 @@ describe("JWKS from an identity provider", () => {
       wrongIssuer: await sign(privateKey, { iss: "https://evil.example", aud: "parley", sub: "carol" }),
       wrongAudience: await sign(privateKey, { iss: "https://idp.example", aud: "other", sub: "carol" }),
       noSub: await sign(privateKey, { iss: "https://idp.example", aud: "parley" }),
-      hs256: await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("carol").setExpirationTime(Math.floor(Date.now() / 1000) + 60).sign(new TextEncoder().encode("k".repeat(40))),
+      hs256: await new SignJWT({})
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject("carol")
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 60)
+        .sign(new TextEncoder().encode("k".repeat(40))),
     };
     for (const [name, token] of Object.entries(cases)) {
       const res = await asBearer(t.url, token);
@@ -111,32 +148,47 @@ describe("JWKS from an identity provider", () => {
 describe("rate limits (per identity, per process)", () => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer({ env: { RATE_LIMIT_MESSAGES_PER_MINUTE: "5", RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "10000" } });
+    t = await startTestServer({
+      env: { RATE_LIMIT_MESSAGES_PER_MINUTE: "5", RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "10000" },
+    });
   });
   afterAll(() => t?.close());
 
   it("answers RATE_LIMITED with a retry-after hint once the minute's messages are used, per identity", async () => {
-    const c = await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: { participants: ["bob"] }) { id } }`);
+    const c = await t.gql<{ createConversation: { id: string } }>(
+      "alice",
+      `mutation { createConversation(input: { participants: ["bob"] }) { id } }`,
+    );
     const id = c.data!.createConversation.id;
     const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`;
-    for (let i = 0; i < 5; i++) expect((await t.gql("alice", SEND, { i: { conversationId: id, body: `m${i}` } })).errors).toBeUndefined();
+    for (let i = 0; i < 5; i++)
+      expect((await t.gql("alice", SEND, { i: { conversationId: id, body: `m${i}` } })).errors).toBeUndefined();
     const limited = await t.gql("alice", SEND, { i: { conversationId: id, body: "one too many" } });
     expect(codeOf(limited)).toBe("RATE_LIMITED");
     const retry = (limited.errors![0]!.extensions as { retryAfterSeconds: number }).retryAfterSeconds;
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(60);
     // Another identity has its own budget; the refused send consumed no index.
-    expect((await t.gql<{ sendMessage: { index: number } }>("bob", SEND, { i: { conversationId: id, body: "bob" } })).data?.sendMessage.index).toBe(5);
+    expect(
+      (await t.gql<{ sendMessage: { index: number } }>("bob", SEND, { i: { conversationId: id, body: "bob" } })).data
+        ?.sendMessage.index,
+    ).toBe(5);
   });
 
   it("limits upload bytes per minute and stores nothing for the refused upload", async () => {
-    const c = await t.gql<{ createConversation: { id: string } }>("dora", `mutation { createConversation(input: {}) { id } }`);
+    const c = await t.gql<{ createConversation: { id: string } }>(
+      "dora",
+      `mutation { createConversation(input: {}) { id } }`,
+    );
     const id = c.data!.createConversation.id;
     const send = async () =>
       postMultipart(
         t.graphqlUrl,
         await t.token("dora"),
-        { query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`, variables: { i: { conversationId: id, media: [{ file: null }] } } },
+        {
+          query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`,
+          variables: { i: { conversationId: id, media: [{ file: null }] } },
+        },
         [{ path: "variables.i.media.0.file", filename: "a.bin", body: Buffer.alloc(12_000, 1) }],
       );
     expect((await send()).json.errors).toBeUndefined();
@@ -195,18 +247,28 @@ describe("media responses", () => {
   afterAll(() => t?.close());
 
   it("carry X-Content-Type-Options: nosniff and force active types to download", async () => {
-    const c = await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: {}) { id } }`);
+    const c = await t.gql<{ createConversation: { id: string } }>(
+      "alice",
+      `mutation { createConversation(input: {}) { id } }`,
+    );
     const id = c.data!.createConversation.id;
     const kinds = [
       { filename: "page.html", contentType: "text/html", body: Buffer.from("<html><script>alert(1)</script></html>") },
       { filename: "feed.xml", contentType: "application/xml", body: Buffer.from('<?xml version="1.0"?><a/>') },
       { filename: "x.js", contentType: "text/javascript", body: Buffer.from("alert(1)") },
-      { filename: "pic.svg", contentType: "image/svg+xml", body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') },
+      {
+        filename: "pic.svg",
+        contentType: "image/svg+xml",
+        body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+      },
     ];
     const res = await postMultipart(
       t.graphqlUrl,
       await t.token("alice"),
-      { query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { media { contentType temporaryUrl } } }`, variables: { i: { conversationId: id, media: kinds.map(() => ({ file: null })) } } },
+      {
+        query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { media { contentType temporaryUrl } } }`,
+        variables: { i: { conversationId: id, media: kinds.map(() => ({ file: null })) } },
+      },
       kinds.map((k, i) => ({ ...k, path: `variables.i.media.${i}.file` })),
     );
     const media = (res.json.data!.sendMediaMessage as { media: { contentType: string; temporaryUrl: string }[] }).media;

@@ -16,7 +16,10 @@ const serverDir = fileURLToPath(new URL("..", import.meta.url));
  * Starts src/main.ts with `env` on a free port. The deadline suits a busy CI machine (the embedded
  * backend's first start initialises PGlite); a child that misses it is killed, not left running.
  */
-export async function startServerProcess(env: Record<string, string>, startTimeoutMs = 120_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  startTimeoutMs = 120_000,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: serverDir,
     env: { ...process.env, ...env, PORT: "0", LOG_LEVEL: "info", NODE_ENV: env.NODE_ENV ?? "test" },

@@ -22,12 +22,15 @@ const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(inpu
 const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
 
 async function conversation() {
-  const res = await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: {}) { id } }`);
+  const res = await t.gql<{ createConversation: { id: string } }>(
+    "alice",
+    `mutation { createConversation(input: {}) { id } }`,
+  );
   return res.data!.createConversation.id;
 }
 
 const messageCount = async (id: string) =>
-  ((await t.sql`select count(*)::int as n from messages where conversation_id = ${id}`)[0]!.n as number);
+  (await t.sql`select count(*)::int as n from messages where conversation_id = ${id}`)[0]!.n as number;
 
 describe("MinIO unreachable", () => {
   it("before an upload: STORAGE_UNAVAILABLE, /readyz reports it, nothing is committed", async () => {
@@ -37,7 +40,9 @@ describe("MinIO unreachable", () => {
       const ready = await fetch(`${t.url}/readyz`);
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as { storage: string }).storage).toMatch(/^unavailable/);
-      const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [{ filename: "p.png", body: png }]);
+      const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [
+        { filename: "p.png", body: png },
+      ]);
       expect(codeOf(res.json)).toBe("STORAGE_UNAVAILABLE");
       expect(await messageCount(id)).toBe(0);
       // Text still works without storage.
@@ -78,7 +83,9 @@ describe("MinIO unreachable", () => {
 
   it("the sweeper never deletes objects that media rows reference, nor young ones", async () => {
     const id = await conversation();
-    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [{ filename: "p.png", body: png }]);
+    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [
+      { filename: "p.png", body: png },
+    ]);
     expect(res.json.errors).toBeUndefined();
     const { Readable } = await import("node:stream");
     await t.parley.store.put(`media/${id}/orphan`, Readable.from([Buffer.from("x")]), { contentType: "text/plain" });
@@ -92,8 +99,11 @@ describe("MinIO unreachable", () => {
 
   it("commits release pending upload keys; the sweeper takes a pending key only once it is older than the grace period", async () => {
     const id = await conversation();
-    const pendingKeys = async () => (await t.sql`select object_key from pending_uploads`).map((r) => r.object_key as string);
-    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [{ filename: "p.png", body: png }]);
+    const pendingKeys = async () =>
+      (await t.sql`select object_key from pending_uploads`).map((r) => r.object_key as string);
+    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND_MEDIA, id, [
+      { filename: "p.png", body: png },
+    ]);
     expect(res.json.errors).toBeUndefined();
     expect(await pendingKeys()).toEqual([]);
     // An upload in flight on some instance: its key is reserved and its object is being written.

@@ -97,9 +97,13 @@ describe("conversations", () => {
 
   it("only participants may add participants", async () => {
     const c = await createConversation("carol");
-    const res = await t.gql("mallory", `mutation($input: AddParticipantInput!) { addParticipant(input: $input) { id } }`, {
-      input: { conversationId: c.id, identity: "mallory" },
-    });
+    const res = await t.gql(
+      "mallory",
+      `mutation($input: AddParticipantInput!) { addParticipant(input: $input) { id } }`,
+      {
+        input: { conversationId: c.id, identity: "mallory" },
+      },
+    );
     expect(codeOf(res)).toBe("FORBIDDEN");
     const rows = await t.sql`select 1 from participants where conversation_id = ${c.id} and identity = 'mallory'`;
     expect(rows).toHaveLength(0);
@@ -112,14 +116,15 @@ describe("conversations", () => {
     await send("erin", a.id, "bump a");
     const q = `query($first: Int, $after: String) { conversations(first: $first, after: $after) {
       edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
-    const p1 = await t.gql<{ conversations: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(
-      "erin",
-      q,
-      { first: 2 },
-    );
+    const p1 = await t.gql<{
+      conversations: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    }>("erin", q, { first: 2 });
     expect(p1.data!.conversations.edges.map((e) => e.node.id)).toEqual([a.id, c.id]);
     expect(p1.data!.conversations.pageInfo.hasNextPage).toBe(true);
-    const p2 = await t.gql<typeof p1.data & object>("erin", q, { first: 2, after: p1.data!.conversations.pageInfo.endCursor });
+    const p2 = await t.gql<typeof p1.data & object>("erin", q, {
+      first: 2,
+      after: p1.data!.conversations.pageInfo.endCursor,
+    });
     expect(p2.data!.conversations.edges.map((e) => e.node.id)).toEqual([b.id]);
     expect(p2.data!.conversations.pageInfo.hasNextPage).toBe(false);
     const other = await t.gql<{ conversations: { edges: unknown[] } }>("nobody", q, { first: 10 });
@@ -141,12 +146,25 @@ describe("sendMessage", () => {
     const res = await send("alice", c.id, "héllo 👋", { attributes: { priority: 1 } });
     expect(res.errors).toBeUndefined();
     const m = res.data!.sendMessage as Record<string, unknown>;
-    expect(m).toMatchObject({ index: 0, author: "alice", body: "héllo 👋", attributes: { priority: 1 }, type: "TEXT", media: [] });
+    expect(m).toMatchObject({
+      index: 0,
+      author: "alice",
+      body: "héllo 👋",
+      attributes: { priority: 1 },
+      type: "TEXT",
+      media: [],
+    });
     const rows = await t.sql`select body, author, index, type from messages where id = ${m.id as string}`;
     expect(rows[0]).toEqual({ body: "héllo 👋", author: "alice", index: 0, type: "TEXT" });
-    const read = await t.gql<{ message: { body: string } }>("bob", `query($id: ID!) { message(id: $id) { body conversation { id } } }`, { id: m.id });
+    const read = await t.gql<{ message: { body: string } }>(
+      "bob",
+      `query($id: ID!) { message(id: $id) { body conversation { id } } }`,
+      { id: m.id },
+    );
     expect(read.data?.message.body).toBe("héllo 👋");
-    expect(codeOf(await t.gql("mallory", `query($id: ID!) { message(id: $id) { body } }`, { id: m.id }))).toBe("FORBIDDEN");
+    expect(codeOf(await t.gql("mallory", `query($id: ID!) { message(id: $id) { body } }`, { id: m.id }))).toBe(
+      "FORBIDDEN",
+    );
   });
 
   it("refuses an empty body, and a body over 32768 code points, and stores nothing", async () => {
@@ -211,7 +229,12 @@ describe("messages paging", () => {
     conversation: {
       messages: {
         edges: { cursor: string; node: { index: number; body: string } }[];
-        pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+        pageInfo: {
+          hasNextPage: boolean;
+          hasPreviousPage: boolean;
+          startCursor: string | null;
+          endCursor: string | null;
+        };
       };
     };
   };
@@ -272,17 +295,25 @@ describe("HTTP surface", () => {
   });
 
   it("answers malformed JSON and unknown routes with the GraphQL error shape, never HTML", async () => {
-    const bad = await fetch(t.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const bad = await fetch(t.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get("content-type")).toMatch(/application\/json/);
-    expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      "BAD_USER_INPUT",
+    );
     const huge = await fetch(t.graphqlUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "{ viewer { identity } }", variables: { x: "a".repeat(2 * 1024 * 1024) } }),
     });
     expect(huge.status).toBe(413);
-    expect(((await huge.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(((await huge.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      "PAYLOAD_TOO_LARGE",
+    );
     const missing = await fetch(`${t.url}/nope`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get("content-type")).toMatch(/application\/json/);

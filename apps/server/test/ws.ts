@@ -57,7 +57,8 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
     waitFor: async (n, ms = 10_000) => {
       const deadline = Date.now() + ms;
       while (items.length < n) {
-        if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${n} events, got ${items.length}: ${JSON.stringify(errors)}`);
+        if (Date.now() > deadline)
+          throw new Error(`waited ${ms} ms for ${n} events, got ${items.length}: ${JSON.stringify(errors)}`);
         await new Promise<void>((r) => {
           notify = r;
           setTimeout(r, 100);

@@ -1,15 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
@@ -88,7 +78,9 @@ export const media = pgTable(
       .references(() => messages.id, { onDelete: "cascade" }),
     // Upload order within the message.
     position: integer("position").notNull(),
-    category: text("category", { enum: ["MEDIA"] }).notNull().default("MEDIA"),
+    category: text("category", { enum: ["MEDIA"] })
+      .notNull()
+      .default("MEDIA"),
     filename: text("filename"),
     contentType: text("content_type").notNull(),
     size: bigint("size", { mode: "number" }).notNull(),

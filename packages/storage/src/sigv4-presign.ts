@@ -1,7 +1,8 @@
 import { createHash, createHmac } from "node:crypto";
 
 // RFC 3986 unreserved characters stay; everything else is percent-encoded (SigV4's rule).
-const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
 
 /**
@@ -9,13 +10,22 @@ const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).u
  * client derives the signing key (4 HMACs) for every URL; it depends only on the day, region and
  * secret, so it is derived once a day here: ~3x more URLs per second (bench/RESULTS.md, presign).
  */
-export function sigV4Presigner(o: { endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string }) {
+export function sigV4Presigner(o: {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}) {
   const origin = new URL(o.endpoint).origin;
   const host = new URL(o.endpoint).host;
   let keyDay = "";
   let signingKey = Buffer.alloc(0);
   return (key: string, opts: { expiresInSeconds: number; now: Date; query: Record<string, string> }): string => {
-    const amzDate = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const amzDate = opts.now
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
     const day = amzDate.slice(0, 8);
     if (day !== keyDay) {
       signingKey = hmac(hmac(hmac(hmac(`AWS4${o.secretKey}`, day), o.region), "s3"), "aws4_request");

@@ -376,7 +376,8 @@ describe("DiskStore", () => {
       // Another spelling of the same signature bytes: base64url's last character has 2 spare bits.
       const sig = u.searchParams.get("sig")!;
       const lastValue = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(sig.at(-1)!);
-      const respelled = sig.slice(0, -1) + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[lastValue ^ 1];
+      const respelled =
+        sig.slice(0, -1) + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[lastValue ^ 1];
       expect(Buffer.from(respelled, "base64url").equals(Buffer.from(sig, "base64url"))).toBe(true);
       forgeries.push([u.pathname, withParam("sig", respelled)]);
       const missing = new URLSearchParams(u.searchParams);

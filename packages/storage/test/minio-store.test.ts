@@ -57,7 +57,10 @@ describe("MinioStore on a real MinIO server", () => {
       "Content-Type": "application/octet-stream",
       "X-Amz-Server-Side-Encryption": "AES256",
     });
-    await client.uploadPart({ bucketName: store.bucket, objectName: key, uploadID: uploadId, partNumber: 1, headers: {} }, randomBytes(MiB));
+    await client.uploadPart(
+      { bucketName: store.bucket, objectName: key, uploadID: uploadId, partNumber: 1, headers: {} },
+      randomBytes(MiB),
+    );
     expect(await uploadsOf(key)).toEqual([uploadId]);
     // Why keys must be recorded: listing by prefix (what S3 supports) finds nothing on MinIO.
     expect(await store.sweepIncomplete("media/", new Date(Date.now() + 60_000))).toBe(0);
@@ -70,7 +73,8 @@ describe("MinioStore on a real MinIO server", () => {
 
     // Several instances sweep at once: both may find and abort the same uploads; neither fails, none is left.
     const raced = [`media/${randomUUID()}/${randomUUID()}`, `media/${randomUUID()}/${randomUUID()}`];
-    for (const k of raced) await client.initiateNewMultipartUpload(store.bucket, k, { "Content-Type": "application/octet-stream" });
+    for (const k of raced)
+      await client.initiateNewMultipartUpload(store.bucket, k, { "Content-Type": "application/octet-stream" });
     const other = storeFor(server, store.bucket);
     const counts = await Promise.all([store.abortIncomplete(raced), other.abortIncomplete(raced)]);
     expect(counts[0]! + counts[1]!).toBeGreaterThanOrEqual(2);

@@ -32,7 +32,11 @@ const DB_UNREACHABLE = new Set([
 ]);
 
 function databaseUnreachable(error: unknown): boolean {
-  for (let e = error as { code?: string; errno?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: string; errno?: string; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (DB_UNREACHABLE.has(e.code ?? "") || DB_UNREACHABLE.has(e.errno ?? "") || /^08/.test(e.code ?? "")) return true;
     const errors = (e as { errors?: unknown[] }).errors;
     if (Array.isArray(errors) && errors.some(databaseUnreachable)) return true;
@@ -64,7 +68,10 @@ export function formatError(logger: Logger) {
     }
     if (databaseUnreachable(original)) {
       logger.warn({ err: original, path: formatted.path }, "database unreachable");
-      return as("STORAGE_UNAVAILABLE", "The database is unavailable right now; nothing was changed. Try again shortly.");
+      return as(
+        "STORAGE_UNAVAILABLE",
+        "The database is unavailable right now; nothing was changed. Try again shortly.",
+      );
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error");
     return as("INTERNAL_SERVER_ERROR", "Internal server error; the server logged the details.");

@@ -38,7 +38,8 @@ export function createLoaders(services: Services, viewer: string | null = null) 
       return ids.map((id) => counts.get(id) ?? 0);
     }),
     temporaryUrl: new DataLoader<MediaRow, PresignedUrl, string>(
-      async (rows) => Promise.all(rows.map((row) => temporaryUrl(services.store, row, services.config.media.urlTtlSeconds, now))),
+      async (rows) =>
+        Promise.all(rows.map((row) => temporaryUrl(services.store, row, services.config.media.urlTtlSeconds, now))),
       { cacheKeyFn: (row) => row.id, batch: false },
     ),
   };

@@ -12,11 +12,13 @@ export const DateTime = new GraphQLScalarType<Date, string>({
     return d.toISOString();
   },
   parseValue(value) {
-    if (typeof value !== "string" || Number.isNaN(Date.parse(value))) throw new TypeError("DateTime must be an ISO-8601 string");
+    if (typeof value !== "string" || Number.isNaN(Date.parse(value)))
+      throw new TypeError("DateTime must be an ISO-8601 string");
     return new Date(value);
   },
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING || Number.isNaN(Date.parse(ast.value))) throw new TypeError("DateTime must be an ISO-8601 string");
+    if (ast.kind !== Kind.STRING || Number.isNaN(Date.parse(ast.value)))
+      throw new TypeError("DateTime must be an ISO-8601 string");
     return new Date(ast.value);
   },
 });

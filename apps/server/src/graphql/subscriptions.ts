@@ -39,7 +39,10 @@ async function events<T extends ConversationEvent["type"], P>(
 }
 
 /** The message as the event left it; undefined if it was removed before we could read it. */
-async function load(ctx: Context, event: { type: string; messageId: string; updatedKey?: string }): Promise<MessageRow | undefined> {
+async function load(
+  ctx: Context,
+  event: { type: string; messageId: string; updatedKey?: string },
+): Promise<MessageRow | undefined> {
   // Fresh loaders for every event: a long subscription must not serve cached rows or old URLs.
   ctx.loaders = createLoaders(ctx.services, ctx.viewer?.identity ?? null);
   const key = `${event.type}:${event.messageId}:${event.updatedKey ?? ""}`;
@@ -65,7 +68,12 @@ export const subscriptionResolvers: SubscriptionResolvers<Context> = {
   messageRemoved: {
     subscribe: (_, { conversationId }, ctx) =>
       events(ctx, conversationId, "messageRemoved", async (e) => ({
-        messageRemoved: { id: e.messageId, index: e.index, conversationId: e.conversationId, removedAt: new Date(e.removedAt) },
+        messageRemoved: {
+          id: e.messageId,
+          index: e.index,
+          conversationId: e.conversationId,
+          removedAt: new Date(e.removedAt),
+        },
       })) as never,
   },
 };

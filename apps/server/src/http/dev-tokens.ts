@@ -15,7 +15,11 @@ export function devTokenRoutes(tokens: TokenService): Router {
       if (typeof identity !== "string") throw new Error("identity must be a string");
       checkIdentity(identity);
     } catch {
-      res.status(400).json(errorBody("BAD_USER_INPUT", 'Send {"identity": "<name>"}: 1 to 256 characters without control characters.'));
+      res
+        .status(400)
+        .json(
+          errorBody("BAD_USER_INPUT", 'Send {"identity": "<name>"}: 1 to 256 characters without control characters.'),
+        );
       return;
     }
     res.json({ identity, token: await tokens.issue(identity) });

@@ -3,7 +3,10 @@ import type { DbHandle } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 
 const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 /** /healthz: the process is up. /readyz: the database and the storage answer (load balancers use it). */
 export function healthRoutes(db: DbHandle, store: ObjectStore): Router {
@@ -16,7 +19,9 @@ export function healthRoutes(db: DbHandle, store: ObjectStore): Router {
     const report = (r: PromiseSettledResult<unknown>) =>
       r.status === "fulfilled" ? "ok" : `unavailable: ${(r.reason as Error).message}`;
     const ready = database.status === "fulfilled" && storage.status === "fulfilled";
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", database: report(database), storage: report(storage) });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? "ready" : "unavailable", database: report(database), storage: report(storage) });
   });
   return router;
 }

@@ -14,7 +14,13 @@ const BATCH = 500;
  * must exceed the longest upload, so an upload about to commit is never taken. Safe with several
  * instances: deleting an object or aborting an upload twice is harmless.
  */
-export async function sweepOrphans(args: { db: Database; store: ObjectStore; graceMs: number; logger: Logger; now?: Date }) {
+export async function sweepOrphans(args: {
+  db: Database;
+  store: ObjectStore;
+  graceMs: number;
+  logger: Logger;
+  now?: Date;
+}) {
   const cutoff = (args.now ?? new Date()).getTime() - args.graceMs;
   const old = (await args.store.list("media/")).filter((o) => o.lastModified.getTime() <= cutoff);
   let deleted = 0;
@@ -48,13 +54,22 @@ export async function sweepOrphans(args: { db: Database; store: ObjectStore; gra
   // Partial uploads the store can list by prefix (S3, the disk store's temporary parts).
   partial += await args.store.sweepIncomplete("media/", new Date(cutoff));
   if (deleted > 0 || partial > 0 || abandoned > 0) {
-    args.logger.info({ deleted, partial, abandoned }, "orphan sweeper removed unreferenced media objects and partial uploads");
+    args.logger.info(
+      { deleted, partial, abandoned },
+      "orphan sweeper removed unreferenced media objects and partial uploads",
+    );
   }
   return { scanned: old.length, deleted, partial, abandoned };
 }
 
 /** Runs the sweep at start and then every `intervalMs`; returns a stop function. */
-export function scheduleOrphanSweeps(args: { db: Database; store: ObjectStore; graceMs: number; intervalMs: number; logger: Logger }) {
+export function scheduleOrphanSweeps(args: {
+  db: Database;
+  store: ObjectStore;
+  graceMs: number;
+  intervalMs: number;
+  logger: Logger;
+}) {
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
     running = sweepOrphans(args).catch((error: unknown) =>

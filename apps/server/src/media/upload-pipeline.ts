@@ -36,7 +36,10 @@ function declaredType(value: string | null | undefined, field: string): string |
 export function uploadError(error: unknown): Error {
   if (error instanceof ParleyError) return error;
   if (error instanceof StorageUnavailableError) {
-    return new ParleyError("STORAGE_UNAVAILABLE", "Media storage is unavailable right now; nothing was sent. Try again shortly.");
+    return new ParleyError(
+      "STORAGE_UNAVAILABLE",
+      "Media storage is unavailable right now; nothing was sent. Try again shortly.",
+    );
   }
   const status = (error as { status?: number }).status;
   const message = (error as Error | undefined)?.message ?? "upload failed";
@@ -102,7 +105,8 @@ export async function storeUploads(args: {
       source.once("error", (error) => (sourceError ??= error));
       const metered = await meter(source, budget);
       const sniffed = metered.head.length > 0 ? await fileTypeFromBuffer(metered.head) : undefined;
-      const contentType = sniffed?.mime ?? declared ?? declaredType(upload.mimetype, "mimetype") ?? "application/octet-stream";
+      const contentType =
+        sniffed?.mime ?? declared ?? declaredType(upload.mimetype, "mimetype") ?? "application/octet-stream";
       const id = ids[i]!;
       const objectKey = keys[i]!;
       await store.put(objectKey, metered.body, { contentType, signal: args.signal });
@@ -144,7 +148,10 @@ export async function discardUpload(c: UploadCleanup, keys: string[], unfinished
     if (unfinished.length > 0) await c.store.abortIncomplete(unfinished);
     await c.pending.release(keys);
   } catch (error) {
-    c.logger.error({ err: error, keys }, "could not clean up a failed send; the orphan sweeper removes its objects later");
+    c.logger.error(
+      { err: error, keys },
+      "could not clean up a failed send; the orphan sweeper removes its objects later",
+    );
   }
 }
 
@@ -154,6 +161,9 @@ export async function discard(store: ObjectStore, keys: string[], logger: Logger
   try {
     await store.delete(keys);
   } catch (error) {
-    logger.error({ err: error, keys }, "could not delete objects of a failed send; the orphan sweeper must remove them");
+    logger.error(
+      { err: error, keys },
+      "could not delete objects of a failed send; the orphan sweeper must remove them",
+    );
   }
 }

@@ -38,7 +38,9 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
     const friendlyName = checkText(input.friendlyName, "friendlyName", NAME_MAX);
     const uniqueName = checkText(input.uniqueName, "uniqueName", NAME_MAX);
     // The creator is a participant; repeats (and the creator listed again) are ignored.
-    const identities = [...new Set([identity, ...(input.participants ?? []).map((p) => checkIdentity(p, "participants"))])];
+    const identities = [
+      ...new Set([identity, ...(input.participants ?? []).map((p) => checkIdentity(p, "participants"))]),
+    ];
     const id = newId();
     try {
       return await db.transaction(async (tx) => {
@@ -95,7 +97,11 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
   }
 
   /** Sets the viewer's read horizon; null clears it. */
-  async function setLastRead(viewer: string, conversationId: string, index: number | null | undefined): Promise<ParticipantRow> {
+  async function setLastRead(
+    viewer: string,
+    conversationId: string,
+    index: number | null | undefined,
+  ): Promise<ParticipantRow> {
     await requireParticipant(conversationId, viewer);
     if (index != null && index < 0) throw badInput("index must be 0 or more.", { field: "index" });
     const [row] = await db
@@ -154,7 +160,10 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
 
   // Activity times are kept at millisecond precision (set from JS) so cursors compare exactly.
   const byIds = async (ids: readonly string[]) =>
-    db.select().from(conversations).where(inArray(conversations.id, [...ids]));
+    db
+      .select()
+      .from(conversations)
+      .where(inArray(conversations.id, [...ids]));
 
   const participantsOf = async (ids: readonly string[]) =>
     db

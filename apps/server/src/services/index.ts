@@ -9,7 +9,13 @@ import { mediaMessageService } from "./media-messages.ts";
 import { messageService } from "./messages.ts";
 import { RateLimiter } from "./rate-limit.ts";
 
-export function createServices(deps: { db: Database; store: ObjectStore; config: Config; logger: Logger; hub: EventHub }) {
+export function createServices(deps: {
+  db: Database;
+  store: ObjectStore;
+  config: Config;
+  logger: Logger;
+  hub: EventHub;
+}) {
   const { db, store, config, logger, hub } = deps;
   const rateLimits = {
     messages: new RateLimiter(config.rateLimits.messagesPerMinute, "messages"),
@@ -17,7 +23,15 @@ export function createServices(deps: { db: Database; store: ObjectStore; config:
   };
   const conversations = conversationService(db, config.limits);
   const messages = messageService(db, conversations, config.limits, rateLimits.messages);
-  const mediaMessages = mediaMessageService({ store, pending: pendingUploadsIn(db), conversations, messages, limits: config.media, logger, rateLimits });
+  const mediaMessages = mediaMessageService({
+    store,
+    pending: pendingUploadsIn(db),
+    conversations,
+    messages,
+    limits: config.media,
+    logger,
+    rateLimits,
+  });
   return { db, store, config, logger, hub, conversations, messages, mediaMessages };
 }
 

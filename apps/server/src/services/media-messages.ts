@@ -3,7 +3,13 @@ import type { MessageRow } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import { badInput, tooLarge } from "../errors.ts";
 import type { PendingUploads } from "../media/pending-uploads.ts";
-import { discard, discardUpload, storeUploads, type MediaLimits, type MediaUploadInput } from "../media/upload-pipeline.ts";
+import {
+  discard,
+  discardUpload,
+  storeUploads,
+  type MediaLimits,
+  type MediaUploadInput,
+} from "../media/upload-pipeline.ts";
 import type { ConversationService } from "./conversations.ts";
 import type { MessageService } from "./messages.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -41,25 +47,44 @@ export function mediaMessageService(deps: {
     await conversations.requireParticipant(input.conversationId, author);
     const repeat = await messages.findIdempotent(input.conversationId, author, input.idempotencyKey);
     if (repeat) return repeat;
-    if (input.media.length === 0) throw badInput("media must list at least one file; send text with sendMessage.", { field: "media" });
+    if (input.media.length === 0)
+      throw badInput("media must list at least one file; send text with sendMessage.", { field: "media" });
     if (input.media.length > limits.maxFiles) {
       throw tooLarge(`A message carries at most ${limits.maxFiles} files; this one has ${input.media.length}.`);
     }
     const body = input.body === "" ? null : (input.body ?? null);
-    const message = { conversationId: input.conversationId, body, attributes: input.attributes, idempotencyKey: input.idempotencyKey };
+    const message = {
+      conversationId: input.conversationId,
+      body,
+      attributes: input.attributes,
+      idempotencyKey: input.idempotencyKey,
+    };
     const attributes = messages.validate(message);
     // Upload bytes are charged once known, so one message may overshoot the byte budget by its size.
     rateLimits.uploadBytes.check(author);
     rateLimits.messages.take(author);
 
-    const rows = await storeUploads({ store, pending, conversationId: input.conversationId, inputs: input.media, limits, signal, logger });
+    const rows = await storeUploads({
+      store,
+      pending,
+      conversationId: input.conversationId,
+      inputs: input.media,
+      limits,
+      signal,
+      logger,
+    });
     const keys = rows.map((r) => r.objectKey);
     // A body cut short can end the last file "cleanly"; only a complete request may commit.
     if (uploadComplete && !(await uploadComplete())) {
       await discardUpload(cleanup, keys);
-      throw badInput("The multipart request ended before its closing boundary; the files may be truncated, so nothing was sent.");
+      throw badInput(
+        "The multipart request ended before its closing boundary; the files may be truncated, so nothing was sent.",
+      );
     }
-    rateLimits.uploadBytes.charge(author, rows.reduce((n, r) => n + r.size, 0));
+    rateLimits.uploadBytes.charge(
+      author,
+      rows.reduce((n, r) => n + r.size, 0),
+    );
     try {
       const { message: saved, duplicate } = await messages.insert(author, message, attributes, rows);
       if (duplicate) await discardUpload(cleanup, keys);

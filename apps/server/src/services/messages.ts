@@ -65,7 +65,9 @@ export function messageService(
     const [row] = await db
       .select()
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.author, author), eq(messages.idempotencyKey, key)));
+      .where(
+        and(eq(messages.conversationId, conversationId), eq(messages.author, author), eq(messages.idempotencyKey, key)),
+      );
     return row;
   }
 
@@ -84,7 +86,8 @@ export function messageService(
     const id = newId();
     const now = new Date();
     try {
-      if (mediaRows.length === 0) return { message: await insertText(id, now, author, input, attributes), duplicate: false };
+      if (mediaRows.length === 0)
+        return { message: await insertText(id, now, author, input, attributes), duplicate: false };
       const message = await db.transaction(async (tx) => {
         const [slot] = await tx
           .update(conversations)
@@ -118,7 +121,12 @@ export function messageService(
           );
         }
         await tx.execute(
-          notifyStatement({ type: "messageAdded", conversationId: input.conversationId, messageId: id, index: slot.index }),
+          notifyStatement({
+            type: "messageAdded",
+            conversationId: input.conversationId,
+            messageId: id,
+            index: slot.index,
+          }),
         );
         return row!;
       });
@@ -180,7 +188,8 @@ export function messageService(
     await conversations_.requireParticipant(input.conversationId, author);
     const repeat = await findIdempotent(input.conversationId, author, input.idempotencyKey);
     if (repeat) return repeat;
-    if (input.body.length === 0) throw badInput("body must not be empty; send media with sendMediaMessage.", { field: "body" });
+    if (input.body.length === 0)
+      throw badInput("body must not be empty; send media with sendMediaMessage.", { field: "body" });
     const attributes = validate(input);
     rateLimit.take(author);
     return (await insert(author, input, attributes, [])).message;
@@ -197,7 +206,8 @@ export function messageService(
   function cursorIndex(cursor: string | null | undefined, field: string): number | undefined {
     if (cursor == null) return undefined;
     const [index] = decodeCursor(cursor, field);
-    if (typeof index !== "number" || !Number.isInteger(index)) throw badInput(`${field} is not a cursor returned by this API.`, { field });
+    if (typeof index !== "number" || !Number.isInteger(index))
+      throw badInput(`${field} is not a cursor returned by this API.`, { field });
     return index;
   }
 
@@ -267,7 +277,11 @@ export function messageService(
     };
   }
 
-  const byIds = async (ids: readonly string[]) => db.select().from(messages).where(inArray(messages.id, [...ids]));
+  const byIds = async (ids: readonly string[]) =>
+    db
+      .select()
+      .from(messages)
+      .where(inArray(messages.id, [...ids]));
 
   /** Media of many messages in one query (DataLoader batch), in upload order. */
   const mediaOf = async (messageIds: readonly string[]) =>
@@ -295,7 +309,8 @@ export function messageService(
     const reasons: MessageUpdateReason[] = [];
     if (input.body !== undefined) {
       const body = input.body === "" ? null : input.body;
-      if (body === null && row.type === "TEXT") throw badInput("A text message needs a non-empty body.", { field: "body" });
+      if (body === null && row.type === "TEXT")
+        throw badInput("A text message needs a non-empty body.", { field: "body" });
       if (body !== null) checkBody(body, limits.bodyMaxLength);
       if (body !== row.body) {
         set.body = body;
@@ -350,7 +365,13 @@ export function messageService(
       if (deleted.length === 0) throw notFound("Message", row.id);
       const [removed] = await tx
         .insert(removedMessages)
-        .values({ id: row.id, conversationId: row.conversationId, index: row.index, author: row.author, removedAt: new Date() })
+        .values({
+          id: row.id,
+          conversationId: row.conversationId,
+          index: row.index,
+          author: row.author,
+          removedAt: new Date(),
+        })
         .returning();
       await tx.execute(
         notifyStatement({
@@ -383,7 +404,20 @@ export function messageService(
     return new Map(rows.map((r) => [r.conversationId, Number(r.n)]));
   }
 
-  return { rateLimit, validate, findIdempotent, insert, sendText, byId, page, byIds, mediaOf, update, remove, unreadCounts };
+  return {
+    rateLimit,
+    validate,
+    findIdempotent,
+    insert,
+    sendText,
+    byId,
+    page,
+    byIds,
+    mediaOf,
+    update,
+    remove,
+    unreadCounts,
+  };
 }
 
 export type MessageService = ReturnType<typeof messageService>;

@@ -21,7 +21,8 @@ export function checkBody(body: string, max: number, field = "body"): void {
 export function checkAttributes(attributes: Record<string, unknown> | null | undefined, maxBytes: number) {
   if (attributes == null) return {};
   const json = JSON.stringify(attributes);
-  if (json.includes("\\u0000")) throw badInput("attributes must not contain the NUL character (U+0000).", { field: "attributes" });
+  if (json.includes("\\u0000"))
+    throw badInput("attributes must not contain the NUL character (U+0000).", { field: "attributes" });
   const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > maxBytes) {
     throw badInput(`attributes is ${bytes} bytes of JSON; the limit is ${maxBytes} bytes.`, { field: "attributes" });

@@ -28,7 +28,8 @@ function Harness({ sent }: { sent: ComposerDraft[] }) {
   );
 }
 
-const file = (name: string, size: number, type = "application/octet-stream") => new File([new Uint8Array(size)], name, { type });
+const file = (name: string, size: number, type = "application/octet-stream") =>
+  new File([new Uint8Array(size)], name, { type });
 
 function setup() {
   const sent: ComposerDraft[] = [];
@@ -67,7 +68,9 @@ describe("Composer", () => {
     expect(screen.getByText("150 / 200")).toBeTruthy();
     fireEvent.change(input, { target: { value: "x".repeat(201) } });
     expect(screen.getByText("201 / 200").className).toContain("over");
-    expect(screen.getByRole("alert").textContent).toBe("The message is 201 characters long; this conversation allows 200. Shorten it by 1.");
+    expect(screen.getByRole("alert").textContent).toBe(
+      "The message is 201 characters long; this conversation allows 200. Shorten it by 1.",
+    );
     await user.type(input, "{Enter}");
     expect(sent).toEqual([]);
   });
@@ -99,14 +102,18 @@ describe("Composer", () => {
   it("refuses more files than the conversation allows", async () => {
     const { user, picker } = setup();
     await user.upload(picker, [file("1", 1), file("2", 1), file("3", 1)]);
-    expect(screen.getByRole("alert").textContent).toContain("3 files are attached; this conversation allows 2 per message. Remove 1.");
+    expect(screen.getByRole("alert").textContent).toContain(
+      "3 files are attached; this conversation allows 2 per message. Remove 1.",
+    );
   });
 
   it("turns pasted files into attachments", () => {
     const { input } = setup();
     const pasted = file("image.png", 5, "image/png");
     fireEvent.paste(input, { clipboardData: { files: [pasted], types: ["Files"] } });
-    const names = Array.from(screen.getByRole("list", { name: "Attachments" }).querySelectorAll(".file-name")).map((e) => e.textContent);
+    const names = Array.from(screen.getByRole("list", { name: "Attachments" }).querySelectorAll(".file-name")).map(
+      (e) => e.textContent,
+    );
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/^pasted-.*\.png$/);
   });

@@ -34,7 +34,15 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key !== "Enter" || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey || event.nativeEvent.isComposing) return;
+    if (
+      event.key !== "Enter" ||
+      event.shiftKey ||
+      event.altKey ||
+      event.ctrlKey ||
+      event.metaKey ||
+      event.nativeEvent.isComposing
+    )
+      return;
     event.preventDefault();
     submit();
   };
@@ -52,7 +60,9 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
     inputRef?.current?.focus();
   };
 
-  const describedBy = [ids.hint, counter.visible ? ids.counter : null, problems.length ? ids.problems : null].filter(Boolean).join(" ");
+  const describedBy = [ids.hint, counter.visible ? ids.counter : null, problems.length ? ids.problems : null]
+    .filter(Boolean)
+    .join(" ");
 
   return (
     <form className="composer" onSubmit={submit} aria-label="Write a message">
@@ -61,7 +71,10 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
           {draft.files.map((file, index) => {
             const bad = problems.some((p) => p.file === index);
             return (
-              <li key={`${index}-${file.name}-${file.size}-${file.lastModified}`} className={bad ? "invalid" : undefined}>
+              <li
+                key={`${index}-${file.name}-${file.size}-${file.lastModified}`}
+                className={bad ? "invalid" : undefined}
+              >
                 <FilePreview file={file} />
                 <span className="file-meta">
                   <span className="file-name" title={file.name}>
@@ -69,7 +82,12 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
                   </span>
                   <span className="muted small">{formatBytes(file.size)}</span>
                 </span>
-                <button type="button" className="icon" aria-label={`Remove ${file.name || "file"}`} onClick={() => remove(index)}>
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={`Remove ${file.name || "file"}`}
+                  onClick={() => remove(index)}
+                >
                   ×
                 </button>
               </li>
@@ -98,7 +116,13 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
             e.target.value = ""; // choosing the same file again still fires change
           }}
         />
-        <button type="button" className="icon attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>
+        <button
+          type="button"
+          className="icon attach"
+          aria-label="Attach files"
+          title="Attach files"
+          onClick={() => fileInput.current?.click()}
+        >
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
             <path
               d="M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l8-8a4 4 0 0 0-5.7-5.7l-8.2 8.2a6 6 0 0 0 8.5 8.5l7.4-7.4"
@@ -147,12 +171,17 @@ function limitsHint(limits: ConversationLimits): string {
   const perFile = limits.mediaAttachmentSizeLimitInBytes;
   const total = limits.mediaAttachmentsTotalSizeLimitInBytes;
   const count = `up to ${limits.mediaAttachmentsCountLimit} files`;
-  return perFile < total ? `${count}, ${formatBytes(perFile)} each, ${formatBytes(total)} in all` : `${count}, ${formatBytes(total)} in all`;
+  return perFile < total
+    ? `${count}, ${formatBytes(perFile)} each, ${formatBytes(total)} in all`
+    : `${count}, ${formatBytes(total)} in all`;
 }
 
 /** Pasted images all arrive as "image.png": give each a distinct, dated name. */
 function renamePasted(file: File, index: number): File {
   const ext = file.type.split("/")[1]?.replace(/[^a-z0-9]/gi, "") || "bin";
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
-  return new File([file], `pasted-${stamp}${index ? `-${index + 1}` : ""}.${ext}`, { type: file.type, lastModified: file.lastModified });
+  return new File([file], `pasted-${stamp}${index ? `-${index + 1}` : ""}.${ext}`, {
+    type: file.type,
+    lastModified: file.lastModified,
+  });
 }

@@ -17,7 +17,12 @@ interface ListState {
   next: Paginator<Conversation> | null;
 }
 
-export function ConversationList(props: { selectedId: string | null; onSelect(id: string): void; onCreated(id: string): void; version: number }) {
+export function ConversationList(props: {
+  selectedId: string | null;
+  onSelect(id: string): void;
+  onCreated(id: string): void;
+  version: number;
+}) {
   const { client, session, onApiError } = useApp();
   const [state, setState] = useState<ListState>({ items: [], status: "loading", error: null, next: null });
   const [creating, setCreating] = useState(false);
@@ -53,7 +58,11 @@ export function ConversationList(props: { selectedId: string | null; onSelect(id
     try {
       const page = await state.next.nextPage();
       loadedMore.current++;
-      setState((s) => ({ ...s, items: [...s.items, ...page.items.filter((c) => !s.items.some((x) => x.id === c.id))], next: page.hasNextPage ? page : null }));
+      setState((s) => ({
+        ...s,
+        items: [...s.items, ...page.items.filter((c) => !s.items.some((x) => x.id === c.id))],
+        next: page.hasNextPage ? page : null,
+      }));
     } catch (error) {
       onApiError(error);
       setState((s) => ({ ...s, error: describeError(error) }));
@@ -74,7 +83,9 @@ export function ConversationList(props: { selectedId: string | null; onSelect(id
           {state.error}
         </p>
       )}
-      {state.status === "ready" && state.items.length === 0 && <p className="muted pad">No conversations yet. Start one, or ask someone to add you.</p>}
+      {state.status === "ready" && state.items.length === 0 && (
+        <p className="muted pad">No conversations yet. Start one, or ask someone to add you.</p>
+      )}
       <ul className="conversation-list">
         {state.items.map((c) => {
           const title = conversationTitle(c, session.identity);
@@ -85,7 +96,9 @@ export function ConversationList(props: { selectedId: string | null; onSelect(id
               <a
                 href={`#/conversations/${encodeURIComponent(c.id)}`}
                 aria-current={selected ? "page" : undefined}
-                className={[selected ? "selected" : "", unread > 0 ? "has-unread" : ""].filter(Boolean).join(" ") || undefined}
+                className={
+                  [selected ? "selected" : "", unread > 0 ? "has-unread" : ""].filter(Boolean).join(" ") || undefined
+                }
                 onClick={(e) => {
                   e.preventDefault();
                   props.onSelect(c.id);

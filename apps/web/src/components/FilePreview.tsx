@@ -11,7 +11,9 @@ export function FilePreview({ file }: { file: File }) {
     return () => URL.revokeObjectURL(objectUrl);
   }, [file, isImage]);
   if (isImage && url) return <img className="thumb" src={url} alt="" width={48} height={48} />;
-  const ext = file.name.includes(".") ? file.name.split(".").pop()!.slice(0, 4).toUpperCase() : file.type.split("/")[0]?.toUpperCase().slice(0, 4) || "FILE";
+  const ext = file.name.includes(".")
+    ? file.name.split(".").pop()!.slice(0, 4).toUpperCase()
+    : file.type.split("/")[0]?.toUpperCase().slice(0, 4) || "FILE";
   return (
     <span className="thumb file-icon" aria-hidden="true">
       {ext}

@@ -71,7 +71,9 @@ function useNearViewport(ref: RefObject<Element | null>): boolean {
     const el = ref.current;
     if (!el || near) return;
     if (typeof IntersectionObserver === "undefined") return setNear(true);
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: "400px 0px" });
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), {
+      rootMargin: "400px 0px",
+    });
     observer.observe(el);
     return () => observer.disconnect();
   }, [ref, near]);
@@ -105,8 +107,29 @@ function ImageMedia({ messageId, media }: { messageId: string; media: Media }) {
 
   if (failed) return <Failed media={media} retry={retry} />;
   return (
-    <a ref={box} className="image-box" href={url ?? undefined} target="_blank" rel="noopener noreferrer" onClick={(e) => void open(e)} aria-label={`${name}, ${formatBytes(media.size)}: open full size`}>
-      {url ? <img src={url} alt={name} loading="lazy" decoding="async" width={320} height={240} onError={onError} onLoad={onLoad} /> : <span className="image-placeholder" aria-hidden="true" />}
+    <a
+      ref={box}
+      className="image-box"
+      href={url ?? undefined}
+      target="_blank"
+      rel="noopener noreferrer"
+      onClick={(e) => void open(e)}
+      aria-label={`${name}, ${formatBytes(media.size)}: open full size`}
+    >
+      {url ? (
+        <img
+          src={url}
+          alt={name}
+          loading="lazy"
+          decoding="async"
+          width={320}
+          height={240}
+          onError={onError}
+          onLoad={onLoad}
+        />
+      ) : (
+        <span className="image-placeholder" aria-hidden="true" />
+      )}
     </a>
   );
 }
@@ -134,9 +157,25 @@ function PlayerMedia({ kind, messageId, media }: { kind: "video" | "audio"; mess
     <div ref={box} className={`${kind}-box`}>
       {url &&
         (kind === "video" ? (
-          <video ref={(el) => void (player.current = el)} src={url} controls preload="metadata" aria-label={name} onError={handleError} onLoadedMetadata={handleLoaded} />
+          <video
+            ref={(el) => void (player.current = el)}
+            src={url}
+            controls
+            preload="metadata"
+            aria-label={name}
+            onError={handleError}
+            onLoadedMetadata={handleLoaded}
+          />
         ) : (
-          <audio ref={(el) => void (player.current = el)} src={url} controls preload="metadata" aria-label={name} onError={handleError} onLoadedMetadata={handleLoaded} />
+          <audio
+            ref={(el) => void (player.current = el)}
+            src={url}
+            controls
+            preload="metadata"
+            aria-label={name}
+            onError={handleError}
+            onLoadedMetadata={handleLoaded}
+          />
         ))}
       <span className="muted small">
         {name} · {formatBytes(media.size)}
@@ -165,7 +204,12 @@ function FileMedia({ messageId, media }: { messageId: string; media: Media }) {
 
   return (
     <div className="file-box">
-      <a href={mediaUrls.peek(media.id) ?? media.temporaryUrl} download={media.filename ?? true} onClick={(e) => void download(e)} aria-busy={state.busy}>
+      <a
+        href={mediaUrls.peek(media.id) ?? media.temporaryUrl}
+        download={media.filename ?? true}
+        onClick={(e) => void download(e)}
+        aria-busy={state.busy}
+      >
         <span className="file-icon" aria-hidden="true">
           {(media.filename?.split(".").pop() ?? "file").slice(0, 4).toUpperCase()}
         </span>

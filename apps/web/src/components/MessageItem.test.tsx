@@ -42,7 +42,12 @@ function renderItem(message: Message, mine: boolean, events: string[]) {
   const services = { onApiError: () => {} } as unknown as AppServices;
   return render(
     <AppContext.Provider value={services}>
-      <MessageItem message={message} mine={mine} onEdited={(m) => events.push(`edited:${m.body}`)} onRemoved={(id) => events.push(`removed:${id}`)} />
+      <MessageItem
+        message={message}
+        mine={mine}
+        onEdited={(m) => events.push(`edited:${m.body}`)}
+        onRemoved={(id) => events.push(`removed:${id}`)}
+      />
     </AppContext.Provider>,
   );
 }
@@ -79,7 +84,11 @@ describe("MessageItem", () => {
   it("refuses an empty edit and shows the API's refusal in place", async () => {
     const calls: string[] = [];
     const user = userEvent.setup();
-    renderItem(fakeMessage({ body: "hello" }, calls, new ParleyError("FORBIDDEN", "Only the author may edit this message.")), true, []);
+    renderItem(
+      fakeMessage({ body: "hello" }, calls, new ParleyError("FORBIDDEN", "Only the author may edit this message.")),
+      true,
+      [],
+    );
     await user.click(screen.getByRole("button", { name: "Edit message" }));
     await user.clear(screen.getByRole("textbox", { name: "Edit message" }));
     await user.keyboard("{Enter}");

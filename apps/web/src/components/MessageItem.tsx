@@ -19,7 +19,11 @@ export const MessageItem = memo(function MessageItem({ message, mine, onEdited, 
   const hasAttributes = Object.keys(message.attributes).length > 0;
   const [mode, setMode] = useState<"view" | "edit" | "confirm-delete">("view");
   return (
-    <article className={`message${mine ? " mine" : ""}`} aria-label={`${message.author}, ${time}`} data-index={message.index}>
+    <article
+      className={`message${mine ? " mine" : ""}`}
+      aria-label={`${message.author}, ${time}`}
+      data-index={message.index}
+    >
       <header className="message-head">
         <span className="author">{message.author}</span>
         <time dateTime={message.createdAt.toISOString()} title={message.createdAt.toLocaleString()}>
@@ -35,7 +39,12 @@ export const MessageItem = memo(function MessageItem({ message, mine, onEdited, 
             <button type="button" className="ghost small" aria-label="Edit message" onClick={() => setMode("edit")}>
               Edit
             </button>
-            <button type="button" className="ghost small" aria-label="Delete message" onClick={() => setMode("confirm-delete")}>
+            <button
+              type="button"
+              className="ghost small"
+              aria-label="Delete message"
+              onClick={() => setMode("confirm-delete")}
+            >
               Delete
             </button>
           </span>
@@ -165,7 +174,11 @@ function ConfirmDelete({ message, onDone }: { message: Message; onDone(removed: 
   };
   return (
     <div className="confirm-delete" role="group" aria-label="Delete this message?">
-      <span>{message.media.length > 0 ? "Delete this message and its attachments for everyone?" : "Delete this message for everyone?"}</span>
+      <span>
+        {message.media.length > 0
+          ? "Delete this message and its attachments for everyone?"
+          : "Delete this message for everyone?"}
+      </span>
       <button type="button" className="danger small" disabled={busy} onClick={() => void remove()}>
         {busy ? "Deleting…" : "Delete"}
       </button>
@@ -183,5 +196,7 @@ function ConfirmDelete({ message, onDone }: { message: Message; onDone(removed: 
 
 /** FORBIDDEN here means "not the author" (describeError's sentence is about participants). */
 function describeChangeError(error: unknown): string {
-  return isParleyError(error, "FORBIDDEN") ? "Only the author can change or delete this message." : describeError(error);
+  return isParleyError(error, "FORBIDDEN")
+    ? "Only the author can change or delete this message."
+    : describeError(error);
 }

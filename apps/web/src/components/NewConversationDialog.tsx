@@ -4,7 +4,14 @@ import { describeError } from "../lib/session.ts";
 
 /** "alice, bob\ncarol" → ["alice", "bob", "carol"] without duplicates. */
 export function parseIdentities(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export function NewConversationDialog({ onClose, onCreated }: { onClose(): void; onCreated(id: string): void }) {
@@ -44,7 +51,14 @@ export function NewConversationDialog({ onClose, onCreated }: { onClose(): void;
       <form onSubmit={submit}>
         <h2 id={ids.title}>New conversation</h2>
         <label htmlFor={ids.name}>Name</label>
-        <input id={ids.name} name="friendlyName" value={name} onChange={(e) => setName(e.target.value)} placeholder="Team chat" autoFocus />
+        <input
+          id={ids.name}
+          name="friendlyName"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Team chat"
+          autoFocus
+        />
         <label htmlFor={ids.people}>Participants</label>
         <input
           id={ids.people}

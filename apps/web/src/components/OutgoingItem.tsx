@@ -3,7 +3,12 @@ import { formatBytes, percent } from "../lib/format.ts";
 import type { OutgoingMessage } from "../lib/outbox.ts";
 import { FilePreview } from "./FilePreview.tsx";
 
-const STATUS_TEXT = { queued: "Waiting to send…", sending: "Sending…", failed: "Not sent", cancelled: "Cancelled" } as const;
+const STATUS_TEXT = {
+  queued: "Waiting to send…",
+  sending: "Sending…",
+  failed: "Not sent",
+  cancelled: "Cancelled",
+} as const;
 
 /** A message on its way: progress per file and overall, cancel; failures in place with retry. */
 export function OutgoingItem({ item }: { item: OutgoingMessage }) {
@@ -31,7 +36,12 @@ export function OutgoingItem({ item }: { item: OutgoingMessage }) {
                 <FilePreview file={file} />
                 <span className="file-meta">
                   <span className="file-name">{file.name}</span>
-                  <progress max={100} value={value} aria-label={`Upload of ${file.name}`} aria-valuetext={`${value}%`} />
+                  <progress
+                    max={100}
+                    value={value}
+                    aria-label={`Upload of ${file.name}`}
+                    aria-valuetext={`${value}%`}
+                  />
                 </span>
                 <span className="muted small">{formatBytes(file.size)}</span>
               </li>

@@ -4,7 +4,15 @@ import { useApp } from "../app-context.tsx";
 import { describeError } from "../lib/session.ts";
 import { parseIdentities } from "./NewConversationDialog.tsx";
 
-export function Participants({ id, conversation, onChanged }: { id: string; conversation: Conversation; onChanged(): void }) {
+export function Participants({
+  id,
+  conversation,
+  onChanged,
+}: {
+  id: string;
+  conversation: Conversation;
+  onChanged(): void;
+}) {
   const { onApiError } = useApp();
   const [identity, setIdentity] = useState("");
   const [busy, setBusy] = useState(false);
@@ -42,7 +50,13 @@ export function Participants({ id, conversation, onChanged }: { id: string; conv
       </ul>
       <form onSubmit={add} className="inline-form">
         <label htmlFor={inputId}>Add participant</label>
-        <input id={inputId} value={identity} onChange={(e) => setIdentity(e.target.value)} placeholder="identity" autoComplete="off" />
+        <input
+          id={inputId}
+          value={identity}
+          onChange={(e) => setIdentity(e.target.value)}
+          placeholder="identity"
+          autoComplete="off"
+        />
         <button type="submit" disabled={busy}>
           {busy ? "Adding…" : "Add"}
         </button>

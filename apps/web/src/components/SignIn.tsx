@@ -35,7 +35,12 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn(session: Session): v
       onSignedIn({ identity: who, token: pasted, kind: "token" });
     } catch (e) {
       const message = describeError(e);
-      setError({ form: "token", message: message.startsWith("Your session") ? "The server refused this token: it is invalid or has expired." : message });
+      setError({
+        form: "token",
+        message: message.startsWith("Your session")
+          ? "The server refused this token: it is invalid or has expired."
+          : message,
+      });
       setBusy(null);
     }
   }

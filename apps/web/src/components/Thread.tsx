@@ -1,5 +1,14 @@
 import type { Conversation, Message } from "@parley/client";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type DragEvent,
+} from "react";
 import { useApp } from "../app-context.tsx";
 import { config } from "../config.ts";
 import { describeError } from "../lib/session.ts";
@@ -18,7 +27,15 @@ const STICK_TO_BOTTOM_PX = 96;
 /** Closer than this to the top loads the previous page. */
 const LOAD_OLDER_PX = 240;
 
-export function Thread({ conversationId, onBack, onChanged }: { conversationId: string; onBack(): void; onChanged(): void }) {
+export function Thread({
+  conversationId,
+  onBack,
+  onChanged,
+}: {
+  conversationId: string;
+  onBack(): void;
+  onChanged(): void;
+}) {
   const { client, session, outbox, sent, onApiError } = useApp();
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [conversationError, setConversationError] = useState<string | null>(null);
@@ -88,7 +105,10 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
 
   const thread = useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getSnapshot ?? emptySnapshot);
   const allOutgoing = useSyncExternalStore(outbox.subscribe, outbox.getSnapshot);
-  const outgoing = useMemo(() => allOutgoing.filter((m) => m.conversationId === conversationId), [allOutgoing, conversationId]);
+  const outgoing = useMemo(
+    () => allOutgoing.filter((m) => m.conversationId === conversationId),
+    [allOutgoing, conversationId],
+  );
 
   useEffect(() => {
     if (thread.error) onApiError(thread.error);
@@ -100,7 +120,8 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
   const newestIndex = thread.messages.at(-1)?.index;
   const markReadIfNewestVisible = useCallback(() => {
     const el = scroller.current;
-    if (el && newestIndex !== undefined && document.visibilityState === "visible" && isAtBottom(el)) void horizon.see(newestIndex);
+    if (el && newestIndex !== undefined && document.visibilityState === "visible" && isAtBottom(el))
+      void horizon.see(newestIndex);
   }, [horizon, newestIndex]);
   useEffect(() => {
     markReadIfNewestVisible();
@@ -112,7 +133,14 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
   const onRemoved = useCallback((id: string) => store?.remove(id), [store]);
 
   // Scrolling: stay at the bottom while reading the newest, keep the place when older pages arrive.
-  const layout = useRef({ first: undefined as string | undefined, last: undefined as string | undefined, height: 0, outgoing: 0, outgoingState: "", atBottom: true });
+  const layout = useRef({
+    first: undefined as string | undefined,
+    last: undefined as string | undefined,
+    height: 0,
+    outgoing: 0,
+    outgoingState: "",
+    atBottom: true,
+  });
   const outgoingState = outgoing.map((m) => `${m.id}:${m.status}`).join(",");
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -124,18 +152,33 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
       el.scrollTop += el.scrollHeight - before.height; // older page prepended
     } else if (last !== before.last || outgoing.length > before.outgoing) {
       const mine = thread.messages.at(-1)?.author === session.identity;
-      if (before.atBottom || before.last === undefined || mine || outgoing.length > before.outgoing) el.scrollTop = el.scrollHeight;
+      if (before.atBottom || before.last === undefined || mine || outgoing.length > before.outgoing)
+        el.scrollTop = el.scrollHeight;
       else if (last !== before.last) setUnseen((n) => n + 1);
     } else if (outgoingState !== before.outgoingState && before.atBottom) {
       el.scrollTop = el.scrollHeight; // an error or Retry appeared under a message being sent
     }
-    layout.current = { first, last, height: el.scrollHeight, outgoing: outgoing.length, outgoingState, atBottom: isAtBottom(el) };
+    layout.current = {
+      first,
+      last,
+      height: el.scrollHeight,
+      outgoing: outgoing.length,
+      outgoingState,
+      atBottom: isAtBottom(el),
+    };
   }, [thread.messages, outgoing.length, outgoingState, session.identity]);
 
   // A first page that does not fill the view cannot be scrolled: load older ones until it does.
   useEffect(() => {
     const el = scroller.current;
-    if (el && thread.status === "ready" && thread.hasOlder && !thread.loadingOlder && el.scrollHeight <= el.clientHeight) void store?.loadOlder();
+    if (
+      el &&
+      thread.status === "ready" &&
+      thread.hasOlder &&
+      !thread.loadingOlder &&
+      el.scrollHeight <= el.clientHeight
+    )
+      void store?.loadOlder();
   }, [thread, store]);
 
   const onScroll = () => {
@@ -166,7 +209,11 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
   };
 
   const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes("Files");
-  const title = conversation ? conversationTitle(conversation, session.identity) : conversationError ? "Conversation" : "Loading…";
+  const title = conversation
+    ? conversationTitle(conversation, session.identity)
+    : conversationError
+      ? "Conversation"
+      : "Loading…";
 
   return (
     <section
@@ -201,28 +248,51 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
           <h2 id="thread-title">{title}</h2>
           {conversation && (
             <span className="muted small">
-              {conversation.participants.length} {conversation.participants.length === 1 ? "participant" : "participants"}
+              {conversation.participants.length}{" "}
+              {conversation.participants.length === 1 ? "participant" : "participants"}
             </span>
           )}
         </div>
         {conversation && (
-          <button type="button" aria-expanded={showParticipants} aria-controls="participants-panel" onClick={() => setShowParticipants((v) => !v)}>
+          <button
+            type="button"
+            aria-expanded={showParticipants}
+            aria-controls="participants-panel"
+            onClick={() => setShowParticipants((v) => !v)}
+          >
             Participants
           </button>
         )}
       </header>
       {showParticipants && conversation && (
-        <Participants id="participants-panel" conversation={conversation} onChanged={() => void loadConversation().then(onChanged)} />
+        <Participants
+          id="participants-panel"
+          conversation={conversation}
+          onChanged={() => void loadConversation().then(onChanged)}
+        />
       )}
       {conversationError && (
         <p className="error pad" role="alert">
           {conversationError}
         </p>
       )}
-      <div className="messages" ref={scroller} onScroll={onScroll} role="log" aria-label="Messages" aria-busy={thread.status === "loading"} tabIndex={0}>
+      <div
+        className="messages"
+        ref={scroller}
+        onScroll={onScroll}
+        role="log"
+        aria-label="Messages"
+        aria-busy={thread.status === "loading"}
+        tabIndex={0}
+      >
         {thread.hasOlder && (
           <div className="older">
-            <button type="button" className="ghost" onClick={() => void store?.loadOlder()} disabled={thread.loadingOlder}>
+            <button
+              type="button"
+              className="ghost"
+              onClick={() => void store?.loadOlder()}
+              disabled={thread.loadingOlder}
+            >
               {thread.loadingOlder ? "Loading older messages…" : "Load older messages"}
             </button>
           </div>
@@ -240,7 +310,13 @@ export function Thread({ conversationId, onBack, onChanged }: { conversationId: 
           <p className="muted pad center">No messages yet. Say hello!</p>
         )}
         {thread.messages.map((m) => (
-          <MessageItem key={m.id} message={m} mine={m.author === session.identity} onEdited={onEdited} onRemoved={onRemoved} />
+          <MessageItem
+            key={m.id}
+            message={m}
+            mine={m.author === session.identity}
+            onEdited={onEdited}
+            onRemoved={onRemoved}
+          />
         ))}
         {outgoing.map((m) => (
           <OutgoingItem key={m.id} item={m} />

@@ -23,7 +23,8 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
       build: async (id, draft) => {
         const builder = client.conversation(id).prepareMessage();
         if (draft.body) builder.setBody(draft.body);
-        for (const file of draft.files) builder.addMedia({ media: file, filename: file.name, contentType: file.type || undefined });
+        for (const file of draft.files)
+          builder.addMedia({ media: file, filename: file.name, contentType: file.type || undefined });
         return builder.build();
       },
       onSent: (id, message) => sent.emit(id, message),
@@ -32,12 +33,16 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
         return describeError(error);
       },
     });
-    const mediaUrls = new MediaUrls(async (messageId) => {
-      // A forced refresh after a 403: the SDK's Media refreshes only by expiry, so ask for the
-      // message's media again with the generated, typed document.
-      const { message } = await client.request(MessageMediaDocument, { id: messageId });
-      return message?.media ?? [];
-    }, Date.now, (url) => sameOriginMediaUrl(url, config.devApiOrigin, window.location.origin));
+    const mediaUrls = new MediaUrls(
+      async (messageId) => {
+        // A forced refresh after a 403: the SDK's Media refreshes only by expiry, so ask for the
+        // message's media again with the generated, typed document.
+        const { message } = await client.request(MessageMediaDocument, { id: messageId });
+        return message?.media ?? [];
+      },
+      Date.now,
+      (url) => sameOriginMediaUrl(url, config.devApiOrigin, window.location.origin),
+    );
     return { session, client, sent, outbox, mediaUrls, onApiError };
   }, [session, onSignOut]);
 
@@ -50,7 +55,8 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
   // Warn before closing the tab while an upload is running.
   useEffect(() => {
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (services.outbox.getSnapshot().some((m) => m.status === "sending" || m.status === "queued")) event.preventDefault();
+      if (services.outbox.getSnapshot().some((m) => m.status === "sending" || m.status === "queued"))
+        event.preventDefault();
     };
     window.addEventListener("beforeunload", onBeforeUnload);
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
@@ -92,7 +98,12 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
         <ConversationList selectedId={conversationId} onSelect={navigate} onCreated={onCreated} version={listVersion} />
         <main id="thread-main" className="main" tabIndex={-1}>
           {conversationId ? (
-            <Thread key={conversationId} conversationId={conversationId} onBack={() => navigate(null)} onChanged={() => setListVersion((v) => v + 1)} />
+            <Thread
+              key={conversationId}
+              conversationId={conversationId}
+              onBack={() => navigate(null)}
+              onChanged={() => setListVersion((v) => v + 1)}
+            />
           ) : (
             <div className="empty-state">
               <h2>Pick a conversation</h2>

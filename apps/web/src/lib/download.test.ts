@@ -4,8 +4,20 @@ import { MediaUrls } from "./media-urls.ts";
 
 function setup() {
   let version = 0;
-  const urls = new MediaUrls(async () => [{ id: "pdf", temporaryUrl: `https://s/pdf?v=${++version}`, temporaryUrlExpiresAt: new Date(Date.now() + 300_000).toISOString() }]);
-  urls.seed([{ id: "pdf", temporaryUrl: "https://s/pdf?v=0", temporaryUrlExpiresAt: new Date(Date.now() + 300_000).toISOString() }]);
+  const urls = new MediaUrls(async () => [
+    {
+      id: "pdf",
+      temporaryUrl: `https://s/pdf?v=${++version}`,
+      temporaryUrlExpiresAt: new Date(Date.now() + 300_000).toISOString(),
+    },
+  ]);
+  urls.seed([
+    {
+      id: "pdf",
+      temporaryUrl: "https://s/pdf?v=0",
+      temporaryUrlExpiresAt: new Date(Date.now() + 300_000).toISOString(),
+    },
+  ]);
   const saved: { name: string; blob: Blob }[] = [];
   const opened: string[] = [];
   const fetched: string[] = [];
@@ -29,7 +41,9 @@ describe("downloadMedia", () => {
     const t = setup();
     const fetch = async (url: RequestInfo | URL) => {
       t.fetched.push(String(url));
-      return String(url).endsWith("v=0") ? new Response("<Error>AccessDenied</Error>", { status: 403 }) : new Response("%PDF");
+      return String(url).endsWith("v=0")
+        ? new Response("<Error>AccessDenied</Error>", { status: 403 })
+        : new Response("%PDF");
     };
     await downloadMedia(t.urls, target, { fetch: fetch as typeof globalThis.fetch, save: t.save, open: t.open });
     expect(t.fetched).toEqual(["https://s/pdf?v=0", "https://s/pdf?v=1"]);
@@ -53,7 +67,11 @@ describe("downloadMedia", () => {
   it("hands very large files to the browser's download manager", async () => {
     const t = setup();
     const fetch = async () => new Response("never");
-    await downloadMedia(t.urls, { ...target, size: IN_MEMORY_DOWNLOAD_MAX_BYTES + 1 }, { fetch, save: t.save, open: t.open });
+    await downloadMedia(
+      t.urls,
+      { ...target, size: IN_MEMORY_DOWNLOAD_MAX_BYTES + 1 },
+      { fetch, save: t.save, open: t.open },
+    );
     expect(t.opened).toHaveLength(1);
     expect(t.saved).toEqual([]);
   });

@@ -27,7 +27,9 @@ describe("checkDraft", () => {
 
   it("refuses files that add up to more than the total", () => {
     const problems = checkDraft(limits, "", [file("a", 900), file("b", 900), file("c", 900)]);
-    expect(problems.map((p) => p.message)).toEqual(["The files add up to 2.6 KB; this conversation allows 2.4 KB per message."]);
+    expect(problems.map((p) => p.message)).toEqual([
+      "The files add up to 2.6 KB; this conversation allows 2.4 KB per message.",
+    ]);
   });
 
   it("counts body length in code points, as the API does", () => {

@@ -121,13 +121,17 @@ describe("MediaUrls", () => {
 
 describe("sameOriginMediaUrl", () => {
   it("routes the API's /media URLs through the page's origin (the dev proxy)", () => {
-    expect(sameOriginMediaUrl("http://127.0.0.1:4000/media/a/b?sig=1", "http://127.0.0.1:4000", "http://127.0.0.1:5173")).toBe(
-      "http://127.0.0.1:5173/media/a/b?sig=1",
-    );
+    expect(
+      sameOriginMediaUrl("http://127.0.0.1:4000/media/a/b?sig=1", "http://127.0.0.1:4000", "http://127.0.0.1:5173"),
+    ).toBe("http://127.0.0.1:5173/media/a/b?sig=1");
   });
   it("leaves other URLs alone (MinIO, other paths, no dev origin)", () => {
-    expect(sameOriginMediaUrl("http://127.0.0.1:9000/bucket/x?X-Amz=1", "http://127.0.0.1:4000", "http://p")).toBe("http://127.0.0.1:9000/bucket/x?X-Amz=1");
-    expect(sameOriginMediaUrl("http://127.0.0.1:4000/graphql", "http://127.0.0.1:4000", "http://p")).toBe("http://127.0.0.1:4000/graphql");
+    expect(sameOriginMediaUrl("http://127.0.0.1:9000/bucket/x?X-Amz=1", "http://127.0.0.1:4000", "http://p")).toBe(
+      "http://127.0.0.1:9000/bucket/x?X-Amz=1",
+    );
+    expect(sameOriginMediaUrl("http://127.0.0.1:4000/graphql", "http://127.0.0.1:4000", "http://p")).toBe(
+      "http://127.0.0.1:4000/graphql",
+    );
     expect(sameOriginMediaUrl("http://127.0.0.1:4000/media/a", null, "http://p")).toBe("http://127.0.0.1:4000/media/a");
   });
 });

@@ -24,7 +24,9 @@ class FakeServer {
         if (this.gate) {
           await Promise.race([
             this.gate,
-            new Promise((_, reject) => signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")))),
+            new Promise((_, reject) =>
+              signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))),
+            ),
           ]);
         }
         const failure = this.failNext.shift();
@@ -96,7 +98,12 @@ describe("Outbox", () => {
     server.failNext = [new Error("Parley could not be reached.")];
     const id = outbox.enqueue("c1", { body: "hello", files: [] });
     await until(() => outbox.getSnapshot()[0]?.status === "failed");
-    expect(outbox.getSnapshot()[0]).toMatchObject({ id, status: "failed", error: "Parley could not be reached.", attempts: 1 });
+    expect(outbox.getSnapshot()[0]).toMatchObject({
+      id,
+      status: "failed",
+      error: "Parley could not be reached.",
+      attempts: 1,
+    });
     outbox.retry(id);
     await until(() => sent.length === 1);
     expect(builds()).toBe(1);
@@ -160,7 +167,9 @@ describe("Outbox", () => {
   });
 
   it("a draft refused when built (limits) can be retried and is built again", async () => {
-    const { sent, outbox, builds } = setup({ buildError: [new Error("too-big.bin is 500 KB; this conversation allows 400 KB per file.")] });
+    const { sent, outbox, builds } = setup({
+      buildError: [new Error("too-big.bin is 500 KB; this conversation allows 400 KB per file.")],
+    });
     const id = outbox.enqueue("c1", { body: "x", files: [] });
     await until(() => outbox.getSnapshot()[0]?.status === "failed");
     expect(outbox.getSnapshot()[0]?.error).toMatch(/allows 400 KB/);

@@ -37,7 +37,8 @@ export interface OutboxOptions<M> {
   describeError?(error: unknown): string;
 }
 
-const isAbort = (error: unknown) => error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+const isAbort = (error: unknown) =>
+  error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 
 interface Internal<M> {
   item: OutgoingMessage;
@@ -76,7 +77,16 @@ export class Outbox<M> {
   enqueue(conversationId: string, draft: Draft): string {
     const id = `out-${this.#nextId++}`;
     this.#items.push({
-      item: { id, conversationId, body: draft.body, files: [...draft.files], status: "queued", progress: null, error: null, attempts: 0 },
+      item: {
+        id,
+        conversationId,
+        body: draft.body,
+        files: [...draft.files],
+        status: "queued",
+        progress: null,
+        error: null,
+        attempts: 0,
+      },
       sendable: null,
       controller: null,
     });
@@ -119,7 +129,9 @@ export class Outbox<M> {
 
   /** True while a message of the conversation is queued or uploading. */
   isBusy(conversationId: string): boolean {
-    return this.#items.some((e) => e.item.conversationId === conversationId && (e.item.status === "queued" || e.item.status === "sending"));
+    return this.#items.some(
+      (e) => e.item.conversationId === conversationId && (e.item.status === "queued" || e.item.status === "sending"),
+    );
   }
 
   async #pump(conversationId: string): Promise<void> {
@@ -141,7 +153,10 @@ export class Outbox<M> {
     entry.controller = controller;
     this.#update(entry, { status: "sending", attempts: entry.item.attempts + 1 });
     try {
-      entry.sendable ??= await this.options.build(entry.item.conversationId, { body: entry.item.body, files: entry.item.files });
+      entry.sendable ??= await this.options.build(entry.item.conversationId, {
+        body: entry.item.body,
+        files: entry.item.files,
+      });
       if (controller.signal.aborted) throw controller.signal.reason;
       const message = await entry.sendable.send({
         signal: controller.signal,

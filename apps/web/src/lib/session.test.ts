@@ -40,23 +40,35 @@ describe("sessions", () => {
 });
 
 describe("requestDevToken", () => {
-  const answer = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  const answer = (status: number, body: unknown) => async () =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
   it("returns the token the server issued", async () => {
     let sent: RequestInit | undefined;
-    const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => ((sent = init), new Response(JSON.stringify({ identity: "alice", token: "jwt" })));
+    const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => (
+      (sent = init),
+      new Response(JSON.stringify({ identity: "alice", token: "jwt" }))
+    );
     expect(await requestDevToken("http://api", "alice", fetch as typeof globalThis.fetch)).toBe("jwt");
     expect(JSON.parse(String(sent?.body))).toEqual({ identity: "alice" });
   });
 
   it("says to paste a token when the server has development tokens off", async () => {
-    const error = await requestDevToken("http://api", "alice", answer(404, { errors: [{ message: "No route" }] })).catch((e: unknown) => e);
+    const error = await requestDevToken(
+      "http://api",
+      "alice",
+      answer(404, { errors: [{ message: "No route" }] }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParleyError);
     expect((error as ParleyError).message).toMatch(/Paste a token instead/);
   });
 
   it("passes on the server's reason for refusing an identity", async () => {
-    const error = await requestDevToken("http://api", "", answer(400, { errors: [{ message: 'Send {"identity": "<name>"}' }] })).catch((e: unknown) => e);
+    const error = await requestDevToken(
+      "http://api",
+      "",
+      answer(400, { errors: [{ message: 'Send {"identity": "<name>"}' }] }),
+    ).catch((e: unknown) => e);
     expect((error as ParleyError).message).toBe('Send {"identity": "<name>"}');
   });
 
@@ -72,7 +84,9 @@ describe("requestDevToken", () => {
 describe("describeError", () => {
   it("turns codes into sentences and keeps the server's own messages", () => {
     expect(describeError(new ParleyError("FORBIDDEN", "x"))).toBe("You are not a participant of this conversation.");
-    expect(describeError(new ParleyError("PAYLOAD_TOO_LARGE", "photo.png is too large."))).toBe("photo.png is too large.");
+    expect(describeError(new ParleyError("PAYLOAD_TOO_LARGE", "photo.png is too large."))).toBe(
+      "photo.png is too large.",
+    );
     expect(describeError("?")).toBe("Something went wrong.");
   });
 });

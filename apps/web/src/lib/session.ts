@@ -20,7 +20,11 @@ export function loadSession(storage: Storage = sessionStorage): Session | null {
     const raw = storage.getItem(STORAGE_KEY);
     if (!raw) return null;
     const value = JSON.parse(raw) as Partial<Session>;
-    if (typeof value.identity === "string" && typeof value.token === "string" && (value.kind === "dev" || value.kind === "token")) {
+    if (
+      typeof value.identity === "string" &&
+      typeof value.token === "string" &&
+      (value.kind === "dev" || value.kind === "token")
+    ) {
       return { identity: value.identity, token: value.token, kind: value.kind };
     }
   } catch {
@@ -51,7 +55,11 @@ export function lastIdentity(): string {
 }
 
 /** Asks a development server for a token for `identity`. */
-export async function requestDevToken(apiBaseUrl: string, identity: string, fetchImpl: typeof fetch = fetch): Promise<string> {
+export async function requestDevToken(
+  apiBaseUrl: string,
+  identity: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string> {
   let response: Response;
   try {
     response = await fetchImpl(`${apiBaseUrl}/auth/dev-token`, {
@@ -60,7 +68,9 @@ export async function requestDevToken(apiBaseUrl: string, identity: string, fetc
       body: JSON.stringify({ identity }),
     });
   } catch (error) {
-    throw new ParleyError("NETWORK_ERROR", `Could not reach Parley at ${apiBaseUrl}. Is the API running?`, { cause: error });
+    throw new ParleyError("NETWORK_ERROR", `Could not reach Parley at ${apiBaseUrl}. Is the API running?`, {
+      cause: error,
+    });
   }
   if (response.status === 404) {
     throw new ParleyError(
@@ -71,9 +81,13 @@ export async function requestDevToken(apiBaseUrl: string, identity: string, fetc
   }
   const json = (await response.json().catch(() => null)) as { token?: unknown; errors?: { message?: string }[] } | null;
   if (!response.ok || typeof json?.token !== "string") {
-    throw new ParleyError("BAD_USER_INPUT", json?.errors?.[0]?.message ?? `The server refused the sign-in (HTTP ${response.status}).`, {
-      status: response.status,
-    });
+    throw new ParleyError(
+      "BAD_USER_INPUT",
+      json?.errors?.[0]?.message ?? `The server refused the sign-in (HTTP ${response.status}).`,
+      {
+        status: response.status,
+      },
+    );
   }
   return json.token;
 }

@@ -23,7 +23,12 @@ class Conversation implements MessageSource<Msg> {
   failNext = false;
   /** The `after` of every messageAdded subscription. */
   addedAfter: number[] = [];
-  readonly handlers: Handlers = { messageAdded: new Set(), messageUpdated: new Set(), messageRemoved: new Set(), error: new Set() };
+  readonly handlers: Handlers = {
+    messageAdded: new Set(),
+    messageUpdated: new Set(),
+    messageRemoved: new Set(),
+    error: new Set(),
+  };
 
   on(event: keyof Handlers, handler: (value: never) => void, options?: { after?: number }): () => void {
     if (event === "messageAdded") this.addedAfter.push(options?.after ?? NaN);
@@ -61,7 +66,11 @@ class Conversation implements MessageSource<Msg> {
     for (let i = 0; i < count; i++) this.messages.push({ id: `m${this.messages.length}`, index: this.messages.length });
   }
 
-  async getMessages(o: { pageSize?: number; anchor?: string; direction?: "backwards" | "forward" }): Promise<MessagePage<Msg>> {
+  async getMessages(o: {
+    pageSize?: number;
+    anchor?: string;
+    direction?: "backwards" | "forward";
+  }): Promise<MessagePage<Msg>> {
     this.calls.push(`${o.direction}:${o.anchor ?? "-"}:${o.pageSize}`);
     if (this.failNext) {
       this.failNext = false;
@@ -70,7 +79,8 @@ class Conversation implements MessageSource<Msg> {
     const size = o.pageSize ?? 30;
     const anchor = o.anchor === undefined ? undefined : Number(o.anchor);
     let items: Msg[];
-    if (o.direction === "forward") items = this.messages.filter((m) => anchor === undefined || m.index > anchor).slice(0, size);
+    if (o.direction === "forward")
+      items = this.messages.filter((m) => anchor === undefined || m.index > anchor).slice(0, size);
     else items = this.messages.filter((m) => anchor === undefined || m.index < anchor).slice(-size);
     return this.page(items, size);
   }
@@ -95,8 +105,21 @@ const indexes = (store: ThreadStore<Msg>) => store.getSnapshot().messages.map((m
 
 describe("mergeMessages", () => {
   it("orders by index and keeps one copy per id (the newer)", () => {
-    const merged = mergeMessages([{ id: "b", index: 1 }, { id: "c", index: 2, copy: 1 }], [{ id: "a", index: 0 }, { id: "c", index: 2, copy: 2 }]);
-    expect(merged).toEqual([{ id: "a", index: 0 }, { id: "b", index: 1 }, { id: "c", index: 2, copy: 2 }]);
+    const merged = mergeMessages(
+      [
+        { id: "b", index: 1 },
+        { id: "c", index: 2, copy: 1 },
+      ],
+      [
+        { id: "a", index: 0 },
+        { id: "c", index: 2, copy: 2 },
+      ],
+    );
+    expect(merged).toEqual([
+      { id: "a", index: 0 },
+      { id: "b", index: 1 },
+      { id: "c", index: 2, copy: 2 },
+    ]);
   });
 });
 

@@ -19,7 +19,11 @@ export interface MessagePage<M> {
 
 /** A conversation handle, as far as the thread uses it: history pages and live events. */
 export interface MessageSource<M> {
-  getMessages(options: { pageSize?: number; anchor?: string; direction?: "backwards" | "forward" }): Promise<MessagePage<M>>;
+  getMessages(options: {
+    pageSize?: number;
+    anchor?: string;
+    direction?: "backwards" | "forward";
+  }): Promise<MessagePage<M>>;
   on(event: "messageAdded", handler: (message: M) => void, options?: { after?: number }): () => void;
   on(event: "messageUpdated", handler: (update: { message: M }) => void): () => void;
   on(event: "messageRemoved", handler: (removed: { id: string; index: number }) => void): () => void;
@@ -43,7 +47,11 @@ export interface ThreadState<M> {
  * Adds messages to a sorted list: by id no duplicates, ascending index. The incoming copy wins
  * unless the one shown was updated later (an edit this tab made, then an older event for it).
  */
-export function mergeMessages<M extends ThreadMessage>(existing: readonly M[], incoming: readonly M[], removed?: ReadonlySet<string>): M[] {
+export function mergeMessages<M extends ThreadMessage>(
+  existing: readonly M[],
+  incoming: readonly M[],
+  removed?: ReadonlySet<string>,
+): M[] {
   if (incoming.length === 0) return existing as M[];
   const byId = new Map(existing.map((m) => [m.id, m]));
   for (const m of incoming) {
@@ -153,7 +161,8 @@ export class ThreadStore<M extends ThreadMessage> {
   /** A message removed (by this tab or an event): gone from the list, and kept out of it. */
   remove(id: string): void {
     this.#removed.add(id);
-    if (this.#state.messages.some((m) => m.id === id)) this.#set({ messages: this.#state.messages.filter((m) => m.id !== id) });
+    if (this.#state.messages.some((m) => m.id === id))
+      this.#set({ messages: this.#state.messages.filter((m) => m.id !== id) });
   }
 
   close(): void {

@@ -42,7 +42,11 @@ const files = {
   sunrise: { name: "sunrise.png", mimeType: "image/png", buffer: makePng(260, 180, [255, 140, 40]) },
   lagoon: { name: "lagoon.png", mimeType: "image/png", buffer: makePng(200, 260, [40, 150, 255]) },
   report: { name: "report.pdf", mimeType: "application/pdf", buffer: makePdf("Quarterly report") },
-  tooBig: { name: "too-big.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(MAX_FILE_BYTES + 100 * 1024, 7) },
+  tooBig: {
+    name: "too-big.bin",
+    mimeType: "application/octet-stream",
+    buffer: Buffer.alloc(MAX_FILE_BYTES + 100 * 1024, 7),
+  },
 };
 
 describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s backend)", (backend) => {
@@ -54,7 +58,8 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
   const consoleErrors: string[] = [];
   const suffix = Math.random().toString(36).slice(2, 7);
   const names = { alice: `alice-${suffix}`, bob: `bob-${suffix}` };
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shotsDir, `${backend}-${name}.png`), fullPage: false });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(shotsDir, `${backend}-${name}.png`), fullPage: false });
 
   beforeAll(async () => {
     // Production shape: one origin in front of app and API, so the embedded store's media URLs
@@ -143,26 +148,40 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
     await alice.getByLabel("Attach files").first().setInputFiles([files.sunrise, files.lagoon, files.report]);
     const attachments = alice.getByRole("list", { name: "Attachments" });
     await expect.poll(() => attachments.getByRole("listitem").count()).toBe(3);
-    for (const f of [files.sunrise, files.lagoon, files.report]) await alice.getByRole("button", { name: `Remove ${f.name}` }).waitFor();
+    for (const f of [files.sunrise, files.lagoon, files.report])
+      await alice.getByRole("button", { name: `Remove ${f.name}` }).waitFor();
     await alice.getByLabel("Message", { exact: true }).fill("Photos and the report");
     await shot(alice, "03-alice-attachments");
 
     // A slow uplink (in chromium's network stack) keeps the upload going long enough to watch it.
     const cdp = await alice.context().newCDPSession(alice);
     await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 32 * 1024 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 32 * 1024,
+    });
     try {
       await alice.getByRole("button", { name: "Send" }).click();
       const overall = alice.getByRole("progressbar", { name: "Upload of all files" });
       await overall.waitFor();
-      for (const f of [files.sunrise, files.lagoon, files.report]) await alice.getByRole("progressbar", { name: `Upload of ${f.name}` }).waitFor();
+      for (const f of [files.sunrise, files.lagoon, files.report])
+        await alice.getByRole("progressbar", { name: `Upload of ${f.name}` }).waitFor();
       await alice.getByRole("button", { name: "Cancel" }).waitFor();
-      await expect.poll(() => overall.evaluate((el) => (el as HTMLProgressElement).value), { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => overall.evaluate((el) => (el as HTMLProgressElement).value), { timeout: 20_000, interval: 50 })
+        .toBeGreaterThan(0);
       const midway = await overall.evaluate((el) => (el as HTMLProgressElement).value);
       expect(midway).toBeLessThan(100);
       await shot(alice, "04-alice-uploading");
     } finally {
-      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
     }
     const log = alice.getByRole("log", { name: "Messages" });
     const sent = log.locator("article.message:not(.outgoing)", { hasText: "Photos and the report" });
@@ -181,7 +200,13 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
     await expect.poll(() => images.count()).toBe(2);
     await images.last().scrollIntoViewIfNeeded();
     await expect
-      .poll(() => images.evaluateAll((els) => els.map((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)), { timeout: 20_000 })
+      .poll(
+        () =>
+          images.evaluateAll((els) =>
+            els.map((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth),
+          ),
+        { timeout: 20_000 },
+      )
       .toEqual([260, 200]);
     expect(await images.first().getAttribute("alt")).toBe("sunrise.png");
     expect(await images.first().getAttribute("loading")).toBe("lazy");
@@ -217,7 +242,13 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
     const cdp = await alice.context().newCDPSession(alice);
     await cdp.send("Network.enable");
     const network = (conditions: { uploadThroughput?: number }) =>
-      cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1, ...conditions });
+      cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+        ...conditions,
+      });
     const log = alice.getByRole("log", { name: "Messages" });
     const outgoing = log.locator("article.outgoing");
     const input = alice.getByLabel("Message", { exact: true });
@@ -241,7 +272,9 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
       await input.fill("Cut off once");
       await input.press("Enter");
       const overall = outgoing.getByRole("progressbar", { name: "Upload of all files" });
-      await expect.poll(() => overall.evaluate((el) => (el as HTMLProgressElement).value), { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => overall.evaluate((el) => (el as HTMLProgressElement).value), { timeout: 20_000, interval: 50 })
+        .toBeGreaterThan(0);
       // Chromium silently resends a request whose reused connection drops, so keep cutting until
       // the failure reaches the page.
       const alert = outgoing.getByRole("alert");
@@ -261,7 +294,8 @@ describe.each<Backend>(["services", "embedded"])("chatting in the browser (%s ba
     } finally {
       await network({}).catch(() => {});
     }
-    const rows = await api.sql`SELECT body, count(*)::int AS n FROM messages WHERE body IN ('Cancel me first', 'Cut off once') GROUP BY body ORDER BY body`;
+    const rows =
+      await api.sql`SELECT body, count(*)::int AS n FROM messages WHERE body IN ('Cancel me first', 'Cut off once') GROUP BY body ORDER BY body`;
     expect(rows).toEqual([
       { body: "Cancel me first", n: 1 },
       { body: "Cut off once", n: 1 },

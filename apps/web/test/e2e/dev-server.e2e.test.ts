@@ -32,7 +32,10 @@ describe("the Vite dev server against the embedded API", () => {
 
   beforeAll(async () => {
     // Temporary URLs that live 4 s: the app must renew them transparently.
-    api = await startTestServer({ backend: "embedded", env: { AUTH_DEV_TOKENS: "true", MEDIA_URL_TTL_SECONDS: String(URL_TTL_SECONDS) } });
+    api = await startTestServer({
+      backend: "embedded",
+      env: { AUTH_DEV_TOKENS: "true", MEDIA_URL_TTL_SECONDS: String(URL_TTL_SECONDS) },
+    });
     // vite.config.ts reads the proxy target from the environment, as `pnpm dev` would set it.
     process.env.PARLEY_API_URL = api.url;
     const port = await freePort();
@@ -66,26 +69,38 @@ describe("the Vite dev server against the embedded API", () => {
     await page.getByText("3 participants").first().waitFor();
 
     const pdf = makePdf("Dev proxy");
-    await page.getByLabel("Attach files").first().setInputFiles([
-      { name: "tile.png", mimeType: "image/png", buffer: makePng(64, 48, [90, 200, 120]) },
-      { name: "notes.pdf", mimeType: "application/pdf", buffer: pdf },
-      { name: "tone.wav", mimeType: "audio/wav", buffer: makeWav(1.5) },
-    ]);
+    await page
+      .getByLabel("Attach files")
+      .first()
+      .setInputFiles([
+        { name: "tile.png", mimeType: "image/png", buffer: makePng(64, 48, [90, 200, 120]) },
+        { name: "notes.pdf", mimeType: "application/pdf", buffer: pdf },
+        { name: "tone.wav", mimeType: "audio/wav", buffer: makeWav(1.5) },
+      ]);
     await page.getByLabel("Message", { exact: true }).fill("Through the dev proxy");
     await page.getByLabel("Message", { exact: true }).press("Enter");
 
     const message = page.locator("article.message:not(.outgoing)", { hasText: "Through the dev proxy" });
     await message.waitFor({ timeout: 30_000 });
     const image = message.locator("img");
-    await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBe(64);
+    await expect
+      .poll(() => image.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth), {
+        timeout: 15_000,
+      })
+      .toBe(64);
     // The embedded store's URL names the API's origin; the app sends it through the dev server.
     expect(new URL((await image.getAttribute("src"))!).origin).toBe(appUrl);
 
     const audio = message.locator("audio");
-    await expect.poll(() => audio.evaluate((el) => (el as HTMLAudioElement).duration), { timeout: 15_000 }).toBeCloseTo(1.5, 1);
+    await expect
+      .poll(() => audio.evaluate((el) => (el as HTMLAudioElement).duration), { timeout: 15_000 })
+      .toBeCloseTo(1.5, 1);
     expect(await audio.getAttribute("aria-label")).toBe("tone.wav");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), message.getByRole("link", { name: /notes\.pdf/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      message.getByRole("link", { name: /notes\.pdf/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe("notes.pdf");
     expect(Buffer.compare(readFileSync(await download.path()), pdf)).toBe(0);
 
@@ -94,7 +109,10 @@ describe("the Vite dev server against the embedded API", () => {
     // Once the URLs in hand have expired, a download asks for a fresh one first (no 403 seen).
     const firstUrl = await message.getByRole("link", { name: /notes\.pdf/ }).getAttribute("href");
     await page.waitForTimeout((URL_TTL_SECONDS + 1) * 1000);
-    const [again] = await Promise.all([page.waitForEvent("download"), message.getByRole("link", { name: /notes\.pdf/ }).click()]);
+    const [again] = await Promise.all([
+      page.waitForEvent("download"),
+      message.getByRole("link", { name: /notes\.pdf/ }).click(),
+    ]);
     expect(Buffer.compare(readFileSync(await again.path()), pdf)).toBe(0);
     await expect.poll(() => message.getByRole("link", { name: /notes\.pdf/ }).getAttribute("href")).not.toBe(firstUrl);
     expect(errors).toEqual([]);

@@ -21,7 +21,8 @@ export function makePng(width: number, height: number, hue: [number, number, num
     raw[o++] = 0; // filter: none
     for (let x = 0; x < width; x++) {
       const t = (x + y) / (width + height);
-      for (let c = 0; c < 3; c++) raw[o++] = Math.min(255, Math.round(hue[c]! * (0.35 + 0.65 * t)) + (noise[n++]! & 0x3f));
+      for (let c = 0; c < 3; c++)
+        raw[o++] = Math.min(255, Math.round(hue[c]! * (0.35 + 0.65 * t)) + (noise[n++]! & 0x3f));
     }
   }
   const header = Buffer.alloc(13);
@@ -65,7 +66,8 @@ export function makeWav(seconds: number, frequency = 440): Buffer {
   const rate = 8000;
   const samples = Math.round(seconds * rate);
   const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * frequency * i) / rate) * 12000), i * 2);
+  for (let i = 0; i < samples; i++)
+    data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * frequency * i) / rate) * 12000), i * 2);
   const header = Buffer.alloc(44);
   header.write("RIFF", 0, "ascii");
   header.writeUInt32LE(36 + data.length, 4);

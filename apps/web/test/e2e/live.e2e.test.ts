@@ -107,7 +107,10 @@ describe("live thread across two API instances", () => {
     const input = alice.getByLabel("Message", { exact: true });
     await input.fill(text);
     await input.press("Enter");
-    await alice.getByRole("log", { name: "Messages" }).locator("article.message:not(.outgoing)", { hasText: text }).waitFor();
+    await alice
+      .getByRole("log", { name: "Messages" })
+      .locator("article.message:not(.outgoing)", { hasText: text })
+      .waitFor();
   };
   const bobsLink = () => bob.getByRole("link", { name: new RegExp(title) });
   const bobsBadge = () => bobsLink().locator(".unread");
@@ -138,7 +141,8 @@ describe("live thread across two API instances", () => {
     const log = bob.getByRole("log", { name: "Messages" });
     await expect.poll(() => log.locator(".message .body").allInnerTexts()).toEqual(["One", "Two"]);
     await expect.poll(() => bobsBadge().count(), { timeout: 10_000 }).toBe(0);
-    const rows = await apiA.sql`SELECT p.last_read_message_index AS i FROM participants p WHERE p.identity = ${names.bob}`;
+    const rows =
+      await apiA.sql`SELECT p.last_read_message_index AS i FROM participants p WHERE p.identity = ${names.bob}`;
     expect(rows).toEqual([{ i: 1 }]);
     // Bob's live events go to his own app's origin, which leads to instance B.
     await expect.poll(() => bobSockets.length).toBeGreaterThan(0);
@@ -161,7 +165,12 @@ describe("live thread across two API instances", () => {
     const during = bobOps.names.slice(before);
     expect(during.filter((name) => name === "Messages")).toEqual([]);
     // Bob had the newest message in view: it is read, no count appears.
-    await expect.poll(async () => (await apiA.sql`SELECT last_read_message_index AS i FROM participants WHERE identity = ${names.bob}`)[0]?.i).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (await apiA.sql`SELECT last_read_message_index AS i FROM participants WHERE identity = ${names.bob}`)[0]?.i,
+      )
+      .toBe(2);
     expect(await bobsBadge().count()).toBe(0);
   });
 
@@ -185,13 +194,20 @@ describe("live thread across two API instances", () => {
   });
 
   it("Alice deletes her message and it disappears from Bob's thread live", async () => {
-    const mine = alice.getByRole("log", { name: "Messages" }).locator("article.message", { hasText: "Live from A, edited" });
+    const mine = alice
+      .getByRole("log", { name: "Messages" })
+      .locator("article.message", { hasText: "Live from A, edited" });
     await mine.getByRole("button", { name: "Delete message" }).click();
-    await mine.getByRole("group", { name: "Delete this message?" }).getByRole("button", { name: "Delete", exact: true }).click();
+    await mine
+      .getByRole("group", { name: "Delete this message?" })
+      .getByRole("button", { name: "Delete", exact: true })
+      .click();
     await expect.poll(() => mine.count()).toBe(0);
 
     const bobLog = bob.getByRole("log", { name: "Messages" });
-    await expect.poll(() => bobLog.locator(".message .body").allInnerTexts(), { timeout: LIVE_MS, interval: 100 }).toEqual(["One", "Two"]);
+    await expect
+      .poll(() => bobLog.locator(".message .body").allInnerTexts(), { timeout: LIVE_MS, interval: 100 })
+      .toEqual(["One", "Two"]);
     const rows = await apiA.sql`SELECT count(*)::int AS n FROM messages WHERE body LIKE 'Live from A%'`;
     expect(rows[0]?.n).toBe(0);
     // Still no timed re-reads of the thread on Bob's side.

@@ -34,7 +34,8 @@ export async function serveApp(distDir: string, apiUrl: () => string): Promise<S
       uploads.add(req);
       res.once("close", () => uploads.delete(req));
     }
-    if (API_PATHS.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p))) return proxy(req, res, new URL(apiUrl()));
+    if (API_PATHS.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p)))
+      return proxy(req, res, new URL(apiUrl()));
     serveStatic(distDir, path, res);
   });
   // Live events: the WebSocket upgrade on /graphql is tunnelled to the API as well.
@@ -79,7 +80,13 @@ export async function serveApp(distDir: string, apiUrl: () => string): Promise<S
 
 function proxy(req: IncomingMessage, res: ServerResponse, api: URL): void {
   const upstream = request(
-    { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } },
+    {
+      host: api.hostname,
+      port: api.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: api.host },
+    },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -87,7 +94,11 @@ function proxy(req: IncomingMessage, res: ServerResponse, api: URL): void {
   );
   upstream.on("error", (error) => {
     if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
-    res.end(JSON.stringify({ errors: [{ message: `proxy: ${error.message}`, extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
+    res.end(
+      JSON.stringify({
+        errors: [{ message: `proxy: ${error.message}`, extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+      }),
+    );
   });
   req.pipe(upstream);
 }
