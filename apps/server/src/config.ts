@@ -73,6 +73,9 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every environment variable Parley reads (the README's configuration table documents each). */
+export const ENV_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   nodeEnv: Env["NODE_ENV"];
   port: number;

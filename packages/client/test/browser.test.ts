@@ -1,11 +1,11 @@
 // The SDK in Debian's Chromium (driven by playwright-core) against a real server: the browser
 // path uploads with XMLHttpRequest, which Node never runs.
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumExecutable } from "@parley/testkit";
 import type * as pageModule from "./browser/page.ts";
 import { eventually, startTestServer, type TestServer } from "./support.ts";
 
@@ -39,15 +39,9 @@ beforeAll(async () => {
   await new Promise((r) => site.once("listening", r));
   t = await startTestServer();
 
-  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `Chromium is required for the browser tests and was not found at ${executablePath}: apt-get install -y chromium, or set CHROMIUM_PATH.`,
-    );
-  }
   browser = await chromium.launch({
-    executablePath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    executablePath: chromiumExecutable(),
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
   });
   page = await browser.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));

@@ -1,6 +1,6 @@
 // Debian's chromium driven by playwright-core: never a browser that Playwright downloads.
-import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumExecutable } from "@parley/testkit";
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -14,14 +14,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `Chromium is required for the browser tests and was not found at ${executablePath}. ` +
-        "Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH; .ci/run installs it.",
-    );
-  }
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 }
 
 /** Collects console errors and uncaught exceptions of a page; the test asserts there are none. */
