@@ -280,3 +280,87 @@ describe("media responses", () => {
     }
   });
 });
+
+// Review finding 1: a filename within the 255-byte limit could percent-encode past the 1024 characters
+// a temporary URL may pin; temporaryUrl threw, and since it is non-null the whole conversation read null.
+describe("filenames against the signed-header limit, and the blast radius of one bad media row", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t?.close());
+
+  const HISTORY = `query($id: ID!) { conversation(id: $id) { id messages(last: 30) { edges { node { body
+    media { filename contentType temporaryUrl } } } } } }`;
+  type History = {
+    conversation: {
+      messages: { edges: { node: { body: string | null; media: { filename: string; temporaryUrl: string }[] } }[] };
+    } | null;
+  };
+  async function sendNamed(id: string, names: string[]) {
+    const res = await postMultipart(
+      t.graphqlUrl,
+      await t.token("alice"),
+      {
+        query: `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { media { filename } } }`,
+        variables: { i: { conversationId: id, media: names.map((filename) => ({ file: null, filename })) } },
+      },
+      names.map((_, i) => ({ path: `variables.i.media.${i}.file`, filename: "f.bin", body: Buffer.from(`file ${i}`) })),
+    );
+    expect(res.json.errors).toBeUndefined();
+    return (res.json.data!.sendMediaMessage as { media: { filename: string }[] }).media.map((m) => m.filename);
+  }
+
+  it("signs every accepted filename, worst cases of percent-encoding included, and the history loads", async () => {
+    const id = (
+      await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: {}) { id } }`)
+    ).data!.createConversation.id;
+    // Each is at the 255-byte limit; the first encodes to 765 characters plus a 255-character fallback.
+    const names = [
+      "%".repeat(255),
+      `${"(".repeat(251)}.txt`,
+      `${'"'.repeat(127)}${"é".repeat(64)}`,
+      "😀".repeat(63),
+      "中".repeat(85),
+    ];
+    expect(await sendNamed(id, names)).toEqual(names);
+    await t.gql("alice", `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }`, {
+      i: { conversationId: id, body: "after the files" },
+    });
+    const res = await t.gql<History>("alice", HISTORY, { id });
+    expect(res.errors).toBeUndefined();
+    const edges = res.data!.conversation!.messages.edges;
+    expect(edges.map((e) => e.node.body)).toEqual([null, "after the files"]);
+    const media = edges[0]!.node.media;
+    expect(media.map((m) => m.filename)).toEqual(names);
+    for (const m of media) {
+      const got = await fetch(m.temporaryUrl);
+      expect(got.status, m.filename).toBe(200);
+      const cd = got.headers.get("content-disposition")!;
+      expect(cd.length, m.filename).toBeLessThanOrEqual(1024);
+      // The exact name survives in filename*, whatever the fallback had to give up.
+      const star = /filename\*=UTF-8''(.+)$/.exec(cd)?.[1];
+      expect(decodeURIComponent(star ?? ""), m.filename).toBe(m.filename);
+    }
+  });
+
+  it("serves a stored row whose headers cannot be signed as a download, without nulling the page", async () => {
+    const id = (
+      await t.gql<{ createConversation: { id: string } }>("alice", `mutation { createConversation(input: {}) { id } }`)
+    ).data!.createConversation.id;
+    await sendNamed(id, ["good.txt"]);
+    await sendNamed(id, ["bad.txt"]);
+    // A row no current code path writes (an older version's, or one edited by hand).
+    await t.sql`update media set content_type = ${"text/plain\r\nSet-Cookie: a=b"} where filename = 'bad.txt'`;
+    const res = await t.gql<History>("alice", HISTORY, { id });
+    expect(res.errors).toBeUndefined();
+    const [good, bad] = res.data!.conversation!.messages.edges.map((e) => e.node.media[0]!);
+    expect(good!.filename).toBe("good.txt");
+    const got = await fetch(bad!.temporaryUrl);
+    expect(got.status).toBe(200);
+    expect(got.headers.get("content-type")).toBe("application/octet-stream");
+    expect(got.headers.get("content-disposition")).toBe("attachment");
+    expect(got.headers.get("set-cookie")).toBeNull();
+    expect(await got.text()).toBe("file 0");
+  });
+});

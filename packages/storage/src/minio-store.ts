@@ -1,6 +1,8 @@
 import type { Readable } from "node:stream";
 import { Client } from "minio";
 import {
+  isSignableHeaderValue,
+  SIGNED_HEADER_MAX,
   StorageUnavailableError,
   type ObjectInfo,
   type ObjectStore,
@@ -293,6 +295,12 @@ export class MinioStore implements ObjectStore {
   }
 
   async presignGet(key: string, o: PresignOptions): Promise<PresignedUrl> {
+    // The same rule as the disk store's signer, so a header that signs here signs everywhere.
+    for (const value of [o.contentType, o.contentDisposition]) {
+      if (!isSignableHeaderValue(value)) {
+        throw new TypeError(`signed response headers must be 1..${SIGNED_HEADER_MAX} printable ASCII characters`);
+      }
+    }
     // Signatures carry whole seconds; start from one so expiresAt is exactly when the URL dies.
     const now = new Date(Math.floor((o.now ?? new Date()).getTime() / 1000) * 1000);
     const url = this.sign(key, {

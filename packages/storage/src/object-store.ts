@@ -19,6 +19,16 @@ export interface PresignOptions {
   now?: Date;
 }
 
+/**
+ * Longest Content-Type or Content-Disposition a temporary URL may pin. Every store enforces it, so a
+ * value that fits here can be signed by all of them; callers build their headers to fit.
+ */
+export const SIGNED_HEADER_MAX = 1024;
+
+/** A header value every store can pin in a temporary URL: 1..SIGNED_HEADER_MAX printable ASCII characters. */
+export const isSignableHeaderValue = (value: string): boolean =>
+  value.length >= 1 && value.length <= SIGNED_HEADER_MAX && /^[\x20-\x7e]+$/.test(value);
+
 export interface PresignedUrl {
   url: string;
   expiresAt: Date;

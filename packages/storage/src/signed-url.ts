@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { assertValidObjectKey } from "./object-key.ts";
-import type { PresignedUrl, PresignOptions } from "./object-store.ts";
+import { isSignableHeaderValue, SIGNED_HEADER_MAX, type PresignedUrl, type PresignOptions } from "./object-store.ts";
 
 /** What a verified media URL grants: this key, served with these headers, until `expiresAt`. */
 export interface VerifiedMediaUrl {
@@ -45,8 +45,6 @@ export class InvalidMediaUrlError extends MediaUrlError {
 export const MEDIA_ROUTE_SEGMENT = "media";
 
 const SIGNATURE_BYTES = 32;
-// Header values we sign must be safe to send back verbatim.
-const HEADER_VALUE = /^[\x20-\x7e]{1,1024}$/;
 
 /**
  * HMAC-SHA256 signed URLs for the embedded media route:
@@ -72,7 +70,10 @@ export class MediaUrlSigner {
       ["content type", o.contentType],
       ["content disposition", o.contentDisposition],
     ] as const) {
-      if (!HEADER_VALUE.test(value)) throw new TypeError(`${name} must be 1..1024 printable ASCII characters`);
+      // Header values we sign must be safe to send back verbatim.
+      if (!isSignableHeaderValue(value)) {
+        throw new TypeError(`${name} must be 1..${SIGNED_HEADER_MAX} printable ASCII characters`);
+      }
     }
     if (!Number.isInteger(o.expiresInSeconds) || o.expiresInSeconds <= 0) {
       throw new RangeError("expiresInSeconds must be a positive integer");

@@ -39,7 +39,16 @@ export function createLoaders(services: Services, viewer: string | null = null) 
     }),
     temporaryUrl: new DataLoader<MediaRow, PresignedUrl, string>(
       async (rows) =>
-        Promise.all(rows.map((row) => temporaryUrl(services.store, row, services.config.media.urlTtlSeconds, now))),
+        Promise.all(
+          rows.map((row) =>
+            temporaryUrl(services.store, row, services.config.media.urlTtlSeconds, now, (r) =>
+              services.logger.error(
+                { mediaId: r.id, contentType: r.contentType, filename: r.filename },
+                "stored media headers cannot be signed; serving it as application/octet-stream",
+              ),
+            ),
+          ),
+        ),
       { cacheKeyFn: (row) => row.id, batch: false },
     ),
   };
