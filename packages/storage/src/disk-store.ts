@@ -29,6 +29,7 @@ import {
   type CipherLayout,
 } from "./chunked-cipher.ts";
 import { DecryptingReader } from "./decrypting-reader.ts";
+import { DiskUploadSessions } from "./disk-upload-sessions.ts";
 import { assertValidObjectKey, assertValidObjectPrefix } from "./object-key.ts";
 import {
   StorageUnavailableError,
@@ -63,6 +64,8 @@ export class ObjectNotFoundError extends Error {
 
 // Temp files live in the same tree (so rename is atomic) under a name no valid key can reach.
 const TEMP_DIR = ".tmp";
+// Upload sessions' parts, one directory per upload (see disk-upload-sessions.ts).
+const UPLOADS_DIR = ".uploads";
 const KEY_CHECK_FILE = ".key-check";
 const KEY_CHECK_TEXT = "parley disk store key check";
 // Only leftovers of a crash are this old; live uploads finish far sooner.
@@ -93,6 +96,7 @@ export class DiskStore implements ObjectStore {
   private readonly encryptionKey: Buffer;
   private readonly chunkSize: number;
   private readonly signer: MediaUrlSigner;
+  readonly uploadSessions: DiskUploadSessions;
 
   constructor(options: DiskStoreOptions) {
     if (options.encryptionKey.length !== 32) throw new RangeError("disk store encryption key must be 32 bytes");
@@ -102,11 +106,19 @@ export class DiskStore implements ObjectStore {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.signer = new MediaUrlSigner(Buffer.from(options.signingKey), options.publicUrl);
     createHeader("application/octet-stream", this.chunkSize); // validates chunkSize up front
+    this.uploadSessions = new DiskUploadSessions(
+      join(options.rootDir, UPLOADS_DIR),
+      this.encryptionKey,
+      this.chunkSize,
+      this.signer,
+      (key, body, contentType) => this.put(key, body, { contentType }),
+    );
   }
 
   async init(): Promise<void> {
     try {
       await mkdir(this.tempDir, { recursive: true, mode: 0o700 });
+      await mkdir(join(this.rootDir, UPLOADS_DIR), { recursive: true, mode: 0o700 });
     } catch (error) {
       throw new StorageUnavailableError(`cannot create the media directory ${this.rootDir}: ${String(error)}`, {
         cause: error,
@@ -341,10 +353,15 @@ export class DiskStore implements ObjectStore {
     return removed;
   }
 
-  async abortIncomplete(_keys: string[]): Promise<number> {
+  async abortIncomplete(keys: string[]): Promise<number> {
     // A put's temporary part is removed by the put itself; one left by a crash has no key and
-    // is removed by sweepIncomplete once it is old enough.
-    return 0;
+    // is removed by sweepIncomplete once it is old enough. Upload sessions know their key.
+    keys.forEach(assertValidObjectKey);
+    try {
+      return await this.uploadSessions.abortKeys(keys);
+    } catch (error) {
+      throw this.wrapDiskError(error, `abort the uploads of ${keys.length} key(s)`);
+    }
   }
 
   private async sweepStaleTemps(): Promise<void> {

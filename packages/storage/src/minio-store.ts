@@ -9,6 +9,7 @@ import {
   type PresignedUrl,
   type PresignOptions,
 } from "./object-store.ts";
+import { MinioUploadSessions } from "./minio-upload-sessions.ts";
 import { sigV4Presigner } from "./sigv4-presign.ts";
 import { uploadParts } from "./upload-parts.ts";
 
@@ -82,12 +83,14 @@ export class MinioStore implements ObjectStore {
   private readonly partSize: number;
   private readonly client: Client;
   private readonly sign: ReturnType<typeof sigV4Presigner>;
+  readonly uploadSessions: MinioUploadSessions;
 
   constructor(private readonly options: MinioStoreOptions) {
     this.bucket = options.bucket;
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     this.client = clientFor(options.endpoint, options);
     this.sign = sigV4Presigner({ ...options, endpoint: options.publicEndpoint ?? options.endpoint });
+    this.uploadSessions = new MinioUploadSessions(this.client, this.bucket, this.sign, wrap);
   }
 
   async init(): Promise<void> {

@@ -65,12 +65,67 @@ export interface ObjectStore {
   /**
    * Aborts the partial uploads of exactly these keys (a put cut off by a crash or an outage);
    * returns how many it found. Keys without one are not an error. MinIO lists incomplete multipart
-   * uploads only for an exact key, so this is how they are found there; the disk store names its
-   * temporary parts by an opaque id and leaves them to `sweepIncomplete`.
+   * uploads only for an exact key, so this is how they are found there; the disk store names a
+   * put's temporary part by an opaque id and leaves it to `sweepIncomplete`, and aborts the upload
+   * sessions of these keys. Upload sessions are aborted too (on both stores).
    */
   abortIncomplete(keys: string[]): Promise<number>;
   /** A URL that GETs the object without any header until `expiresAt`. Local: no network round trip. */
   presignGet(key: string, options: PresignOptions): Promise<PresignedUrl>;
+  /**
+   * Optional capability: multipart uploads whose parts a client PUTs straight to presigned URLs.
+   * Absent on a store that cannot offer them (callers check, nothing pretends).
+   */
+  readonly uploadSessions?: UploadSessions;
+}
+
+/** A part stored by an upload session. */
+export interface UploadedPart {
+  /** 1-based. */
+  number: number;
+  size: number;
+  /** Identifies this copy of the part (a part PUT again gets a new one); complete() names it. */
+  etag: string;
+}
+
+/**
+ * Resumable uploads of one object in parts (S3 multipart upload semantics): nothing is visible at
+ * the key until complete(); parts may arrive in any order, in parallel, and be PUT again (the
+ * last complete PUT wins); an interrupted PUT stores nothing for its part.
+ */
+export interface UploadSessions {
+  /** Minimum size of every part but the last (S3: 5 MiB). */
+  readonly minPartSize: number;
+  /** Starts an upload of `key`; returns the store's upload id. */
+  create(key: string, options: { contentType: string }): Promise<string>;
+  /**
+   * A URL that takes one PUT of exactly `size` bytes (no header the client must add) as part
+   * `number`, until `expiresAt`. Local: no network round trip.
+   */
+  presignPart(
+    key: string,
+    uploadId: string,
+    part: { number: number; size: number },
+    options: { expiresInSeconds: number; now?: Date },
+  ): Promise<PresignedUrl>;
+  /** The parts stored so far, by number. Throws UploadNotFoundError for an aborted or completed upload. */
+  listParts(key: string, uploadId: string): Promise<UploadedPart[]>;
+  /**
+   * Assembles exactly these parts, in order, into the object at `key` and ends the upload. Throws
+   * UploadNotFoundError when the upload is gone, and an Error when a part is missing or was replaced.
+   */
+  complete(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
+  /** Discards the upload and its stored parts; an upload already gone is not an error. */
+  abort(key: string, uploadId: string): Promise<void>;
+}
+
+/** The upload session does not exist (never did, aborted, or completed). */
+export class UploadNotFoundError extends Error {
+  override readonly name = "UploadNotFoundError";
+  readonly code = "NoSuchUpload";
+  constructor(readonly uploadId: string) {
+    super(`upload ${uploadId} does not exist (aborted, completed or never started)`);
+  }
 }
 
 /** The store could not be reached or refused the operation; maps to STORAGE_UNAVAILABLE. */

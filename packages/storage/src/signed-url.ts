@@ -26,11 +26,11 @@ export class MediaUrlError extends Error {
 
 export class ExpiredMediaUrlError extends MediaUrlError {
   override readonly name = "ExpiredMediaUrlError";
-  constructor(readonly expiresAt: Date) {
-    super(
-      "expired",
-      `this media URL expired at ${expiresAt.toISOString()}; fetch the message again for a fresh temporaryUrl`,
-    );
+  constructor(
+    readonly expiresAt: Date,
+    next = "fetch the message again for a fresh temporaryUrl",
+  ) {
+    super("expired", `this media URL expired at ${expiresAt.toISOString()}; ${next}`);
   }
 }
 
@@ -43,6 +43,20 @@ export class InvalidMediaUrlError extends MediaUrlError {
 
 /** Path segment under the public URL where signed media is served. */
 export const MEDIA_ROUTE_SEGMENT = "media";
+/** Path segment under the public URL where the disk store takes upload session parts. */
+export const UPLOAD_ROUTE_SEGMENT = "media-uploads";
+
+/** What a verified part URL grants: one PUT of exactly `size` bytes as part `number` of `uploadId`. */
+export interface VerifiedPartUrl {
+  uploadId: string;
+  number: number;
+  size: number;
+  expiresAt: Date;
+}
+
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Upload ids of the disk store are random UUIDs; anything else never names an upload. */
+export const isDiskUploadId = (id: string): boolean => UPLOAD_ID.test(id);
 
 const SIGNATURE_BYTES = 32;
 
@@ -53,6 +67,7 @@ const SIGNATURE_BYTES = 32;
 export class MediaUrlSigner {
   private readonly base: URL;
   private readonly routePrefix: string;
+  private readonly uploadPrefix: string;
 
   constructor(
     private readonly signingKey: Buffer,
@@ -62,6 +77,7 @@ export class MediaUrlSigner {
     this.base = new URL(publicUrl);
     // PUBLIC_URL may carry a path (behind a reverse proxy); the route lives under it.
     this.routePrefix = `${this.base.pathname.replace(/\/+$/, "")}/${MEDIA_ROUTE_SEGMENT}/`;
+    this.uploadPrefix = `${this.base.pathname.replace(/\/+$/, "")}/${UPLOAD_ROUTE_SEGMENT}/`;
   }
 
   sign(key: string, o: PresignOptions): PresignedUrl {
@@ -116,6 +132,53 @@ export class MediaUrlSigner {
     const expiresAt = new Date(expSeconds * 1000);
     if (now.getTime() >= expiresAt.getTime()) throw new ExpiredMediaUrlError(expiresAt);
     return { key, contentType: ct, contentDisposition: cd, expiresAt };
+  }
+
+  /** `<publicUrl>/media-uploads/<uploadId>/<number>?size=<bytes>&exp=<unix s>&sig=<base64url>`. */
+  signPart(uploadId: string, part: { number: number; size: number }, o: { expiresInSeconds: number; now?: Date }) {
+    if (!isDiskUploadId(uploadId)) throw new TypeError("not an upload id of this store");
+    if (!Number.isInteger(o.expiresInSeconds) || o.expiresInSeconds <= 0) {
+      throw new RangeError("expiresInSeconds must be a positive integer");
+    }
+    const exp = Math.floor((o.now ?? new Date()).getTime() / 1000) + o.expiresInSeconds;
+    const url = new URL(this.base.toString());
+    url.pathname = `${this.uploadPrefix}${uploadId}/${part.number}`;
+    url.search = "";
+    url.searchParams.set("size", String(part.size));
+    url.searchParams.set("exp", String(exp));
+    url.searchParams.set("sig", this.partMac(uploadId, part.number, part.size, exp).toString("base64url"));
+    return { url: url.toString(), expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Checks a part URL made by signPart: signature first, then expiry. */
+  verifyPart(pathname: string, searchParams: URLSearchParams, now: Date = new Date()): VerifiedPartUrl {
+    if (!pathname.startsWith(this.uploadPrefix)) throw new InvalidMediaUrlError("not an upload path");
+    const match = /^([0-9a-f-]{36})\/(\d{1,5})$/.exec(pathname.slice(this.uploadPrefix.length));
+    if (!match || !isDiskUploadId(match[1]!)) throw new InvalidMediaUrlError("malformed upload path");
+    const uploadId = match[1]!;
+    const number = Number(match[2]);
+    const [size, exp, sig] = (["size", "exp", "sig"] as const).map((name) => {
+      const values = searchParams.getAll(name);
+      if (values.length !== 1) throw new InvalidMediaUrlError(`missing or repeated "${name}"`);
+      return values[0] as string;
+    }) as [string, string, string];
+    if (!/^\d{1,12}$/.test(exp) || !/^\d{1,12}$/.test(size)) throw new InvalidMediaUrlError("malformed size or expiry");
+    const given = Buffer.from(sig, "base64url");
+    const expected = this.partMac(uploadId, number, Number(size), Number(exp));
+    if (given.length !== SIGNATURE_BYTES || given.toString("base64url") !== sig || !timingSafeEqual(given, expected)) {
+      throw new InvalidMediaUrlError("bad signature");
+    }
+    const expiresAt = new Date(Number(exp) * 1000);
+    if (now.getTime() >= expiresAt.getTime()) {
+      throw new ExpiredMediaUrlError(expiresAt, "read the upload again (mediaUpload) for fresh part URLs");
+    }
+    return { uploadId, number, size: Number(size), expiresAt };
+  }
+
+  private partMac(uploadId: string, number: number, size: number, exp: number): Buffer {
+    // Its own label, so a media URL's signature can never pass for a part URL's or back.
+    const canonical = JSON.stringify(["parley-upload-part-v1", uploadId, number, size, exp]);
+    return createHmac("sha256", this.signingKey).update(canonical).digest();
   }
 
   private mac(key: string, exp: number, contentType: string, contentDisposition: string): Buffer {

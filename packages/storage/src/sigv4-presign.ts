@@ -6,9 +6,11 @@ const rfc3986 = (s: string) =>
 const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
 
 /**
- * Presigned S3 GETs (AWS Signature V4, query string, path-style), computed locally. The minio
- * client derives the signing key (4 HMACs) for every URL; it depends only on the day, region and
- * secret, so it is derived once a day here: ~3x more URLs per second (bench/RESULTS.md, presign).
+ * Presigned S3 requests (AWS Signature V4, query string, path-style), computed locally: GETs of
+ * objects and PUTs of multipart upload parts. The minio client derives the signing key (4 HMACs)
+ * for every URL; it depends only on the day, region and secret, so it is derived once a day here:
+ * ~3x more URLs per second (bench/RESULTS.md, presign). Only `host` is signed unless `headers` names
+ * more (e.g. `content-length`, which every HTTP client sends by itself for a body of known size).
  */
 export function sigV4Presigner(o: {
   endpoint: string;
@@ -21,12 +23,24 @@ export function sigV4Presigner(o: {
   const host = new URL(o.endpoint).host;
   let keyDay = "";
   let signingKey = Buffer.alloc(0);
-  return (key: string, opts: { expiresInSeconds: number; now: Date; query: Record<string, string> }): string => {
+  return (
+    key: string,
+    opts: {
+      expiresInSeconds: number;
+      now: Date;
+      query: Record<string, string>;
+      method?: "GET" | "PUT";
+      /** Further headers the request must carry with exactly these values (names in lower case). */
+      headers?: Record<string, string>;
+    },
+  ): string => {
     const amzDate = opts.now
       .toISOString()
       .replace(/[-:]/g, "")
       .replace(/\.\d{3}/, "");
     const day = amzDate.slice(0, 8);
+    const signedHeaders: [string, string][] = [["host", host], ...Object.entries(opts.headers ?? {})];
+    signedHeaders.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (day !== keyDay) {
       signingKey = hmac(hmac(hmac(hmac(`AWS4${o.secretKey}`, day), o.region), "s3"), "aws4_request");
       keyDay = day;
@@ -38,7 +52,7 @@ export function sigV4Presigner(o: {
       ["X-Amz-Credential", `${o.accessKey}/${scope}`],
       ["X-Amz-Date", amzDate],
       ["X-Amz-Expires", String(opts.expiresInSeconds)],
-      ["X-Amz-SignedHeaders", "host"],
+      ["X-Amz-SignedHeaders", signedHeaders.map(([name]) => name).join(";")],
       ...Object.entries(opts.query),
     ];
     const query = params
@@ -46,7 +60,9 @@ export function sigV4Presigner(o: {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => `${k}=${v}`)
       .join("&");
-    const canonical = `GET\n${path}\n${query}\nhost:${host}\n\nhost\nUNSIGNED-PAYLOAD`;
+    const canonicalHeaders = signedHeaders.map(([name, value]) => `${name}:${value.trim()}\n`).join("");
+    const names = signedHeaders.map(([name]) => name).join(";");
+    const canonical = `${opts.method ?? "GET"}\n${path}\n${query}\n${canonicalHeaders}\n${names}\nUNSIGNED-PAYLOAD`;
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash("sha256").update(canonical).digest("hex")}`;
     const signature = createHmac("sha256", signingKey).update(toSign).digest("hex");
     return `${origin}${path}?${query}&X-Amz-Signature=${signature}`;

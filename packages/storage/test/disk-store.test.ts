@@ -15,7 +15,9 @@ import {
   MediaIntegrityError,
   MediaUrlError,
   serveSignedMedia,
+  serveUploadPart,
   StorageUnavailableError,
+  UPLOAD_ROUTE_SEGMENT,
 } from "../src/index.ts";
 import {
   endlessSource,
@@ -29,6 +31,7 @@ import {
   waitFor,
 } from "./helpers.ts";
 import { objectStoreContract, type StoreHarness } from "./object-store.contract.ts";
+import { uploadSessionsContract } from "./upload-sessions.contract.ts";
 
 /** A DiskStore in a fresh temp dir, behind a tiny node:http server that answers its temporary URLs. */
 async function diskHarness(
@@ -39,6 +42,9 @@ async function diskHarness(
   const ref: { store?: DiskStore } = {};
   const server: Server = createServer((req, res) => {
     if (!ref.store) return void res.writeHead(503).end();
+    if (req.url?.startsWith(`${options.basePath ?? ""}/${UPLOAD_ROUTE_SEGMENT}/`)) {
+      return void serveUploadPart(ref.store.uploadSessions, req, res);
+    }
     void serveSignedMedia(ref.store, req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -66,6 +72,7 @@ async function diskHarness(
 }
 
 objectStoreContract("DiskStore", () => diskHarness());
+uploadSessionsContract("DiskStore", () => diskHarness());
 
 describe("DiskStore", () => {
   let h: Awaited<ReturnType<typeof diskHarness>>;
@@ -96,6 +103,32 @@ describe("DiskStore", () => {
       expect(hits).toEqual([]);
       // Not even 16 plaintext bytes survive.
       expect((await scanFor(store.rootDir, Buffer.from(marker.slice(0, 16)))).hits).toEqual([]);
+    });
+
+    it("stores upload session parts encrypted: no plaintext under the root before or after completion", async () => {
+      const marker = "PARLEY-DISK-SESSION-MARKER-3e9b07|";
+      const plaintext = Buffer.alloc(6 * MiB, marker);
+      const key = `${prefix()}session-marker`;
+      const sessions = store.uploadSessions;
+      const uploadId = await sessions.create(key, { contentType: "text/plain" });
+      for (const [i, bytes] of [plaintext.subarray(0, 5 * MiB), plaintext.subarray(5 * MiB)].entries()) {
+        const { url } = await sessions.presignPart(
+          key,
+          uploadId,
+          { number: i + 1, size: bytes.length },
+          { expiresInSeconds: 60 },
+        );
+        expect(url.startsWith(`${h.baseUrl}/media-uploads/${uploadId}/${i + 1}?`)).toBe(true);
+        expect((await fetch(url, { method: "PUT", body: bytes })).status).toBe(200);
+      }
+      const during = await scanFor(store.rootDir, Buffer.from(marker.slice(0, 16)));
+      expect(during.scannedBytes).toBeGreaterThan(6 * MiB);
+      expect(during.hits).toEqual([]);
+      await sessions.complete(key, uploadId, await sessions.listParts(key, uploadId));
+      expect(sha256(await readAll(await store.get(key)))).toBe(sha256(plaintext));
+      expect((await scanFor(store.rootDir, Buffer.from(marker.slice(0, 16)))).hits).toEqual([]);
+      // The upload's directory is gone: only the object remains.
+      expect((await filesUnder(store.rootDir)).filter((f) => f.includes(".uploads"))).toEqual([]);
     });
 
     it("fails get() on a tampered ciphertext byte instead of returning wrong bytes", async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MinioStore, StorageUnavailableError } from "../src/index.ts";
 import { MiB, readAll, scanFor, sha256, sourceOf } from "./helpers.ts";
 import { objectStoreContract } from "./object-store.contract.ts";
+import { uploadSessionsContract } from "./upload-sessions.contract.ts";
 
 let server: MinioServer;
 
@@ -26,6 +27,7 @@ afterAll(async () => {
 });
 
 objectStoreContract("MinioStore", async () => ({ store: storeFor(server), dispose: async () => {} }));
+uploadSessionsContract("MinioStore", async () => ({ store: storeFor(server), dispose: async () => {} }));
 
 describe("MinioStore on a real MinIO server", () => {
   let store: MinioStore;
@@ -102,6 +104,51 @@ describe("MinioStore on a real MinIO server", () => {
     // The object's ciphertext is in there, so a megabyte was scanned; the marker was not found.
     expect(scannedBytes).toBeGreaterThan(MiB);
     expect(hits).toEqual([]);
+  });
+
+  it("upload session parts are encrypted at rest (SSE-S3) and their URLs are signed for the public endpoint", async () => {
+    const marker = "PARLEY-SSE-SESSION-MARKER-90d1e2|";
+    const plaintext = Buffer.alloc(6 * MiB, marker);
+    const key = `media/${randomUUID()}/session-marker`;
+    const sessions = store.uploadSessions;
+    const uploadId = await sessions.create(key, { contentType: "text/plain" });
+    const parts = [plaintext.subarray(0, 5 * MiB), plaintext.subarray(5 * MiB)];
+    for (const [i, bytes] of parts.entries()) {
+      const { url } = await sessions.presignPart(
+        key,
+        uploadId,
+        { number: i + 1, size: bytes.length },
+        { expiresInSeconds: 60 },
+      );
+      expect((await fetch(url, { method: "PUT", body: bytes })).status).toBe(200);
+    }
+    // Before completion the parts sit in MinIO's data directory: encrypted there too.
+    expect((await scanFor(server.dataDir, Buffer.from(marker))).hits).toEqual([]);
+    await sessions.complete(key, uploadId, await sessions.listParts(key, uploadId));
+    expect(sha256(await readAll(await store.get(key)))).toBe(sha256(plaintext));
+    const { hits, scannedBytes } = await scanFor(server.dataDir, Buffer.from(marker));
+    expect(scannedBytes).toBeGreaterThan(6 * MiB);
+    expect(hits).toEqual([]);
+
+    const publicStore = new MinioStore({
+      endpoint: server.endpoint,
+      publicEndpoint: server.endpoint.replace("127.0.0.1", "localhost"),
+      accessKey: server.accessKey,
+      secretKey: server.secretKey,
+      bucket: store.bucket,
+      region: "us-east-1",
+    });
+    const other = `media/${randomUUID()}/public`;
+    const id = await publicStore.uploadSessions.create(other, { contentType: "application/octet-stream" });
+    const { url } = await publicStore.uploadSessions.presignPart(
+      other,
+      id,
+      { number: 1, size: 10 },
+      { expiresInSeconds: 60 },
+    );
+    expect(new URL(url).hostname).toBe("localhost");
+    expect((await fetch(url, { method: "PUT", body: Buffer.alloc(10, 1) })).status).toBe(200);
+    await publicStore.uploadSessions.abort(other, id);
   });
 
   it("rejects put and ping with StorageUnavailableError within a bounded time when MinIO is down", async () => {
