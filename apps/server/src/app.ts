@@ -155,6 +155,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     app.use("/graphql", (req, res, next) => {
       // Bearer tokens, no cookies: any origin may call the API from a browser.
       res.set("Access-Control-Allow-Origin", "*");
+      res.set("Access-Control-Expose-Headers", "Retry-After");
       if (req.method === "OPTIONS") {
         res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
         res.set(

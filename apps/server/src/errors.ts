@@ -1,17 +1,10 @@
 import { GraphQLError } from "graphql";
+import type { ErrorCode } from "./generated/resolvers-types.ts";
 
-/** The contract's error codes (docs/design.md, "Errors"). */
-export type ErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "BAD_USER_INPUT"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "STORAGE_UNAVAILABLE"
-  | "RATE_LIMITED"
-  | "INTERNAL_SERVER_ERROR";
+/** The contract's error codes: `enum ErrorCode` of the SDL (docs/design.md, "Errors"). */
+export type { ErrorCode };
 
+/** Every code with its HTTP status (a code missing here fails to compile). */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

@@ -175,6 +175,35 @@ describe("rate limits (per identity, per process)", () => {
     ).toBe(5);
   });
 
+  it("says when to retry in a Retry-After header and a typed retryAfterSeconds, exposed to browsers", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>(
+      "erin",
+      `mutation { createConversation(input: {}) { id } }`,
+    );
+    const token = await t.token("erin");
+    const send = (body: string) =>
+      fetch(t.graphqlUrl, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${token}`,
+          origin: "https://app.example",
+        },
+        body: JSON.stringify({
+          query: `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`,
+          variables: { i: { conversationId: c.data!.createConversation.id, body } },
+        }),
+      });
+    for (let i = 0; i < 5; i++) expect((await send(`m${i}`)).headers.get("retry-after")).toBeNull();
+    const limited = await send("one too many");
+    const json = (await limited.json()) as { errors: { extensions: { code: string; retryAfterSeconds: number } }[] };
+    expect(json.errors[0]!.extensions.code).toBe("RATE_LIMITED");
+    const seconds = json.errors[0]!.extensions.retryAfterSeconds;
+    expect(Number.isInteger(seconds) && seconds > 0 && seconds <= 60).toBe(true);
+    expect(limited.headers.get("retry-after")).toBe(String(seconds));
+    expect(limited.headers.get("access-control-expose-headers")).toMatch(/retry-after/i);
+  });
+
   it("limits upload bytes per minute and stores nothing for the refused upload", async () => {
     const c = await t.gql<{ createConversation: { id: string } }>(
       "dora",

@@ -45,7 +45,10 @@ export interface GetMessagesOptions {
 }
 
 export interface SendMessageOptions {
-  /** Repeating a send with the same key returns the first message (kept 24 h). Default: a new key. */
+  /**
+   * Repeating a send with the same key returns the first message, for as long as that message
+   * exists (the contract promises at least 24 h). Default: a new key.
+   */
   idempotencyKey?: string;
   signal?: AbortSignal;
 }

@@ -51,8 +51,9 @@ function sendError(
   code: string,
   message: string,
   headers: Record<string, string> = {},
+  extensions: Record<string, string> = {},
 ): void {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  const body = JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
   res.writeHead(status, {
     ...headers,
     "Content-Type": "application/json; charset=utf-8",
@@ -65,7 +66,7 @@ function sendError(
 
 /**
  * Answers a GET or HEAD for a temporary media URL made by DiskStore.presignGet: verifies the
- * signature and expiry (403 otherwise), then streams the plaintext with the signed headers,
+ * signature and expiry (403 FORBIDDEN otherwise, with `reason` MEDIA_URL_EXPIRED or MEDIA_URL_INVALID), then streams the plaintext with the signed headers,
  * honouring a single byte range (206/416). Never throws; errors become JSON responses.
  */
 export async function serveSignedMedia(
@@ -101,7 +102,8 @@ async function serve(store: SignedMediaSource, req: IncomingMessage, res: Server
     granted = store.verifyMediaUrl(url.pathname, url.searchParams, now);
   } catch (error) {
     if (!(error instanceof MediaUrlError)) throw error;
-    sendError(res, 403, "FORBIDDEN", error.message);
+    // Still the contract's FORBIDDEN; `reason` tells a link to refresh (expired) from a broken one.
+    sendError(res, 403, "FORBIDDEN", error.message, {}, { reason: error.code });
     return;
   }
   const info = await store.stat(granted.key);

@@ -503,15 +503,20 @@ describe("DiskStore", () => {
       const res = await fetch(forged);
       expect(res.status).toBe(403);
       expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-      const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      const body = (await res.json()) as {
+        errors: { message: string; extensions: { code: string; reason?: string } }[];
+      };
       expect(body.errors[0]?.extensions.code).toBe("FORBIDDEN");
+      expect(body.errors[0]?.extensions.reason).toBe("MEDIA_URL_INVALID");
       expect(body.errors[0]?.message).toMatch(/not valid/);
 
       const expired = await fetch((await sign({ now: new Date(Date.now() - 600_000) })).url);
       expect(expired.status).toBe(403);
       const expiredBody = (await expired.json()) as typeof body;
       expect(expiredBody).toEqual({
-        errors: [{ message: expect.stringMatching(/expired/), extensions: { code: "FORBIDDEN" } }],
+        errors: [
+          { message: expect.stringMatching(/expired/), extensions: { code: "FORBIDDEN", reason: "MEDIA_URL_EXPIRED" } },
+        ],
       });
     });
 

@@ -90,6 +90,26 @@ export type CreateConversationInput = {
   uniqueName?: InputMaybe<Scalars["String"]["input"]>;
 };
 
+/**
+ * The contract's error codes: every GraphQL error's extensions.code is one of these (docs/design.md, "Errors").
+ * RATE_LIMITED errors also carry extensions.retryAfterSeconds (and the HTTP answer a Retry-After header).
+ */
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  /** not a participant, or not the author */
+  | "FORBIDDEN"
+  | "INTERNAL_SERVER_ERROR"
+  | "NOT_FOUND"
+  /** more files or bytes than the conversation's limits */
+  | "PAYLOAD_TOO_LARGE"
+  /** too many messages or upload bytes this minute; retry after extensions.retryAfterSeconds */
+  | "RATE_LIMITED"
+  /** object storage or the database cannot be reached right now; retry */
+  | "STORAGE_UNAVAILABLE"
+  /** no, invalid or expired token */
+  | "UNAUTHENTICATED"
+  | "UNSUPPORTED_MEDIA_TYPE";
+
 export type Media = {
   __typename?: "Media";
   category: MediaCategory;
@@ -160,6 +180,8 @@ export type MessageUpdateReason = "ATTRIBUTES" | "BODY";
 export type Mutation = {
   __typename?: "Mutation";
   addParticipant: Participant;
+  /** Moves the viewer's read horizon forward only (Twilio's advanceLastReadMessageIndex); a lower index changes nothing. */
+  advanceLastReadMessageIndex: Participant;
   createConversation: Conversation;
   /** Author only; idempotent. Deletes the message, its media rows and its stored objects. */
   removeMessage: RemovedMessage;
@@ -175,6 +197,11 @@ export type Mutation = {
 
 export type MutationAddParticipantArgs = {
   input: AddParticipantInput;
+};
+
+export type MutationAdvanceLastReadMessageIndexArgs = {
+  conversationId: Scalars["ID"]["input"];
+  index: Scalars["Int"]["input"];
 };
 
 export type MutationCreateConversationArgs = {
@@ -230,6 +257,8 @@ export type Query = {
   conversation: Maybe<Conversation>;
   /** Conversations the viewer participates in, latest activity first. */
   conversations: ConversationConnection;
+  /** Media by id across messages (at most 100), in the order asked; FORBIDDEN/NOT_FOUND if any is not the viewer's to see. */
+  mediaByIds: Array<Media>;
   message: Maybe<Message>;
   viewer: Viewer;
 };
@@ -241,6 +270,10 @@ export type QueryConversationArgs = {
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars["String"]["input"]>;
   first?: InputMaybe<Scalars["Int"]["input"]>;
+};
+
+export type QueryMediaByIdsArgs = {
+  ids: Array<Scalars["ID"]["input"]>;
 };
 
 export type QueryMessageArgs = {
@@ -400,6 +433,7 @@ export type ResolversTypes = {
   ConversationLimits: ResolverTypeWrapper<LimitsModel>;
   CreateConversationInput: CreateConversationInput;
   DateTime: ResolverTypeWrapper<Scalars["DateTime"]["output"]>;
+  ErrorCode: ErrorCode;
   ID: ResolverTypeWrapper<Scalars["ID"]["output"]>;
   Int: ResolverTypeWrapper<Scalars["Int"]["output"]>;
   JSONObject: ResolverTypeWrapper<Scalars["JSONObject"]["output"]>;
@@ -583,6 +617,12 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationAddParticipantArgs, "input">
   >;
+  advanceLastReadMessageIndex?: Resolver<
+    ResolversTypes["Participant"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAdvanceLastReadMessageIndexArgs, "conversationId" | "index">
+  >;
   createConversation?: Resolver<
     ResolversTypes["Conversation"],
     ParentType,
@@ -663,6 +703,12 @@ export type QueryResolvers<
     ParentType,
     ContextType,
     RequireFields<QueryConversationsArgs, "first">
+  >;
+  mediaByIds?: Resolver<
+    Array<ResolversTypes["Media"]>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryMediaByIdsArgs, "ids">
   >;
   message?: Resolver<Maybe<ResolversTypes["Message"]>, ParentType, ContextType, RequireFields<QueryMessageArgs, "id">>;
   viewer?: Resolver<ResolversTypes["Viewer"], ParentType, ContextType>;

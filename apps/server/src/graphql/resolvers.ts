@@ -18,6 +18,7 @@ export const resolvers: Resolvers = {
       return ctx.services.conversations.requireParticipant(id, viewer);
     },
     message: (_, { id }, ctx) => ctx.services.messages.byId(requireViewer(ctx), id),
+    mediaByIds: (_, { ids }, ctx) => ctx.services.messages.mediaByIds(requireViewer(ctx), ids),
   },
 
   Mutation: {
@@ -32,6 +33,8 @@ export const resolvers: Resolvers = {
       ctx.services.conversations.removeParticipant(requireViewer(ctx), conversationId, identity),
     setLastReadMessageIndex: (_, { conversationId, index }, ctx) =>
       ctx.services.conversations.setLastRead(requireViewer(ctx), conversationId, index),
+    advanceLastReadMessageIndex: (_, { conversationId, index }, ctx) =>
+      ctx.services.conversations.advanceLastRead(requireViewer(ctx), conversationId, index),
   },
 
   Subscription: subscriptionResolvers,

@@ -113,6 +113,22 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
     return row;
   }
 
+  /**
+   * Moves the viewer's read horizon forward to `index`, never back: one UPDATE with greatest(), so
+   * two tabs advancing at once end at the higher index whatever the order they land in.
+   */
+  async function advanceLastRead(viewer: string, conversationId: string, index: number): Promise<ParticipantRow> {
+    await requireParticipant(conversationId, viewer);
+    if (index < 0) throw badInput("index must be 0 or more.", { field: "index" });
+    const [row] = await db
+      .update(participants)
+      .set({ lastReadMessageIndex: sql`greatest(coalesce(${participants.lastReadMessageIndex}, -1), ${index}::int)` })
+      .where(and(eq(participants.conversationId, conversationId), eq(participants.identity, viewer)))
+      .returning();
+    if (!row) throw forbidden(`You are not a participant of conversation ${conversationId}.`);
+    return row;
+  }
+
   /** The viewer's conversations, latest activity first. */
   async function list(identity: string, args: { first?: number | null; after?: string | null }) {
     const first = args.first ?? 20;
@@ -172,7 +188,17 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
       .where(inArray(participants.conversationId, [...ids]))
       .orderBy(participants.createdAt, participants.id);
 
-  return { requireParticipant, create, addParticipant, removeParticipant, setLastRead, list, byIds, participantsOf };
+  return {
+    requireParticipant,
+    create,
+    addParticipant,
+    removeParticipant,
+    setLastRead,
+    advanceLastRead,
+    list,
+    byIds,
+    participantsOf,
+  };
 }
 
 export type ConversationService = ReturnType<typeof conversationService>;

@@ -23,6 +23,7 @@ import { checkAttributes, checkBody } from "./validation.ts";
 const PAGE_MAX = 100;
 const PAGE_DEFAULT = 30;
 const IDEMPOTENCY_KEY_MAX = 256;
+const MEDIA_BY_IDS_MAX = 100;
 
 export interface NewMessage {
   conversationId: string;
@@ -291,6 +292,38 @@ export function messageService(
       .where(inArray(media.messageId, [...messageIds]))
       .orderBy(media.messageId, media.position);
 
+  /**
+   * Media by id across messages, in the order asked (a repeated id repeats), for fresh temporary
+   * URLs of many messages at once. One statement for every id; NOT_FOUND for the first id that
+   * does not exist, FORBIDDEN for the first one in a conversation the viewer is not in.
+   */
+  async function mediaByIds(viewer: string, ids: readonly string[]): Promise<MediaRow[]> {
+    if (ids.length > MEDIA_BY_IDS_MAX)
+      throw badInput(`ids lists ${ids.length} media; ask for at most ${MEDIA_BY_IDS_MAX} at a time.`, { field: "ids" });
+    const bad = ids.find((id) => !isId(id));
+    if (bad !== undefined) throw notFound("Media", bad);
+    if (ids.length === 0) return [];
+    const rows = await db
+      .select({
+        media,
+        conversationId: messages.conversationId,
+        member: sql<boolean>`exists (select 1 from ${participants} p where p.conversation_id = ${messages.conversationId} and p.identity = ${viewer})`,
+      })
+      .from(media)
+      .innerJoin(messages, eq(messages.id, media.messageId))
+      .where(inArray(media.id, [...new Set(ids)]));
+    const found = new Map(rows.map((r) => [r.media.id, r]));
+    return ids.map((id) => {
+      const row = found.get(id);
+      if (!row) throw notFound("Media", id);
+      if (!row.member)
+        throw forbidden(
+          `Media ${id} belongs to conversation ${row.conversationId}, which you are not a participant of.`,
+        );
+      return row.media;
+    });
+  }
+
   /** The author's own message, for changing it: NOT_FOUND, FORBIDDEN (not a participant, not the author). */
   async function requireAuthor(viewer: string, id: string): Promise<MessageRow> {
     const row = await byId(viewer, id);
@@ -414,6 +447,7 @@ export function messageService(
     page,
     byIds,
     mediaOf,
+    mediaByIds,
     update,
     remove,
     unreadCounts,
