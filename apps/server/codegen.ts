@@ -13,7 +13,8 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         strictScalars: true,
         scalars: {
-          Upload: "Promise<import('graphql-upload/processRequest.mjs').FileUpload>",
+          // The HTTP layer hands resolvers the media module's own value, never graphql-upload's.
+          Upload: "Promise<import('../services/media/index.ts').IncomingFile>",
           DateTime: { input: "Date", output: "Date | string" },
           JSONObject: "Record<string, unknown>",
         },

@@ -8,7 +8,6 @@ import { makeExecutableSchema } from "@graphql-tools/schema";
 import express from "express";
 import { createRequire } from "node:module";
 import { GraphQLError } from "graphql";
-import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Logger } from "pino";
@@ -35,8 +34,8 @@ import { devTokenRoutes } from "./http/dev-tokens.ts";
 import { healthRoutes } from "./http/health.ts";
 import { mediaRoutes } from "./http/media-route.ts";
 import { multipartComplete, trackMultipartCompletion } from "./http/multipart-completion.ts";
+import { multipartUploads } from "./http/multipart-uploads.ts";
 import { createLogger } from "./logger.ts";
-import { scheduleOrphanSweeps } from "./media/orphan-sweeper.ts";
 import { EventHub } from "./realtime/event-hub.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { createStore } from "./storage.ts";
@@ -173,7 +172,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       requirePreflightForMultipart,
       trackMultipartCompletion,
       multipartErrorsAsBadInput(
-        graphqlUploadExpress({
+        multipartUploads({
           maxFiles: config.media.maxFiles,
           // busboy flags a file of exactly maxFileSize as truncated; the pipeline enforces the exact limit.
           maxFileSize: config.media.maxFileBytes + 1,
@@ -212,13 +211,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
 
     const stopSweeps =
       config.orphans.intervalSeconds > 0
-        ? scheduleOrphanSweeps({
-            db: db.db,
-            store,
-            graceMs: config.orphans.graceSeconds * 1000,
-            intervalMs: config.orphans.intervalSeconds * 1000,
-            logger,
-          })
+        ? services.media.scheduleSweeps(config.orphans.graceSeconds * 1000, config.orphans.intervalSeconds * 1000)
         : async () => {};
     const handle = db;
     let closing: Promise<void> | undefined;

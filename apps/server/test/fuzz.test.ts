@@ -1019,7 +1019,7 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     await expectQuiescentAndClean("framing");
   });
 
-  // storeUploads destroys the read streams it opened when a file fails, so fs-capacitor deletes its
+  // The media module destroys the read streams it opened when a file fails, so fs-capacitor deletes its
   // buffer files (this leaked on the embedded backend before).
   it("clients that disconnect half-way through a media upload leave nothing behind", async () => {
     const arb = fc
@@ -1114,7 +1114,7 @@ describe("fuzz: malformed requests get contract answers and leave nothing behind
     await expectQuiescentAndClean("file field sent twice");
   });
 
-  // A file refused mid-stream by the size limits leaves no buffer file: storeUploads closes its reader.
+  // A file refused mid-stream by the size limits leaves no buffer file: the media module closes its reader.
   it("files over the per-file or the combined size limit leave no upload buffer file behind", async () => {
     const sizes = [[200_001], [150_000, 150_001]];
     for (const [n, files] of sizes.entries()) {

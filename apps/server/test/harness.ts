@@ -8,7 +8,6 @@ import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@parley/testkit";
 import { startParley, type Parley } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
-import { sweepOrphans } from "../src/media/orphan-sweeper.ts";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -37,7 +36,7 @@ export interface TestServer {
   /** Keys in the server's bucket. */
   objects(prefix?: string): Promise<string[]>;
   /** One orphan sweep over the server's database and store, as its scheduler runs it. */
-  sweep(graceMs: number): ReturnType<typeof sweepOrphans>;
+  sweep(graceMs: number): ReturnType<Parley["services"]["media"]["sweep"]>;
   env: Record<string, string>;
   close(): Promise<void>;
 }
@@ -126,7 +125,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async objects(prefix = "") {
       return (await parley.store.list(prefix)).map((o) => o.key).sort();
     },
-    sweep: (graceMs) => sweepOrphans({ db: parley.db.db, store: parley.store, graceMs, logger: parley.logger }),
+    sweep: (graceMs) => parley.services.media.sweep(graceMs),
     async close() {
       await parley.close();
       if (database && !options.database) await database.drop();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMinio, type MinioServer } from "@parley/testkit";
-import { pendingUploadsIn } from "../src/media/pending-uploads.ts";
+import { reservationsIn } from "../src/services/media/reservations.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { generated, postMediaMessage } from "./multipart.ts";
 
@@ -108,7 +108,7 @@ describe("MinIO unreachable", () => {
     expect(await pendingKeys()).toEqual([]);
     // An upload in flight on some instance: its key is reserved and its object is being written.
     const key = `media/${id}/in-flight`;
-    await pendingUploadsIn(t.parley.db.db).reserve([key]);
+    await reservationsIn(t.parley.db.db).reserve([key]);
     const { Readable } = await import("node:stream");
     await t.parley.store.put(key, Readable.from([Buffer.from("partial")]), { contentType: "application/octet-stream" });
     const young = await t.sweep(3_600_000);

@@ -24,8 +24,8 @@ export type Scalars = {
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown> };
   /** graphql-multipart-request-spec file upload */
   Upload: {
-    input: Promise<import("graphql-upload/processRequest.mjs").FileUpload>;
-    output: Promise<import("graphql-upload/processRequest.mjs").FileUpload>;
+    input: Promise<import("../services/media/index.ts").IncomingFile>;
+    output: Promise<import("../services/media/index.ts").IncomingFile>;
   };
 };
 

@@ -3,8 +3,8 @@ import type { Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import type { Config } from "../config.ts";
 import type { EventHub } from "../realtime/event-hub.ts";
-import { pendingUploadsIn } from "../media/pending-uploads.ts";
 import { conversationService } from "./conversations.ts";
+import { createMedia } from "./media/index.ts";
 import { mediaMessageService } from "./media-messages.ts";
 import { messageService } from "./messages.ts";
 import { RateLimiter } from "./rate-limit.ts";
@@ -23,16 +23,9 @@ export function createServices(deps: {
   };
   const conversations = conversationService(db, config.limits);
   const messages = messageService(db, conversations, config.limits, rateLimits.messages);
-  const mediaMessages = mediaMessageService({
-    store,
-    pending: pendingUploadsIn(db),
-    conversations,
-    messages,
-    limits: config.media,
-    logger,
-    rateLimits,
-  });
-  return { db, store, config, logger, hub, conversations, messages, mediaMessages };
+  const media = createMedia({ db, store, logger, limits: config.media });
+  const mediaMessages = mediaMessageService({ media, conversations, messages, rateLimits });
+  return { db, store, config, logger, hub, conversations, messages, media, mediaMessages };
 }
 
 export type Services = ReturnType<typeof createServices>;

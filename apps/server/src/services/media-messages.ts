@@ -1,16 +1,7 @@
-import type { Logger } from "pino";
 import type { MessageRow } from "@parley/db";
-import type { ObjectStore } from "@parley/storage";
 import { badInput, tooLarge } from "../errors.ts";
-import type { PendingUploads } from "../media/pending-uploads.ts";
-import {
-  discard,
-  discardUpload,
-  storeUploads,
-  type MediaLimits,
-  type MediaUploadInput,
-} from "../media/upload-pipeline.ts";
 import type { ConversationService } from "./conversations.ts";
+import type { Media, MediaFileInput } from "./media/index.ts";
 import type { MessageService } from "./messages.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
@@ -18,24 +9,21 @@ export interface SendMedia {
   conversationId: string;
   body?: string | null;
   attributes?: Record<string, unknown> | null;
-  media: MediaUploadInput[];
+  media: MediaFileInput[];
   idempotencyKey?: string | null;
 }
 
 export function mediaMessageService(deps: {
-  store: ObjectStore;
-  pending: PendingUploads;
+  media: Media;
   conversations: ConversationService;
   messages: MessageService;
-  limits: MediaLimits;
-  logger: Logger;
   rateLimits: { messages: RateLimiter; uploadBytes: RateLimiter };
 }) {
-  const { store, pending, conversations, messages, limits, logger, rateLimits } = deps;
-  const cleanup = { store, pending, logger };
+  const { media, conversations, messages, rateLimits } = deps;
+  const { limits } = media;
 
   /**
-   * HTTP multipart → authorize → store each file (streaming) → one transaction. A failure at any
+   * Authorize → store each file (streaming, media module) → one transaction. A failure at any
    * step deletes the stored objects before the error reaches the client; nothing is committed.
    */
   async function send(
@@ -64,33 +52,26 @@ export function mediaMessageService(deps: {
     rateLimits.uploadBytes.check(author);
     rateLimits.messages.take(author);
 
-    const rows = await storeUploads({
-      store,
-      pending,
-      conversationId: input.conversationId,
-      inputs: input.media,
-      limits,
-      signal,
-      logger,
-    });
-    const keys = rows.map((r) => r.objectKey);
+    const stored = await media.ingest(input.conversationId, input.media, signal);
     // A body cut short can end the last file "cleanly"; only a complete request may commit.
     if (uploadComplete && !(await uploadComplete())) {
-      await discardUpload(cleanup, keys);
+      await stored.discard();
       throw badInput(
         "The multipart request ended before its closing boundary; the files may be truncated, so nothing was sent.",
       );
     }
     rateLimits.uploadBytes.charge(
       author,
-      rows.reduce((n, r) => n + r.size, 0),
+      stored.media.reduce((n, r) => n + r.size, 0),
     );
     try {
-      const { message: saved, duplicate } = await messages.insert(author, message, attributes, rows);
-      if (duplicate) await discardUpload(cleanup, keys);
+      const { message: saved, duplicate } = await messages.insert(author, message, attributes, stored.media, (tx) =>
+        stored.commit(tx),
+      );
+      if (duplicate) await stored.discard();
       return saved;
     } catch (error) {
-      await discardUpload(cleanup, keys);
+      await stored.discard();
       throw error;
     }
   }
@@ -98,7 +79,7 @@ export function mediaMessageService(deps: {
   /** Removes the author's message; its stored objects are deleted before this returns. */
   async function remove(viewer: string, id: string) {
     const { removed, objectKeys } = await messages.remove(viewer, id);
-    await discard(store, objectKeys, logger);
+    await media.deleteObjects(objectKeys);
     return removed;
   }
 

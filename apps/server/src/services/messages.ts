@@ -4,7 +4,6 @@ import {
   media,
   messages,
   participants,
-  pendingUploads,
   removedMessages,
   type Database,
   type MediaRow,
@@ -75,6 +74,7 @@ export function messageService(
   /**
    * Inserts the message (and its media rows) in one transaction. The conversation row's counter
    * hands out the index: its row lock serialises senders, a rollback gives the index back.
+   * `inCommit` runs inside the same transaction (the media module releases its reservations there).
    * Returns `{ message, duplicate }`; a concurrent send with the same idempotency key wins the race
    * and this call returns its message with duplicate=true (the caller then discards its objects).
    */
@@ -83,6 +83,7 @@ export function messageService(
     input: NewMessage,
     attributes: Record<string, unknown>,
     mediaRows: NewMedia[],
+    inCommit?: (tx: Database) => Promise<void>,
   ): Promise<{ message: MessageRow; duplicate: boolean }> {
     const id = newId();
     const now = new Date();
@@ -113,14 +114,8 @@ export function messageService(
           .returning();
         if (mediaRows.length > 0) {
           await tx.insert(media).values(mediaRows.map((m, position) => ({ ...m, messageId: id, position })));
-          // The uploads are committed: no longer pending (see storeUploads).
-          await tx.delete(pendingUploads).where(
-            inArray(
-              pendingUploads.objectKey,
-              mediaRows.map((m) => m.objectKey),
-            ),
-          );
         }
+        await inCommit?.(tx);
         await tx.execute(
           notifyStatement({
             type: "messageAdded",

@@ -2,59 +2,61 @@ import { inArray } from "drizzle-orm";
 import type { Logger } from "pino";
 import { media, type Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
-import { pendingUploadsIn } from "./pending-uploads.ts";
+import { MEDIA_PREFIX } from "./keys.ts";
+import type { Reservations } from "./reservations.ts";
 
 const BATCH = 500;
+
+export interface SweepDeps {
+  db: Database;
+  store: ObjectStore;
+  reservations: Reservations;
+  logger: Logger;
+}
 
 /**
  * Deletes stored media objects that no media row references and that are older than `graceMs`
  * (objects of sends that failed while storage was unreachable, or of a crashed process), and the
- * partial uploads of such sends: those of keys still reserved in `pending_uploads` after the grace
- * period (aborted by key, which MinIO needs) and those the store can list itself. The grace period
- * must exceed the longest upload, so an upload about to commit is never taken. Safe with several
- * instances: deleting an object or aborting an upload twice is harmless.
+ * partial uploads of such sends: those of keys still reserved after the grace period (aborted by
+ * key, which MinIO needs) and those the store can list itself. The grace period must exceed the
+ * longest upload, so an upload about to commit is never taken. Safe with several instances:
+ * deleting an object or aborting an upload twice is harmless.
  */
-export async function sweepOrphans(args: {
-  db: Database;
-  store: ObjectStore;
-  graceMs: number;
-  logger: Logger;
-  now?: Date;
-}) {
+export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now?: Date }) {
+  const { db, store, reservations } = deps;
   const cutoff = (args.now ?? new Date()).getTime() - args.graceMs;
-  const old = (await args.store.list("media/")).filter((o) => o.lastModified.getTime() <= cutoff);
+  const old = (await store.list(MEDIA_PREFIX)).filter((o) => o.lastModified.getTime() <= cutoff);
   let deleted = 0;
   const unreferenced = async (keys: string[]) => {
-    const rows = await args.db.select({ key: media.objectKey }).from(media).where(inArray(media.objectKey, keys));
+    const rows = await db.select({ key: media.objectKey }).from(media).where(inArray(media.objectKey, keys));
     const referenced = new Set(rows.map((r) => r.key));
     return keys.filter((k) => !referenced.has(k));
   };
   for (let i = 0; i < old.length; i += BATCH) {
     const orphans = await unreferenced(old.slice(i, i + BATCH).map((o) => o.key));
     if (orphans.length > 0) {
-      await args.store.delete(orphans);
+      await store.delete(orphans);
       deleted += orphans.length;
     }
   }
   // Uploads cut off by a crash or an outage: their keys were reserved before the first byte.
-  const pending = pendingUploadsIn(args.db);
   let partial = 0;
   let abandoned = 0;
   for (;;) {
-    const keys = await pending.reservedBefore(new Date(cutoff), BATCH);
+    const keys = await reservations.reservedBefore(new Date(cutoff), BATCH);
     const orphans = keys.length > 0 ? await unreferenced(keys) : [];
     if (orphans.length > 0) {
-      partial += await args.store.abortIncomplete(orphans);
-      await args.store.delete(orphans);
+      partial += await store.abortIncomplete(orphans);
+      await store.delete(orphans);
     }
-    await pending.release(keys);
+    await reservations.release(keys);
     abandoned += keys.length;
     if (keys.length < BATCH) break;
   }
   // Partial uploads the store can list by prefix (S3, the disk store's temporary parts).
-  partial += await args.store.sweepIncomplete("media/", new Date(cutoff));
+  partial += await store.sweepIncomplete(MEDIA_PREFIX, new Date(cutoff));
   if (deleted > 0 || partial > 0 || abandoned > 0) {
-    args.logger.info(
+    deps.logger.info(
       { deleted, partial, abandoned },
       "orphan sweeper removed unreferenced media objects and partial uploads",
     );
@@ -63,17 +65,11 @@ export async function sweepOrphans(args: {
 }
 
 /** Runs the sweep at start and then every `intervalMs`; returns a stop function. */
-export function scheduleOrphanSweeps(args: {
-  db: Database;
-  store: ObjectStore;
-  graceMs: number;
-  intervalMs: number;
-  logger: Logger;
-}) {
+export function scheduleSweeps(deps: SweepDeps, args: { graceMs: number; intervalMs: number }) {
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
-    running = sweepOrphans(args).catch((error: unknown) =>
-      args.logger.warn({ err: error }, "orphan sweep failed; it runs again at the next interval"),
+    running = sweepOrphans(deps, args).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, "orphan sweep failed; it runs again at the next interval"),
     );
   };
   run();

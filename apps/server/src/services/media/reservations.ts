@@ -7,23 +7,24 @@ import { pendingUploads, type Database } from "@parley/db";
  * once a failed send has cleaned up. A key still reserved after the sweeper's grace period belongs
  * to an upload cut off by a crash or an outage; the sweeper aborts and deletes it by key.
  */
-export interface PendingUploads {
+export interface Reservations {
   reserve(keys: string[]): Promise<void>;
-  release(keys: string[]): Promise<void>;
+  /** `within`: a transaction to release in (the commit's release runs inside the message's). */
+  release(keys: string[], within?: Database): Promise<void>;
   /** Up to `limit` keys reserved at or before `cutoff`, oldest first. */
   reservedBefore(cutoff: Date, limit: number): Promise<string[]>;
 }
 
-export function pendingUploadsIn(db: Database): PendingUploads {
+export function reservationsIn(db: Database): Reservations {
   return {
     async reserve(keys) {
       if (keys.length === 0) return;
       const createdAt = new Date();
       await db.insert(pendingUploads).values(keys.map((objectKey) => ({ objectKey, createdAt })));
     },
-    async release(keys) {
+    async release(keys, within = db) {
       if (keys.length === 0) return;
-      await db.delete(pendingUploads).where(inArray(pendingUploads.objectKey, keys));
+      await within.delete(pendingUploads).where(inArray(pendingUploads.objectKey, keys));
     },
     async reservedBefore(cutoff, limit) {
       const rows = await db
