@@ -116,6 +116,22 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
             e.target.value = ""; // choosing the same file again still fires change
           }}
         />
+        <label htmlFor={ids.body} className="visually-hidden">
+          Message
+        </label>
+        <textarea
+          id={ids.body}
+          ref={inputRef}
+          name="body"
+          rows={1}
+          value={draft.body}
+          placeholder="Write a message…"
+          onChange={(e) => onDraftChange({ ...draft, body: e.target.value })}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+          aria-describedby={describedBy}
+          aria-invalid={counter.over || undefined}
+        />
         <button
           type="button"
           className="icon attach"
@@ -133,22 +149,6 @@ export function Composer({ limits, draft, onDraftChange, onAddFiles, onSend, inp
             />
           </svg>
         </button>
-        <label htmlFor={ids.body} className="visually-hidden">
-          Message
-        </label>
-        <textarea
-          id={ids.body}
-          ref={inputRef}
-          name="body"
-          rows={1}
-          value={draft.body}
-          placeholder="Write a message…"
-          onChange={(e) => onDraftChange({ ...draft, body: e.target.value })}
-          onKeyDown={onKeyDown}
-          onPaste={onPaste}
-          aria-describedby={describedBy}
-          aria-invalid={counter.over || undefined}
-        />
         <button type="submit" className="primary send" disabled={!canSend}>
           Send
         </button>

@@ -28,6 +28,26 @@ export function ConversationList(props: {
   const [creating, setCreating] = useState(false);
   const loadedMore = useRef(0);
   const newButton = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const restoreFocus = useRef(false);
+
+  // The dialog is modal (the rest of the page inert) until it is gone: focus the button after.
+  useEffect(() => {
+    if (creating || !restoreFocus.current) return;
+    restoreFocus.current = false;
+    newButton.current?.focus();
+  }, [creating]);
+
+  // Just signed in (the sign-in form is gone, focus with it): start at the conversations.
+  const focusedOnce = useRef(false);
+  useEffect(() => {
+    if (state.status !== "ready" || focusedOnce.current) return;
+    focusedOnce.current = true;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const target =
+      list.current?.querySelector<HTMLElement>('a[aria-current="page"]') ?? list.current?.querySelector("a");
+    (target ?? newButton.current)?.focus();
+  }, [state.status]);
 
   // Re-reads the first page(s): the order (latest activity first) changes as messages arrive.
   const refresh = useCallback(async () => {
@@ -86,7 +106,7 @@ export function ConversationList(props: {
       {state.status === "ready" && state.items.length === 0 && (
         <p className="muted pad">No conversations yet. Start one, or ask someone to add you.</p>
       )}
-      <ul className="conversation-list">
+      <ul className="conversation-list" ref={list}>
         {state.items.map((c) => {
           const title = conversationTitle(c, session.identity);
           const selected = c.id === props.selectedId;
@@ -132,8 +152,8 @@ export function ConversationList(props: {
       {creating && (
         <NewConversationDialog
           onClose={() => {
+            restoreFocus.current = true;
             setCreating(false);
-            newButton.current?.focus();
           }}
           onCreated={(id) => {
             setCreating(false);

@@ -1,228 +1,285 @@
-import type { Media } from "@parley/client";
-import { useCallback, useEffect, useRef, useState, type MouseEvent, type RefObject } from "react";
+import type { Media, Message } from "@parley/client";
+import { useMemo, useRef, useState, type CSSProperties } from "react";
+import { createPortal } from "react-dom";
 import { useApp } from "../app-context.tsx";
-import { downloadMedia } from "../lib/download.ts";
 import { formatBytes } from "../lib/format.ts";
-
-/** Images: inline (lazy, in a fixed box so nothing jumps); video/audio: native players; else a download. */
-export function MediaView({ messageId, media }: { messageId: string; media: Media }) {
-  const type = media.contentType.split(";")[0]!.trim().toLowerCase();
-  if (type.startsWith("image/") && type !== "image/svg+xml") return <ImageMedia messageId={messageId} media={media} />;
-  if (type.startsWith("video/")) return <PlayerMedia kind="video" messageId={messageId} media={media} />;
-  if (type.startsWith("audio/")) return <PlayerMedia kind="audio" messageId={messageId} media={media} />;
-  return <FileMedia messageId={messageId} media={media} />;
-}
-
-const displayName = (media: Media) => media.filename ?? `attachment (${media.contentType})`;
+import {
+  derivativesOf,
+  fileTypeLabel,
+  galleryTiles,
+  mediaKind,
+  previewKey,
+  singleTileSize,
+  urlFieldsOf,
+  videoBoxRatio,
+} from "../lib/media-layout.ts";
+import { Lightbox } from "./Lightbox.tsx";
+import { useControlTabIndex } from "./message-controls.ts";
+import { displayName, useDownload, useMediaUrl, useNearViewport, usePlaceholder } from "./media-hooks.ts";
 
 /**
- * A temporary URL for `media` once `enabled` (in view): fresh when handed out, replaced after a
- * failed load (403 or expiry) until replacing stops helping, then `failed` with a retry.
+ * A message's attachments: photos in a gallery (1, 2, 3 or 4 tiles with "+N"), then players for
+ * video and audio and a card for every other file. Every box has its size before anything loads.
  */
-function useMediaUrl(messageId: string, media: Media, enabled: boolean) {
-  const { mediaUrls, onApiError } = useApp();
-  const [url, setUrl] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    mediaUrls.seed([media]);
-    if (!enabled) return;
-    let live = true;
-    mediaUrls.get(messageId, media.id).then(
-      (u) => live && setUrl(u),
-      (error: unknown) => {
-        onApiError(error);
-        if (live) setFailed(true);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [mediaUrls, messageId, media, enabled, attempt, onApiError]);
-
-  const onError = useCallback(() => {
-    if (!url) return;
-    mediaUrls.replaceFailed(messageId, media.id, url).then(
-      (next) => (next && next !== url ? setUrl(next) : setFailed(true)),
-      (error: unknown) => {
-        onApiError(error);
-        setFailed(true);
-      },
-    );
-  }, [mediaUrls, messageId, media.id, url, onApiError]);
-
-  const onLoad = useCallback(() => mediaUrls.loaded(media.id), [mediaUrls, media.id]);
-
-  const retry = useCallback(() => {
-    mediaUrls.reset(media.id);
-    setFailed(false);
-    setUrl(null);
-    setAttempt((n) => n + 1);
-  }, [mediaUrls, media.id]);
-
-  return { url, failed, onError, onLoad, retry };
-}
-
-/** True once the element comes near the viewport (and stays true). */
-function useNearViewport(ref: RefObject<Element | null>): boolean {
-  const [near, setNear] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || near) return;
-    if (typeof IntersectionObserver === "undefined") return setNear(true);
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), {
-      rootMargin: "400px 0px",
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [ref, near]);
-  return near;
-}
-
-function Failed({ media, retry }: { media: Media; retry(): void }) {
+export function MessageMedia({ message }: { message: Message }) {
+  const images = message.media.filter((m) => mediaKind(m.contentType) === "image");
+  const others = message.media.filter((m) => mediaKind(m.contentType) !== "image");
   return (
-    <span className="media-failed" role="status">
-      {displayName(media)} could not be loaded.{" "}
-      <button type="button" onClick={retry}>
-        Retry
-      </button>
-    </span>
+    <div className="media-list">
+      {images.length > 0 && <Gallery messageId={message.id} images={images} />}
+      {others.map((m) => {
+        const kind = mediaKind(m.contentType);
+        return kind === "video" || kind === "audio" ? (
+          <PlayerMedia key={m.id} kind={kind} messageId={message.id} media={m} />
+        ) : (
+          <FileCard key={m.id} messageId={message.id} media={m} />
+        );
+      })}
+    </div>
   );
 }
 
-function ImageMedia({ messageId, media }: { messageId: string; media: Media }) {
-  const box = useRef<HTMLAnchorElement>(null);
-  const near = useNearViewport(box);
-  const { url, failed, onError, onLoad, retry } = useMediaUrl(messageId, media, near);
-  const { mediaUrls } = useApp();
-  const name = displayName(media);
-
-  // The link opens the full image; an expired URL is renewed before the new tab opens.
-  const open = async (event: MouseEvent) => {
-    if (mediaUrls.isFresh(media.id)) return;
-    event.preventDefault();
-    window.open(await mediaUrls.get(messageId, media.id), "_blank", "noopener");
-  };
-
-  if (failed) return <Failed media={media} retry={retry} />;
+function Gallery({ messageId, images }: { messageId: string; images: readonly Media[] }) {
+  const [open, setOpen] = useState<number | null>(null);
+  const tiles = useRef<(HTMLButtonElement | null)[]>([]);
+  const { shown, more } = galleryTiles(images.length);
+  const layout = shown === 1 ? "one" : shown === 2 ? "two" : shown === 3 ? "three" : "four";
+  const single = shown === 1 ? singleTileSize(derivativesOf(images[0]!)) : null;
+  const style: CSSProperties | undefined = single
+    ? { width: single.width, aspectRatio: `${single.width} / ${single.height}` }
+    : undefined;
   return (
-    <a
-      ref={box}
-      className="image-box"
-      href={url ?? undefined}
-      target="_blank"
-      rel="noopener noreferrer"
-      onClick={(e) => void open(e)}
-      aria-label={`${name}, ${formatBytes(media.size)}: open full size`}
+    <>
+      <div
+        className={`gallery gallery-${layout}`}
+        style={style}
+        role="group"
+        aria-label={images.length === 1 ? "Photo" : `${images.length} photos`}
+        data-count={images.length}
+      >
+        {images.slice(0, shown).map((media, i) => (
+          <Tile
+            key={media.id}
+            ref={(el) => void (tiles.current[i] = el)}
+            messageId={messageId}
+            media={media}
+            label={
+              images.length === 1
+                ? `${displayName(media)}, ${formatBytes(media.size)}: open`
+                : i === shown - 1 && more > 0
+                  ? `${more} more photos: open photo ${i + 1} of ${images.length}`
+                  : `Open photo ${i + 1} of ${images.length}: ${displayName(media)}`
+            }
+            more={i === shown - 1 ? more : 0}
+            onOpen={() => setOpen(i)}
+          />
+        ))}
+      </div>
+      {open !== null &&
+        createPortal(
+          <Lightbox
+            messageId={messageId}
+            images={images}
+            index={open}
+            onIndexChange={setOpen}
+            onClose={(last) => {
+              setOpen(null);
+              // Back to the tile that was open last (or the "+N" tile for the ones behind it).
+              tiles.current[Math.min(last, shown - 1)]?.focus();
+            }}
+          />,
+          document.body,
+        )}
+    </>
+  );
+}
+
+function Tile({
+  ref,
+  messageId,
+  media,
+  label,
+  more,
+  onOpen,
+}: {
+  ref: (el: HTMLButtonElement | null) => void;
+  messageId: string;
+  media: Media;
+  label: string;
+  more: number;
+  onOpen(): void;
+}) {
+  const box = useRef<HTMLButtonElement | null>(null);
+  const near = useNearViewport(box);
+  const tabIndex = useControlTabIndex();
+  const d = derivativesOf(media);
+  const placeholder = usePlaceholder(d);
+  // Only the preview is fetched for the thread; the original waits for the lightbox. Without a
+  // preview (not made yet, or a server without derivatives) the original stands in.
+  const key = d.preview ? previewKey(media.id) : media.id;
+  const seed = useMemo(() => urlFieldsOf(media), [media]);
+  const { url, failed, onError, onLoad, retry } = useMediaUrl(messageId, key, seed, near);
+  const [loaded, setLoaded] = useState(false);
+  return (
+    <button
+      ref={(el) => {
+        box.current = el;
+        ref(el);
+      }}
+      type="button"
+      className={`tile${loaded ? " loaded" : ""}`}
+      tabIndex={tabIndex}
+      aria-label={label}
+      data-media-id={media.id}
+      style={placeholder ? { backgroundImage: `url(${placeholder})` } : undefined}
+      onClick={failed ? retry : onOpen}
     >
-      {url ? (
+      {url && !failed && (
         <img
           src={url}
-          alt={name}
+          alt={displayName(media)}
           loading="lazy"
           decoding="async"
-          width={320}
-          height={240}
+          data-source={key === media.id ? "original" : "preview"}
           onError={onError}
-          onLoad={onLoad}
+          onLoad={() => {
+            setLoaded(true);
+            onLoad();
+          }}
         />
-      ) : (
-        <span className="image-placeholder" aria-hidden="true" />
       )}
-    </a>
+      {failed && <span className="tile-failed">Could not be loaded. Retry</span>}
+      {more > 0 && (
+        <span className="tile-more" aria-hidden="true">
+          +{more}
+        </span>
+      )}
+    </button>
   );
 }
 
 function PlayerMedia({ kind, messageId, media }: { kind: "video" | "audio"; messageId: string; media: Media }) {
   const box = useRef<HTMLDivElement>(null);
   const near = useNearViewport(box);
-  const { url, failed, onError, onLoad, retry } = useMediaUrl(messageId, media, near);
-  const resumeAt = useRef(0);
+  const seed = useMemo(() => urlFieldsOf(media), [media]);
+  const { url, setUrl, failed, onError, onLoad, retry } = useMediaUrl(messageId, media.id, seed, near);
+  const { mediaUrls, onApiError } = useApp();
+  const tabIndex = useControlTabIndex();
   const player = useRef<HTMLMediaElement | null>(null);
+  /** Where to continue, and whether to play, once a renewed URL has loaded. */
+  const resume = useRef<{ at: number; play: boolean } | null>(null);
   const name = displayName(media);
+  const d = derivativesOf(media);
+  const poster = d.preview ? mediaUrls.peek(previewKey(media.id)) : undefined;
 
-  // A URL that expires mid-playback fails the next range request: resume where it stopped.
+  // Play with an expired URL in hand: pause, renew, and play from the same place on the new URL,
+  // so the first click plays (instead of a 403, an error, and a player left at 0:00).
+  const onPlay = () => {
+    const el = player.current;
+    if (!el || mediaUrls.isFresh(media.id)) return;
+    el.pause();
+    resume.current = { at: el.currentTime, play: true };
+    mediaUrls.get(messageId, media.id).then(
+      (fresh) => (fresh === url ? void el.play().catch(() => {}) : setUrl(fresh)),
+      (error: unknown) => onApiError(error),
+    );
+  };
+  // A URL that expires mid-playback fails the next range request: continue where it stopped.
   const handleError = () => {
-    resumeAt.current = player.current?.currentTime ?? 0;
+    const el = player.current;
+    resume.current ??= { at: el?.currentTime ?? 0, play: !!el && !el.paused };
     onError();
   };
   const handleLoaded = () => {
     onLoad();
-    if (player.current && resumeAt.current > 0) player.current.currentTime = resumeAt.current;
+    const el = player.current;
+    const next = resume.current;
+    resume.current = null;
+    if (!el || !next) return;
+    if (next.at > 0) el.currentTime = next.at;
+    if (next.play) void el.play().catch(() => {});
   };
 
-  if (failed) return <Failed media={media} retry={retry} />;
+  if (failed)
+    return (
+      <div className={`${kind}-box media-failed`} role="status">
+        {name} could not be loaded.{" "}
+        <button type="button" tabIndex={tabIndex} onClick={retry}>
+          Retry
+        </button>
+      </div>
+    );
+  const style: CSSProperties | undefined = kind === "video" ? { aspectRatio: String(videoBoxRatio(d)) } : undefined;
   return (
-    <div ref={box} className={`${kind}-box`}>
-      {url &&
-        (kind === "video" ? (
-          <video
-            ref={(el) => void (player.current = el)}
-            src={url}
-            controls
-            preload="metadata"
-            aria-label={name}
-            onError={handleError}
-            onLoadedMetadata={handleLoaded}
-          />
-        ) : (
-          <audio
-            ref={(el) => void (player.current = el)}
-            src={url}
-            controls
-            preload="metadata"
-            aria-label={name}
-            onError={handleError}
-            onLoadedMetadata={handleLoaded}
-          />
-        ))}
-      <span className="muted small">
+    <figure ref={box} className={`${kind}-box`} data-media-id={media.id}>
+      <div className={`${kind}-frame`} style={style}>
+        {url &&
+          (kind === "video" ? (
+            <video
+              ref={(el) => void (player.current = el)}
+              src={url}
+              controls
+              preload="metadata"
+              poster={poster}
+              tabIndex={tabIndex}
+              aria-label={name}
+              onPlay={onPlay}
+              onError={handleError}
+              onLoadedMetadata={handleLoaded}
+            />
+          ) : (
+            <audio
+              ref={(el) => void (player.current = el)}
+              src={url}
+              controls
+              preload="metadata"
+              tabIndex={tabIndex}
+              aria-label={name}
+              onPlay={onPlay}
+              onError={handleError}
+              onLoadedMetadata={handleLoaded}
+            />
+          ))}
+      </div>
+      <figcaption className="muted small">
         {name} · {formatBytes(media.size)}
-      </span>
-    </div>
+      </figcaption>
+    </figure>
   );
 }
 
-function FileMedia({ messageId, media }: { messageId: string; media: Media }) {
-  const { mediaUrls, onApiError } = useApp();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+function FileCard({ messageId, media }: { messageId: string; media: Media }) {
+  const { mediaUrls } = useApp();
+  const tabIndex = useControlTabIndex();
+  const { busy, error, download } = useDownload(messageId, media);
   const name = displayName(media);
-
-  const download = async (event: MouseEvent) => {
-    event.preventDefault();
-    if (state.busy) return;
-    setState({ busy: true, error: null });
-    try {
-      await downloadMedia(mediaUrls, { messageId, mediaId: media.id, filename: media.filename, size: media.size });
-      setState({ busy: false, error: null });
-    } catch (error) {
-      onApiError(error);
-      setState({ busy: false, error: error instanceof Error ? error.message : "The download failed." });
-    }
-  };
-
+  const ext = (media.filename?.includes(".") ? media.filename.split(".").pop()! : "file").slice(0, 4).toUpperCase();
   return (
     <div className="file-box">
       <a
         href={mediaUrls.peek(media.id) ?? media.temporaryUrl}
         download={media.filename ?? true}
+        tabIndex={tabIndex}
         onClick={(e) => void download(e)}
-        aria-busy={state.busy}
+        aria-busy={busy}
+        aria-label={`${name}, ${fileTypeLabel(media.contentType, media.filename)}, ${formatBytes(media.size)}: download`}
       >
         <span className="file-icon" aria-hidden="true">
-          {(media.filename?.split(".").pop() ?? "file").slice(0, 4).toUpperCase()}
+          {ext}
         </span>
         <span className="file-meta">
           <span className="file-name">{name}</span>
           <span className="muted small">
-            {formatBytes(media.size)} · {state.busy ? "Downloading…" : "Download"}
+            {fileTypeLabel(media.contentType, media.filename)} · {formatBytes(media.size)}
           </span>
         </span>
+        <span className="file-download" aria-hidden="true">
+          {busy ? "Downloading…" : "Download"}
+        </span>
       </a>
-      {state.error && (
+      {error && (
         <p className="error small" role="alert">
-          {state.error}
+          {error}
         </p>
       )}
     </div>

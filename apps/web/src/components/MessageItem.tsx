@@ -1,93 +1,136 @@
 import { isParleyError, type Message } from "@parley/client";
-import { memo, useEffect, useRef, useState } from "react";
+import { memo, useEffect, useId, useRef, useState } from "react";
 import { useApp } from "../app-context.tsx";
 import { formatMessageTime } from "../lib/format.ts";
+import { linkifyParts } from "../lib/linkify.ts";
 import { isEdited } from "../lib/message-edit.ts";
 import { describeError } from "../lib/session.ts";
-import { MediaView } from "./MediaView.tsx";
+import { MessageControlsTabIndex } from "./message-controls.ts";
+import { MessageMedia } from "./MediaView.tsx";
 
 interface Props {
   message: Message;
   mine: boolean;
+  /** Same author within minutes of the one above: no name and time header of its own. */
+  continued?: boolean;
+  /**
+   * Roving focus: `current` is the thread's one Tab stop; `inside` also puts the message's own
+   * controls in the Tab order (after Enter on it); `none` is reached with the arrow keys.
+   */
+  focus?: "none" | "current" | "inside";
   /** The message as updated by this tab (the live event brings the same one to everyone). */
   onEdited(message: Message): void;
   onRemoved(id: string): void;
 }
 
-export const MessageItem = memo(function MessageItem({ message, mine, onEdited, onRemoved }: Props) {
+export const MessageItem = memo(function MessageItem({
+  message,
+  mine,
+  continued = false,
+  focus = "current",
+  onEdited,
+  onRemoved,
+}: Props) {
   const time = formatMessageTime(message.createdAt);
   const hasAttributes = Object.keys(message.attributes).length > 0;
   const [mode, setMode] = useState<"view" | "edit" | "confirm-delete">("view");
+  const bodyId = useId();
+  const controls = focus === "inside" ? 0 : -1;
+  const media = message.media.length;
+  const label = `${message.author}, ${time}${media ? `, ${media === 1 ? "1 attachment" : `${media} attachments`}` : ""}`;
   return (
     <article
-      className={`message${mine ? " mine" : ""}`}
-      aria-label={`${message.author}, ${time}`}
+      className={`message${mine ? " mine" : ""}${continued ? " continued" : ""}`}
+      aria-label={label}
+      aria-describedby={message.body !== null ? bodyId : undefined}
       data-index={message.index}
+      data-id={message.id}
+      tabIndex={focus === "none" ? -1 : 0}
+      title={continued ? message.createdAt.toLocaleString() : undefined}
     >
-      <header className="message-head">
-        <span className="author">{message.author}</span>
-        <time dateTime={message.createdAt.toISOString()} title={message.createdAt.toLocaleString()}>
-          {time}
-        </time>
-        {isEdited(message) && (
-          <span className="edited muted small" title={`Edited ${message.updatedAt.toLocaleString()}`}>
-            (edited)
-          </span>
+      <MessageControlsTabIndex value={controls}>
+        <header className="message-head">
+          <span className="author">{message.author}</span>
+          <time dateTime={message.createdAt.toISOString()} title={message.createdAt.toLocaleString()}>
+            {time}
+          </time>
+          {isEdited(message) && (
+            <span className="edited muted small" title={`Edited ${message.updatedAt.toLocaleString()}`}>
+              (edited)
+            </span>
+          )}
+          {mine && mode === "view" && (
+            <span className="message-actions">
+              <button
+                type="button"
+                className="ghost small"
+                tabIndex={controls}
+                aria-label="Edit message"
+                onClick={() => setMode("edit")}
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                className="ghost small"
+                tabIndex={controls}
+                aria-label="Delete message"
+                onClick={() => setMode("confirm-delete")}
+              >
+                Delete
+              </button>
+            </span>
+          )}
+        </header>
+        {mode === "edit" ? (
+          <EditBody
+            message={message}
+            onDone={(updated) => {
+              if (updated) onEdited(updated);
+              setMode("view");
+            }}
+          />
+        ) : (
+          message.body !== null && <Body id={bodyId} text={message.body} tabIndex={controls} />
         )}
-        {mine && mode === "view" && (
-          <span className="message-actions">
-            <button type="button" className="ghost small" aria-label="Edit message" onClick={() => setMode("edit")}>
-              Edit
-            </button>
-            <button
-              type="button"
-              className="ghost small"
-              aria-label="Delete message"
-              onClick={() => setMode("confirm-delete")}
-            >
-              Delete
-            </button>
-          </span>
+        {mode === "confirm-delete" && (
+          <ConfirmDelete
+            message={message}
+            onDone={(removed) => {
+              if (removed) onRemoved(message.id);
+              else setMode("view");
+            }}
+          />
         )}
-      </header>
-      {mode === "edit" ? (
-        <EditBody
-          message={message}
-          onDone={(updated) => {
-            if (updated) onEdited(updated);
-            setMode("view");
-          }}
-        />
-      ) : (
-        message.body !== null && <p className="body">{message.body}</p>
-      )}
-      {mode === "confirm-delete" && (
-        <ConfirmDelete
-          message={message}
-          onDone={(removed) => {
-            if (removed) onRemoved(message.id);
-            else setMode("view");
-          }}
-        />
-      )}
-      {message.media.length > 0 && (
-        <ul className="media-list">
-          {message.media.map((m) => (
-            <li key={m.id}>
-              <MediaView messageId={message.id} media={m} />
-            </li>
-          ))}
-        </ul>
-      )}
-      {hasAttributes && (
-        <details className="attributes">
-          <summary>Attributes</summary>
-          <pre>{JSON.stringify(message.attributes, null, 2)}</pre>
-        </details>
-      )}
+        {message.media.length > 0 && <MessageMedia message={message} />}
+        {hasAttributes && (
+          <details className="attributes">
+            <summary tabIndex={controls}>Attributes</summary>
+            <pre>{JSON.stringify(message.attributes, null, 2)}</pre>
+          </details>
+        )}
+      </MessageControlsTabIndex>
     </article>
   );
 });
+
+/** The body as text with its links made clickable (React elements, never HTML). */
+function Body({ id, text, tabIndex }: { id: string; text: string; tabIndex: number }) {
+  const parts = linkifyParts(text);
+  return (
+    <p className="body" id={id}>
+      {parts.map((part, i) =>
+        part.kind === "link" ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow" tabIndex={tabIndex}>
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </p>
+  );
+}
 
 function EditBody({ message, onDone }: { message: Message; onDone(updated: Message | null): void }) {
   const { onApiError } = useApp();

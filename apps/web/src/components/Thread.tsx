@@ -1,16 +1,22 @@
 import type { Conversation, Message } from "@parley/client";
 import {
+  Fragment,
   useCallback,
   useEffect,
+  useId,
   useLayoutEffect,
   useMemo,
   useRef,
   useState,
   useSyncExternalStore,
   type DragEvent,
+  type FocusEvent,
+  type KeyboardEvent,
 } from "react";
+import { flushSync } from "react-dom";
 import { useApp } from "../app-context.tsx";
 import { config } from "../config.ts";
+import { formatDay, threadRows } from "../lib/message-groups.ts";
 import { describeError } from "../lib/session.ts";
 import { ReadHorizon } from "../lib/read-horizon.ts";
 import { EMPTY_THREAD, ThreadStore, type ThreadState } from "../lib/thread.ts";
@@ -117,6 +123,8 @@ export function Thread({
     if (thread.liveError) onApiError(thread.liveError);
   }, [thread.liveError, onApiError]);
 
+  const rows = useMemo(() => threadRows(thread.messages), [thread.messages]);
+  const keysHintId = useId();
   const newestIndex = thread.messages.at(-1)?.index;
   const markReadIfNewestVisible = useCallback(() => {
     const el = scroller.current;
@@ -132,41 +140,66 @@ export function Thread({
   const onEdited = useCallback((message: Message) => store?.add(message), [store]);
   const onRemoved = useCallback((id: string) => store?.remove(id), [store]);
 
-  // Scrolling: stay at the bottom while reading the newest, keep the place when older pages arrive.
-  const layout = useRef({
-    first: undefined as string | undefined,
-    last: undefined as string | undefined,
-    height: 0,
-    outgoing: 0,
-    outgoingState: "",
-    atBottom: true,
-  });
-  const outgoingState = outgoing.map((m) => `${m.id}:${m.status}`).join(",");
-  useLayoutEffect(() => {
+  // Scrolling. At the bottom the view stays at the bottom whatever grows late (media, previews,
+  // an error under an outgoing message): a ResizeObserver re-pins it. Scrolled up, the first
+  // message in view keeps its place on screen (older pages, edits above, late media above).
+  const content = useRef<HTMLDivElement>(null);
+  const pin = useRef({ atBottom: true, anchor: null as { id: string; top: number } | null });
+  const seenLast = useRef<string | undefined>(undefined);
+
+  const recordPosition = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
-    const before = layout.current;
-    const first = thread.messages[0]?.id;
-    const last = thread.messages.at(-1)?.id;
-    if (before.first !== undefined && first !== before.first && last === before.last) {
-      el.scrollTop += el.scrollHeight - before.height; // older page prepended
-    } else if (last !== before.last || outgoing.length > before.outgoing) {
-      const mine = thread.messages.at(-1)?.author === session.identity;
-      if (before.atBottom || before.last === undefined || mine || outgoing.length > before.outgoing)
-        el.scrollTop = el.scrollHeight;
-      else if (last !== before.last) setUnseen((n) => n + 1);
-    } else if (outgoingState !== before.outgoingState && before.atBottom) {
-      el.scrollTop = el.scrollHeight; // an error or Retry appeared under a message being sent
+    pin.current.atBottom = isAtBottom(el);
+    pin.current.anchor = firstVisible(el);
+  }, []);
+
+  const settle = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (pin.current.atBottom) {
+      el.scrollTop = el.scrollHeight;
+    } else {
+      const anchor = pin.current.anchor;
+      const node = anchor && el.querySelector<HTMLElement>(`[data-id="${CSS.escape(anchor.id)}"]`);
+      if (anchor && node) el.scrollTop += offsetIn(el, node) - anchor.top;
     }
-    layout.current = {
-      first,
-      last,
-      height: el.scrollHeight,
-      outgoing: outgoing.length,
-      outgoingState,
-      atBottom: isAtBottom(el),
-    };
-  }, [thread.messages, outgoing.length, outgoingState, session.identity]);
+    recordPosition();
+  }, [recordPosition]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    const inner = content.current;
+    if (!el || !inner || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => settle());
+    observer.observe(inner);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [settle]);
+
+  // New messages: mine (or while at the bottom) scroll into view; others' while scrolled up count
+  // towards the "N new messages" pill.
+  useLayoutEffect(() => {
+    const last = thread.messages.at(-1);
+    const before = seenLast.current;
+    seenLast.current = last?.id;
+    if (last && before !== undefined && last.id !== before && !pin.current.atBottom) {
+      const at = thread.messages.findIndex((m) => m.id === before);
+      const isNewer = at >= 0 && at < thread.messages.length - 1;
+      if (isNewer && last.author === session.identity) pin.current.atBottom = true;
+      else if (isNewer) setUnseen((n) => n + 1);
+    }
+    settle();
+  }, [thread.messages, session.identity, settle]);
+
+  const outgoingCount = outgoing.length;
+  const outgoingBefore = useRef(outgoingCount);
+  useLayoutEffect(() => {
+    // Something just written here: show it, wherever the view was.
+    if (outgoingCount > outgoingBefore.current) pin.current.atBottom = true;
+    outgoingBefore.current = outgoingCount;
+    settle();
+  }, [outgoingCount, settle]);
 
   // A first page that does not fill the view cannot be scrolled: load older ones until it does.
   useEffect(() => {
@@ -184,19 +217,73 @@ export function Thread({
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    const atBottom = isAtBottom(el);
-    layout.current.atBottom = atBottom;
-    layout.current.height = el.scrollHeight;
+    recordPosition();
+    const atBottom = pin.current.atBottom;
     if (atBottom && unseen > 0) setUnseen(0);
     if (atBottom) markReadIfNewestVisible();
     if (el.scrollTop < LOAD_OLDER_PX && thread.hasOlder && !thread.loadingOlder) void store?.loadOlder();
   };
 
   const scrollToBottom = () => {
-    const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    pin.current.atBottom = true;
+    settle();
     setUnseen(0);
   };
+
+  // Keyboard: the thread is one Tab stop (the current message); arrows move, Enter reaches the
+  // message's own controls, Esc comes back.
+  const [current, setCurrent] = useState<string | null>(null);
+  const [inside, setInside] = useState<string | null>(null);
+  const currentId =
+    current && thread.messages.some((m) => m.id === current) ? current : (thread.messages.at(-1)?.id ?? null);
+  const focusMessage = (id: string | undefined) => {
+    if (!id) return;
+    setCurrent(id);
+    setInside(null);
+    scroller.current?.querySelector<HTMLElement>(`article[data-id="${CSS.escape(id)}"]`)?.focus();
+  };
+  const onThreadKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    const article = target.closest<HTMLElement>("article[data-id]");
+    if (!article || target.closest("dialog")) return;
+    const id = article.dataset.id!;
+    const at = thread.messages.findIndex((m) => m.id === id);
+    if (target === article) {
+      const move = { ArrowUp: at - 1, ArrowDown: at + 1, Home: 0, End: thread.messages.length - 1 }[event.key];
+      if (move !== undefined) {
+        event.preventDefault();
+        if (move < 0 && thread.hasOlder) void store?.loadOlder();
+        focusMessage(thread.messages[Math.max(0, Math.min(thread.messages.length - 1, move))]?.id);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        // The controls become tabbable with this render; then the first one takes focus.
+        flushSync(() => setInside(id));
+        article.querySelector<HTMLElement>(CONTROLS)?.focus();
+      }
+    } else if (event.key === "Escape" && !event.defaultPrevented) {
+      event.preventDefault();
+      focusMessage(id);
+    }
+  };
+  const onThreadFocus = (event: FocusEvent<HTMLDivElement>) => {
+    const article = (event.target as HTMLElement).closest<HTMLElement>("article[data-id]");
+    if (!article) return;
+    const id = article.dataset.id!;
+    if (id !== currentId) setCurrent(id);
+    if (event.target !== article && inside !== id) setInside(id);
+  };
+  const onThreadBlur = (event: FocusEvent<HTMLDivElement>) => {
+    const next = event.relatedTarget as HTMLElement | null;
+    if (inside && !next?.closest(`article[data-id="${CSS.escape(inside)}"]`)) setInside(null);
+  };
+
+  // Opening a conversation puts the cursor in its message box.
+  const focusedOnOpen = useRef(false);
+  useEffect(() => {
+    if (!conversation || focusedOnOpen.current) return;
+    focusedOnOpen.current = true;
+    if (!document.activeElement?.closest("dialog")) composerInput.current?.focus({ preventScroll: true });
+  }, [conversation]);
 
   const send = (next: ComposerDraft) => {
     outbox.enqueue(conversationId, { body: next.body, files: next.files });
@@ -280,47 +367,63 @@ export function Thread({
         className="messages"
         ref={scroller}
         onScroll={onScroll}
+        onKeyDown={onThreadKeyDown}
+        onFocus={onThreadFocus}
+        onBlur={onThreadBlur}
         role="log"
         aria-label="Messages"
+        aria-describedby={keysHintId}
         aria-busy={thread.status === "loading"}
-        tabIndex={0}
       >
-        {thread.hasOlder && (
-          <div className="older">
-            <button
-              type="button"
-              className="ghost"
-              onClick={() => void store?.loadOlder()}
-              disabled={thread.loadingOlder}
-            >
-              {thread.loadingOlder ? "Loading older messages…" : "Load older messages"}
-            </button>
-          </div>
-        )}
-        {thread.status === "loading" && <p className="muted pad">Loading messages…</p>}
-        {thread.status === "error" && (
-          <p className="error pad" role="alert">
-            {describeError(thread.error)}{" "}
-            <button type="button" onClick={() => void store?.start()}>
-              Try again
-            </button>
+        <div className="messages-content" ref={content}>
+          <p id={keysHintId} className="visually-hidden">
+            Up and down arrows move between messages; Enter reaches a message&apos;s actions, Escape comes back.
           </p>
-        )}
-        {thread.status === "ready" && thread.messages.length === 0 && outgoing.length === 0 && (
-          <p className="muted pad center">No messages yet. Say hello!</p>
-        )}
-        {thread.messages.map((m) => (
-          <MessageItem
-            key={m.id}
-            message={m}
-            mine={m.author === session.identity}
-            onEdited={onEdited}
-            onRemoved={onRemoved}
-          />
-        ))}
-        {outgoing.map((m) => (
-          <OutgoingItem key={m.id} item={m} />
-        ))}
+          {thread.hasOlder && (
+            <div className="older">
+              <button
+                type="button"
+                className="ghost"
+                onClick={() => void store?.loadOlder()}
+                disabled={thread.loadingOlder}
+              >
+                {thread.loadingOlder ? "Loading older messages…" : "Load older messages"}
+              </button>
+            </div>
+          )}
+          {thread.status === "loading" && <p className="muted pad">Loading messages…</p>}
+          {thread.status === "error" && (
+            <p className="error pad" role="alert">
+              {describeError(thread.error)}{" "}
+              <button type="button" onClick={() => void store?.start()}>
+                Try again
+              </button>
+            </p>
+          )}
+          {thread.status === "ready" && thread.messages.length === 0 && outgoing.length === 0 && (
+            <p className="muted pad center">No messages yet. Say hello!</p>
+          )}
+          {rows.map(({ message: m, dayStart, continued }) => (
+            <Fragment key={m.id}>
+              {dayStart && (
+                <div className="day-divider" role="separator" aria-label={formatDay(m.createdAt)}>
+                  <span>{formatDay(m.createdAt)}</span>
+                </div>
+              )}
+              <MessageItem
+                message={m}
+                mine={m.author === session.identity}
+                continued={continued}
+                focus={inside === m.id ? "inside" : currentId === m.id ? "current" : "none"}
+                onEdited={onEdited}
+                onRemoved={onRemoved}
+              />
+            </Fragment>
+          ))}
+          {outgoing.map((m) => (
+            <OutgoingItem key={m.id} item={m} />
+          ))}
+        </div>
       </div>
       {thread.liveError != null ? (
         <p className="poll-error" role="alert">
@@ -364,6 +467,23 @@ export function Thread({
       )}
     </section>
   );
+}
+
+/** Interactive elements inside a message, in the order Enter reaches them. */
+const CONTROLS = "button, a[href], audio, video, summary, textarea, input";
+
+/** Where `node` starts, in pixels from the top of the scroller's visible area. */
+function offsetIn(scroller: HTMLElement, node: HTMLElement): number {
+  return node.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+}
+
+/** The first message at least partly in view, and where it is on screen. */
+function firstVisible(scroller: HTMLElement): { id: string; top: number } | null {
+  for (const node of scroller.querySelectorAll<HTMLElement>("article[data-id]")) {
+    const top = offsetIn(scroller, node);
+    if (top + node.offsetHeight > 0) return { id: node.dataset.id!, top };
+  }
+  return null;
 }
 
 function isAtBottom(el: HTMLElement): boolean {

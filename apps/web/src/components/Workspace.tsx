@@ -2,6 +2,7 @@ import { MessageMediaDocument, isParleyError, type Message } from "@parley/clien
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { AppContext, SentMessages, type AppServices } from "../app-context.tsx";
 import { config } from "../config.ts";
+import { urlFieldsOf } from "../lib/media-layout.ts";
 import { MediaUrls, sameOriginMediaUrl } from "../lib/media-urls.ts";
 import { Outbox } from "../lib/outbox.ts";
 import { clientFor, describeError, type Session } from "../lib/session.ts";
@@ -38,7 +39,7 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
         // A forced refresh after a 403: the SDK's Media refreshes only by expiry, so ask for the
         // message's media again with the generated, typed document.
         const { message } = await client.request(MessageMediaDocument, { id: messageId });
-        return message?.media ?? [];
+        return (message?.media ?? []).flatMap((m) => urlFieldsOf(m));
       },
       Date.now,
       (url) => sameOriginMediaUrl(url, config.devApiOrigin, window.location.origin),
@@ -77,9 +78,11 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
           className="skip-link"
           href="#thread-main"
           onClick={(e) => {
-            // The hash names the open conversation; move focus without touching it.
+            // The hash names the open conversation; move focus without touching it: to the
+            // message box when a conversation is open.
             e.preventDefault();
-            document.getElementById("thread-main")?.focus();
+            const box = document.querySelector<HTMLElement>("#thread-main form.composer textarea");
+            (box ?? document.getElementById("thread-main"))?.focus();
           }}
         >
           Skip to conversation

@@ -216,4 +216,103 @@ describe("Outbox.cancelAll", () => {
     expect(sent).toEqual([]);
     expect(server.stored.size).toBe(0);
   });
+
+  it("sends a text while an earlier message's upload is still running", async () => {
+    const sent: Sent[] = [];
+    let releaseUpload!: () => void;
+    const upload = new Promise<void>((r) => (releaseUpload = r));
+    let n = 0;
+    const outbox = new Outbox<Sent>({
+      build: async (_id, draft) => {
+        const key = `key-${++n}`;
+        return {
+          idempotencyKey: key,
+          send: async () => {
+            if (draft.files.length > 0) await upload;
+            return { key, body: draft.body };
+          },
+        };
+      },
+      onSent: (_id, message) => sent.push(message),
+    });
+    outbox.enqueue("c1", { body: "photo", files: [new File([new Uint8Array(10)], "a.png")] });
+    outbox.enqueue("c1", { body: "text 1", files: [] });
+    outbox.enqueue("c1", { body: "text 2", files: [] });
+    await until(() => sent.length === 2);
+    expect(sent.map((m) => m.body)).toEqual(["text 1", "text 2"]);
+    expect(outbox.getSnapshot().map((m) => [m.body, m.status])).toEqual([["photo", "sending"]]);
+    releaseUpload();
+    await until(() => sent.length === 3);
+  });
+
+  it("sends a message again by itself, with the same key, after the server was unreachable", async () => {
+    const server = new FakeServer();
+    const sent: Sent[] = [];
+    const unreachable = new Error("unreachable");
+    const described: [string, boolean][] = [];
+    const outbox = new Outbox<Sent>({
+      build: async (_id, draft) => server.sendable(draft, "the-key"),
+      onSent: (_id, message) => sent.push(message),
+      isRetryable: (error) => error === unreachable,
+      describeError: (error, retrying) => {
+        described.push([(error as Error).message, retrying]);
+        return retrying ? "Parley is unreachable; retrying…" : "failed";
+      },
+      retryDelayMs: () => 5,
+    });
+    server.failNext = [unreachable, unreachable];
+    outbox.enqueue("c1", { body: "hello", files: [] });
+    await until(() => sent.length === 1);
+    expect(server.attempts).toEqual(["the-key", "the-key", "the-key"]);
+    expect(described).toEqual([
+      ["unreachable", true],
+      ["unreachable", true],
+    ]);
+    expect(server.stored.size).toBe(1);
+  });
+
+  it("retries at once when the connection is restored, and not at all after a refusal", async () => {
+    const server = new FakeServer();
+    const unreachable = new Error("unreachable");
+    const refused = new Error("refused");
+    const outbox = new Outbox<Sent>({
+      build: async (_id, draft) => server.sendable(draft, `key-${draft.body}`),
+      onSent: () => {},
+      isRetryable: (error) => error === unreachable,
+      retryDelayMs: () => 60_000,
+    });
+    server.failNext = [unreachable];
+    outbox.enqueue("c1", { body: "a", files: [] });
+    await until(() => outbox.getSnapshot()[0]?.retrying === true);
+    expect(outbox.getSnapshot()[0]).toMatchObject({ status: "failed", retrying: true });
+    outbox.connectionRestored();
+    await until(() => outbox.getSnapshot().length === 0);
+    expect(server.attempts).toEqual(["key-a", "key-a"]);
+
+    server.failNext = [refused];
+    outbox.enqueue("c1", { body: "b", files: [] });
+    await until(() => outbox.getSnapshot()[0]?.status === "failed");
+    expect(outbox.getSnapshot()[0]?.retrying).toBe(false);
+    outbox.connectionRestored();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(server.attempts).toEqual(["key-a", "key-a", "key-b"]);
+  });
+
+  it("cancelling a message waiting for its automatic retry stops the retry", async () => {
+    const server = new FakeServer();
+    const unreachable = new Error("unreachable");
+    const outbox = new Outbox<Sent>({
+      build: async (_id, draft) => server.sendable(draft, "k"),
+      onSent: () => {},
+      isRetryable: () => true,
+      retryDelayMs: () => 5,
+    });
+    server.failNext = [unreachable];
+    const id = outbox.enqueue("c1", { body: "a", files: [] });
+    await until(() => outbox.getSnapshot()[0]?.retrying === true);
+    outbox.cancel(id);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(outbox.getSnapshot()[0]).toMatchObject({ status: "cancelled", retrying: false });
+    expect(server.attempts).toEqual(["k"]);
+  });
 });

@@ -26,6 +26,8 @@ export interface OutgoingMessage {
   readonly error: string | null;
   /** Attempts made with the same idempotency key (a retry never sends a second message). */
   readonly attempts: number;
+  /** Failed for a reason that passes (server unreachable): it is sent again by itself. */
+  readonly retrying: boolean;
 }
 
 export interface OutboxOptions<M> {
@@ -34,8 +36,15 @@ export interface OutboxOptions<M> {
   /** A message reached the server; the thread shows it from here on. */
   onSent(conversationId: string, message: M): void;
   /** Error → a sentence for the person (ParleyError messages are written for people). */
-  describeError?(error: unknown): string;
+  describeError?(error: unknown, retrying: boolean): string;
+  /** Failures worth trying again without asking (the server or the network is away). */
+  isRetryable?(error: unknown): boolean;
+  /** Wait before the n-th automatic retry (1-based); connectionRestored() cuts it short. */
+  retryDelayMs?(attempt: number): number;
 }
+
+/** 1 s, 2 s, 4 s, then every 5 s: soon after the server is back, without hammering it meanwhile. */
+export const defaultRetryDelayMs = (attempt: number) => Math.min(5_000, 1_000 * 2 ** (attempt - 1));
 
 const isAbort = (error: unknown) =>
   error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
@@ -44,13 +53,22 @@ interface Internal<M> {
   item: OutgoingMessage;
   sendable: Sendable<M> | null;
   controller: AbortController | null;
+  /** The automatic retry waiting to run. */
+  timer: ReturnType<typeof setTimeout> | null;
+  /** Automatic retries in a row (for the backoff). */
+  autoRetries: number;
 }
 
+/** Text goes out on its own lane: it never waits behind an upload. */
+const laneOf = (item: OutgoingMessage) => `${item.conversationId}\n${item.files.length > 0 ? "media" : "text"}`;
+
 /**
- * Messages on their way out. Per conversation they are sent one at a time in the order written,
- * so the thread keeps the author's order; a failed or cancelled message stays in place with its
- * error until retried (same idempotency key: the server answers a repeat with the first message)
- * or discarded, and does not hold back the ones after it.
+ * Messages on their way out. Per conversation, texts are sent one at a time in the order written,
+ * and so are messages with files, but a text never waits behind an upload. A message that failed
+ * because the server was unreachable is sent again by itself (backoff, or at once when the
+ * connection is back) with the same idempotency key: the server answers a repeat with the first
+ * message. Other failures and cancels stay in place with their error until retried or discarded,
+ * and do not hold back the ones after them.
  */
 export class Outbox<M> {
   #items: Internal<M>[] = [];
@@ -86,12 +104,15 @@ export class Outbox<M> {
         progress: null,
         error: null,
         attempts: 0,
+        retrying: false,
       },
       sendable: null,
       controller: null,
+      timer: null,
+      autoRetries: 0,
     });
     this.#changed();
-    void this.#pump(conversationId);
+    void this.#pump(laneOf(this.#items.at(-1)!.item));
     return id;
   }
 
@@ -99,8 +120,10 @@ export class Outbox<M> {
   cancel(id: string): void {
     const entry = this.#find(id);
     if (!entry) return;
+    this.#stopTimer(entry);
     if (entry.item.status === "sending") entry.controller?.abort();
-    else if (entry.item.status === "queued") this.#update(entry, { status: "cancelled", error: null });
+    else if (entry.item.status === "queued" || entry.item.retrying)
+      this.#update(entry, { status: "cancelled", error: null, retrying: false });
   }
 
   /** Stops everything queued or uploading (signing out). */
@@ -112,16 +135,33 @@ export class Outbox<M> {
   retry(id: string): void {
     const entry = this.#find(id);
     if (!entry || (entry.item.status !== "failed" && entry.item.status !== "cancelled")) return;
+    entry.autoRetries = 0;
+    this.#requeue(entry);
+  }
+
+  /** The connection is back (online again, live events reconnected): automatic retries run now. */
+  connectionRestored(): void {
+    for (const entry of this.#items) if (entry.item.retrying && entry.item.status === "failed") this.#requeue(entry);
+  }
+
+  #requeue(entry: Internal<M>): void {
+    this.#stopTimer(entry);
     // Back in line behind what is already waiting, like a message written now.
     this.#items = [...this.#items.filter((e) => e !== entry), entry];
-    this.#update(entry, { status: "queued", error: null, progress: null });
-    void this.#pump(entry.item.conversationId);
+    this.#update(entry, { status: "queued", error: null, progress: null, retrying: false });
+    void this.#pump(laneOf(entry.item));
+  }
+
+  #stopTimer(entry: Internal<M>): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = null;
   }
 
   /** Forgets a message that is not being sent; returns its draft (to edit it again). */
   discard(id: string): Draft | null {
     const entry = this.#find(id);
     if (!entry || entry.item.status === "sending") return null;
+    this.#stopTimer(entry);
     this.#items = this.#items.filter((e) => e !== entry);
     this.#changed();
     return { body: entry.item.body, files: entry.item.files };
@@ -134,17 +174,17 @@ export class Outbox<M> {
     );
   }
 
-  async #pump(conversationId: string): Promise<void> {
-    if (this.#busy.has(conversationId)) return;
-    this.#busy.add(conversationId);
+  async #pump(lane: string): Promise<void> {
+    if (this.#busy.has(lane)) return;
+    this.#busy.add(lane);
     try {
       for (;;) {
-        const entry = this.#items.find((e) => e.item.conversationId === conversationId && e.item.status === "queued");
+        const entry = this.#items.find((e) => laneOf(e.item) === lane && e.item.status === "queued");
         if (!entry) return;
         await this.#send(entry);
       }
     } finally {
-      this.#busy.delete(conversationId);
+      this.#busy.delete(lane);
     }
   }
 
@@ -165,13 +205,23 @@ export class Outbox<M> {
         },
       });
       this.#items = this.#items.filter((e) => e !== entry);
+      entry.autoRetries = 0;
       this.options.onSent(entry.item.conversationId, message);
       this.#changed();
     } catch (error) {
       if (controller.signal.aborted || isAbort(error)) {
         this.#update(entry, { status: "cancelled", error: null });
       } else {
-        this.#update(entry, { status: "failed", error: this.options.describeError?.(error) ?? describe(error) });
+        const retrying = this.options.isRetryable?.(error) ?? false;
+        this.#update(entry, {
+          status: "failed",
+          retrying,
+          error: this.options.describeError?.(error, retrying) ?? describe(error),
+        });
+        if (retrying) {
+          const delay = (this.options.retryDelayMs ?? defaultRetryDelayMs)(++entry.autoRetries);
+          entry.timer = setTimeout(() => this.#requeue(entry), delay);
+        }
       }
     } finally {
       entry.controller = null;

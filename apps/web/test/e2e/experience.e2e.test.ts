@@ -1,0 +1,387 @@
+// What a person sees in a busy thread, in Debian's chromium against a real API (embedded backend:
+// PGlite + disk store): the thread stays anchored while media loads late, photos sit in a gallery
+// with a lightbox, expired URLs are renewed before use, the keyboard reaches the message box in a
+// few Tab presses, and axe finds no serious or critical problem. Desktop light, phone dark.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { startTestServer, type TestServer } from "@parley/server/testing";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp, distanceFromBottom, sdkAs, sendTexts, sendWithMedia, signIn, webRoot } from "./app.ts";
+import { launchChromium, watchConsole } from "./browser.ts";
+import { makePng, makeWav } from "./fixtures.ts";
+import { serveApp, type ServedApp } from "./serve-app.ts";
+
+const URL_TTL_SECONDS = 6;
+const shotsDir = join(webRoot, "test-results");
+
+const png = (name: string, w: number, h: number, hue: [number, number, number]) => ({
+  name,
+  mimeType: "image/png",
+  buffer: makePng(w, h, hue),
+});
+const photos = [
+  png("harbour.png", 640, 480, [40, 120, 220]),
+  png("tower.png", 360, 640, [220, 90, 40]),
+  png("field.png", 600, 400, [60, 190, 80]),
+  png("dusk.png", 500, 500, [150, 60, 200]),
+  png("sand.png", 640, 360, [230, 190, 90]),
+  png("snow.png", 400, 300, [200, 210, 230]),
+];
+
+/** Serious and critical axe findings on the page as it is now (rule id and where). */
+async function axeProblems(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+describe("the thread as a person sees it", () => {
+  let api: TestServer;
+  let app: ServedApp;
+  let browser: Browser;
+  let removeDist: () => void;
+  let alice: Page;
+  let bob: Page;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const names = { alice: `alice-${suffix}`, bob: `bob-${suffix}` };
+  let conversationId: string;
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(shotsDir, `experience-${name}.png`) });
+
+  beforeAll(async () => {
+    const built = await buildApp();
+    removeDist = built.remove;
+    app = await serveApp(built.distDir, () => api.url);
+    api = await startTestServer({
+      backend: "embedded",
+      env: { AUTH_DEV_TOKENS: "true", MEDIA_URL_TTL_SECONDS: String(URL_TTL_SECONDS), PUBLIC_URL: app.url },
+    });
+    browser = await launchChromium();
+    const desktop = await browser.newContext({ viewport: { width: 1200, height: 860 }, colorScheme: "light" });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: "dark",
+    });
+    contexts.push(desktop, phone);
+    alice = await desktop.newPage();
+    bob = await phone.newPage();
+    errors.push(...[]);
+    const a = watchConsole(alice, "alice");
+    const b = watchConsole(bob, "bob");
+    Object.defineProperty(errors, "all", { get: () => [...a, ...b] });
+
+    // A conversation with history: 90 messages, so paging and the Tab order matter.
+    const conversation = await (
+      await sdkAs(api, names.bob)
+    ).createConversation({
+      friendlyName: "Harbour trip",
+      participants: [names.alice],
+    });
+    conversationId = conversation.id;
+    await sendTexts(api, names.bob, conversationId, "Earlier note", 45);
+    await sendTexts(api, names.alice, conversationId, "Alice replies", 45);
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await app?.close();
+    await api?.close();
+    removeDist?.();
+  });
+
+  const unexpectedErrors = () =>
+    (errors as unknown as { all: string[] }).all.filter(
+      // The browser's own line for a media request answered 403 (renewed by the app right after).
+      (line) => !/Failed to load resource: the server responded with a status of 403/.test(line),
+    );
+  const log = (page: Page) => page.getByRole("log", { name: "Messages" });
+
+  it("signs in with focus on the conversations, and a new conversation dialog gives focus back on Cancel", async () => {
+    await signIn(alice, app.url, names.alice);
+    await expect
+      .poll(() => alice.evaluate(() => document.activeElement?.closest("a")?.textContent ?? null))
+      .toMatch(/Harbour trip/);
+    await alice.getByRole("button", { name: "New conversation" }).click();
+    await alice.getByRole("dialog", { name: "New conversation" }).waitFor();
+    expect(await axeProblems(alice)).toEqual([]);
+    await alice.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => alice.evaluate(() => document.activeElement?.textContent ?? null)).toBe("New conversation");
+    await alice.keyboard.press("Enter");
+    await alice.getByRole("dialog", { name: "New conversation" }).waitFor();
+    await alice.keyboard.press("Escape");
+    await expect.poll(() => alice.evaluate(() => document.activeElement?.textContent ?? null)).toBe("New conversation");
+  });
+
+  it("opens a conversation with the cursor in the message box, pinned to the newest message", async () => {
+    await alice.getByRole("link", { name: /Harbour trip/ }).click();
+    await log(alice).getByText("Alice replies 45", { exact: true }).waitFor();
+    await expect
+      .poll(() =>
+        alice.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.id),
+      )
+      .toBeTruthy();
+    expect(await alice.evaluate(() => (document.activeElement as HTMLTextAreaElement).placeholder)).toBe(
+      "Write a message…",
+    );
+    await expect.poll(() => distanceFromBottom(alice)).toBeLessThan(2);
+  });
+
+  it("reaches the message box in at most 3 Tab presses from the thread header, whatever the thread holds", async () => {
+    await alice.getByRole("button", { name: "Participants" }).focus();
+    let presses = 0;
+    for (; presses < 10; presses++) {
+      if (await alice.evaluate(() => (document.activeElement as HTMLTextAreaElement | null)?.name === "body")) break;
+      await alice.keyboard.press("Tab");
+    }
+    expect(presses).toBeLessThanOrEqual(3);
+    expect(await alice.evaluate(() => document.activeElement?.tagName)).toBe("TEXTAREA");
+
+    // Shift+Tab lands on one message (the newest); arrows walk the thread; Enter reaches its actions.
+    await alice.keyboard.press("Shift+Tab");
+    const focusedText = () => alice.evaluate(() => document.activeElement?.querySelector(".body")?.textContent);
+    expect(await focusedText()).toBe("Alice replies 45");
+    await alice.keyboard.press("ArrowUp");
+    expect(await focusedText()).toBe("Alice replies 44");
+    await alice.keyboard.press("ArrowDown");
+    await alice.keyboard.press("Enter");
+    expect(await alice.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Edit message");
+    await alice.keyboard.press("Tab");
+    expect(await alice.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Delete message");
+    await alice.keyboard.press("Escape");
+    expect(await focusedText()).toBe("Alice replies 45");
+    // The focused message shows where focus is (a visible outline).
+    const outline = await alice.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe("none");
+  });
+
+  it("stays at the bottom while an audio message and a photo arrive and load late", async () => {
+    await alice.getByLabel("Message", { exact: true }).focus();
+    await sendWithMedia(api, names.bob, conversationId, "Listen to this", [
+      { name: "gulls.wav", mimeType: "audio/wav", buffer: makeWav(2) },
+    ]);
+    const audio = log(alice).locator("article", { hasText: "Listen to this" }).locator("audio");
+    await expect
+      .poll(() => audio.evaluate((el) => (el as HTMLAudioElement).duration), { timeout: 15_000 })
+      .toBeCloseTo(2, 1);
+    await expect.poll(() => distanceFromBottom(alice)).toBeLessThan(2);
+
+    await sendWithMedia(api, names.bob, conversationId, "The view", [photos[0]!]);
+    const tile = log(alice).locator("article", { hasText: "The view" }).locator(".tile img");
+    await expect
+      .poll(() => tile.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth), {
+        timeout: 15_000,
+      })
+      .toBe(640);
+    await expect.poll(() => distanceFromBottom(alice)).toBeLessThan(2);
+    // A single photo's box is reserved before it loads: 320 × 240 (4:3 until the API reports a size).
+    const box = await log(alice).locator("article", { hasText: "The view" }).locator(".gallery").boundingBox();
+    expect([Math.round(box!.width), Math.round(box!.height)]).toEqual([320, 240]);
+  });
+
+  it("scrolled up, keeps the reading position and offers a 'new messages' pill", async () => {
+    const thread = log(alice);
+    await thread.evaluate((el) => (el.scrollTop = el.scrollHeight - el.clientHeight - 900));
+    await alice.waitForTimeout(100);
+    const anchor = await thread.evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const first = [...el.querySelectorAll<HTMLElement>("article[data-id]")].find(
+        (a) => a.getBoundingClientRect().bottom > top,
+      )!;
+      return { id: first.dataset.id!, y: Math.round(first.getBoundingClientRect().top) };
+    });
+    await sendTexts(api, names.bob, conversationId, "While you were reading", 2);
+    const pill = alice.getByRole("button", { name: /new messages/ });
+    await pill.waitFor({ timeout: 10_000 });
+    expect(await pill.innerText()).toBe("2 new messages ↓");
+    const y = await alice.evaluate(
+      (id) => Math.round(document.querySelector(`article[data-id="${id}"]`)!.getBoundingClientRect().top),
+      anchor.id,
+    );
+    expect(y).toBe(anchor.y);
+    await shot(alice, "pill");
+    await pill.click();
+    await expect.poll(() => distanceFromBottom(alice)).toBeLessThan(2);
+    await expect.poll(() => pill.count()).toBe(0);
+  });
+
+  it("keeps the first message in view where it was when older pages load", async () => {
+    const thread = log(alice);
+    const countBefore = await thread.locator("article[data-id]").count();
+    await thread.evaluate((el) => (el.scrollTop = 300));
+    await alice.waitForTimeout(100);
+    const anchor = await thread.evaluate((el) => {
+      const top = el.getBoundingClientRect().top;
+      const first = [...el.querySelectorAll<HTMLElement>("article[data-id]")].find(
+        (a) => a.getBoundingClientRect().bottom > top,
+      )!;
+      return { id: first.dataset.id!, y: Math.round(first.getBoundingClientRect().top) };
+    });
+    // "Load older messages" (the same as scrolling near the top, without moving the view first).
+    await thread.getByRole("button", { name: "Load older messages" }).evaluate((b) => (b as HTMLButtonElement).click());
+    await expect.poll(() => thread.locator("article[data-id]").count()).toBeGreaterThan(countBefore);
+    await alice.waitForTimeout(100);
+    const y = await alice.evaluate(
+      (id) => Math.round(document.querySelector(`article[data-id="${id}"]`)!.getBoundingClientRect().top),
+      anchor.id,
+    );
+    expect(y).toBe(anchor.y);
+  });
+
+  it("shows six photos as a 2×2 gallery with +2, and 2 and 3 photos in their layouts", async () => {
+    await log(alice).evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await sendWithMedia(api, names.bob, conversationId, "Two", photos.slice(0, 2));
+    await sendWithMedia(api, names.bob, conversationId, "Three", photos.slice(0, 3));
+    await sendWithMedia(api, names.bob, conversationId, "Six photos", photos);
+    const thread = log(alice);
+    await thread.locator("article", { hasText: "Six photos" }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => distanceFromBottom(alice)).toBeLessThan(2);
+    const tiles = async (text: string) =>
+      thread
+        .locator("article", { hasText: text })
+        .locator(".tile")
+        .evaluateAll((els) =>
+          els.map((el) => {
+            const r = el.getBoundingClientRect();
+            return [Math.round(r.width), Math.round(r.height)];
+          }),
+        );
+    // Within a pixel (rounding): 3 px gaps inside a 320 px wide gallery.
+    const within1 = (actual: number[][], expected: number[][]) =>
+      expect(
+        actual.every((wh, i) => wh.every((v, j) => Math.abs(v - expected[i]![j]!) <= 1)),
+        JSON.stringify(actual),
+      ).toBe(actual.length === expected.length);
+    within1(await tiles("Two"), [
+      [159, 160],
+      [159, 160],
+    ]);
+    within1(await tiles("Three"), [
+      [211, 213],
+      [106, 105],
+      [106, 105],
+    ]);
+    within1(await tiles("Six photos"), [
+      [159, 159],
+      [159, 159],
+      [159, 159],
+      [159, 159],
+    ]);
+    const six = thread.locator("article", { hasText: "Six photos" });
+    expect(await six.locator(".tile-more").innerText()).toBe("+2");
+    const gallery = await six.locator(".gallery").boundingBox();
+    expect(gallery!.height).toBeLessThanOrEqual(320);
+    await shot(alice, "gallery");
+  });
+
+  it("opens the lightbox with the original, moves with the arrow keys, closes with Esc back on the tile", async () => {
+    const six = log(alice).locator("article", { hasText: "Six photos" });
+    await six.getByRole("button", { name: /Open photo 1 of 6/ }).click();
+    const lightbox = alice.getByRole("dialog", { name: /Photo 1 of 6: harbour\.png/ });
+    await lightbox.waitFor();
+    const original = lightbox.locator("img.lightbox-original");
+    await expect
+      .poll(() => original.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth))
+      .toBe(640);
+    expect(await axeProblems(alice)).toEqual([]);
+    await alice.keyboard.press("ArrowRight");
+    await alice.getByRole("dialog", { name: /Photo 2 of 6: tower\.png/ }).waitFor();
+    await alice.keyboard.press("ArrowRight");
+    await alice.keyboard.press("ArrowRight");
+    await alice.keyboard.press("ArrowRight");
+    await alice.getByRole("dialog", { name: /Photo 5 of 6: sand\.png/ }).waitFor();
+    await alice.keyboard.press("ArrowLeft");
+    await alice.getByRole("dialog", { name: /Photo 4 of 6: dusk\.png/ }).waitFor();
+    await shot(alice, "lightbox");
+
+    const [download] = await Promise.all([
+      alice.waitForEvent("download"),
+      alice.getByRole("dialog").getByRole("button", { name: "Download" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("dusk.png");
+    expect(Buffer.compare(readFileSync(await download.path()), photos[3]!.buffer)).toBe(0);
+
+    await alice.keyboard.press("Escape");
+    await expect.poll(() => alice.getByRole("dialog").count()).toBe(0);
+    expect(await alice.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toMatch(/photo 4 of 6/);
+  });
+
+  it("after the URLs expired, a photo opens and audio plays on the first click, with no error page", async () => {
+    await alice.waitForTimeout((URL_TTL_SECONDS + 1) * 1000);
+    const forbidden: string[] = [];
+    const onResponse = (r: Response) => {
+      if (r.status() === 403 && new URL(r.url()).pathname.startsWith("/media/")) forbidden.push(r.url());
+    };
+    alice.on("response", onResponse);
+    const pagesBefore = alice.context().pages().length;
+    try {
+      await log(alice).locator("article", { hasText: "The view" }).locator(".tile").click();
+      const original = alice.getByRole("dialog").locator("img.lightbox-original");
+      await expect
+        .poll(() =>
+          original.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth),
+        )
+        .toBe(640);
+      expect(forbidden).toEqual([]);
+      expect(alice.context().pages().length).toBe(pagesBefore);
+      await alice.keyboard.press("Escape");
+    } finally {
+      alice.off("response", onResponse);
+    }
+
+    // Play, as a person does: one click on the player's play button.
+    const audio = log(alice).locator("article", { hasText: "Listen to this" }).locator("audio");
+    await audio.scrollIntoViewIfNeeded();
+    const box = (await audio.boundingBox())!;
+    await alice.mouse.click(box.x + 20, box.y + box.height / 2);
+    await expect
+      .poll(
+        () => audio.evaluate((el) => !(el as HTMLAudioElement).paused && (el as HTMLAudioElement).currentTime > 0),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
+    await audio.evaluate((el) => (el as HTMLAudioElement).pause());
+  });
+
+  it("on a phone in dark mode: the gallery fits, a swipe moves the lightbox, axe finds nothing serious", async () => {
+    await signIn(bob, app.url, names.bob);
+    expect(await axeProblems(bob)).toEqual([]);
+    await bob.getByRole("link", { name: /Harbour trip/ }).click();
+    const six = log(bob).locator("article", { hasText: "Six photos" });
+    await six.waitFor();
+    await expect.poll(() => distanceFromBottom(bob)).toBeLessThan(2);
+    const gallery = (await six.locator(".gallery").boundingBox())!;
+    expect(gallery.x).toBeGreaterThanOrEqual(0);
+    expect(gallery.x + gallery.width).toBeLessThanOrEqual(390);
+    expect(await axeProblems(bob)).toEqual([]);
+    await shot(bob, "phone-dark");
+
+    await six.getByRole("button", { name: /Open photo 2 of 6/ }).tap();
+    await bob.getByRole("dialog", { name: /Photo 2 of 6/ }).waitFor();
+    const stage = bob.locator(".lightbox-stage");
+    const swipe = async (fromX: number, toX: number) => {
+      const init = { pointerType: "touch", pointerId: 7, isPrimary: true, clientY: 400, bubbles: true };
+      await stage.dispatchEvent("pointerdown", { ...init, clientX: fromX });
+      await stage.dispatchEvent("pointerup", { ...init, clientX: toX });
+    };
+    await swipe(300, 100);
+    await bob.getByRole("dialog", { name: /Photo 3 of 6/ }).waitFor();
+    await swipe(100, 300);
+    await bob.getByRole("dialog", { name: /Photo 2 of 6/ }).waitFor();
+    expect(await axeProblems(bob)).toEqual([]);
+    await bob.getByRole("button", { name: "Close" }).tap();
+    await expect.poll(() => bob.getByRole("dialog").count()).toBe(0);
+  });
+
+  it("logs no console errors", () => {
+    expect(unexpectedErrors()).toEqual([]);
+  });
+});
