@@ -11,6 +11,7 @@ import {
 } from "jose";
 import type { Config } from "./config.ts";
 import { ParleyError } from "./errors.ts";
+import { identityProblem } from "./services/validation.ts";
 
 export interface TokenService {
   /** Verifies an `Authorization` header value; returns the identity, null without a header, or throws UNAUTHENTICATED. */
@@ -40,7 +41,6 @@ export function resolveJwtSecret(config: Config): KeyObject | undefined {
   return createSecretKey(Buffer.from(readFileSync(file, "utf8").trim(), "utf8"));
 }
 
-const IDENTITY_MAX = 256;
 // Asymmetric algorithms an identity provider may use; never "none", never HS* against a JWKS.
 const JWKS_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
@@ -61,7 +61,9 @@ export function createTokenService(config: Config): TokenService {
   async function verify(token: string): Promise<JWTPayload> {
     const { alg } = decodeProtectedHeader(token);
     if (alg === "HS256" && secret) {
-      return (await jwtVerify(token, secret, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] })).payload;
+      // The issuer and audience bind HS256 tokens too: a token another service minted with a shared
+      // secret is not one for Parley.
+      return (await jwtVerify(token, secret, { algorithms: ["HS256"], ...claims })).payload;
     }
     if (jwks && alg && JWKS_ALGORITHMS.includes(alg)) {
       return (await jwtVerify(token, jwks, { algorithms: JWKS_ALGORITHMS, ...claims })).payload;
@@ -77,8 +79,12 @@ export function createTokenService(config: Config): TokenService {
       try {
         const payload = await verify(match[1]);
         const sub = payload.sub;
-        if (typeof sub !== "string" || sub.length === 0 || sub.length > IDENTITY_MAX) {
-          throw unauthenticated("The token's sub claim must be a non-empty identity.");
+        if (typeof sub !== "string") throw unauthenticated("The token's sub claim must be a string identity.");
+        const problem = identityProblem(sub);
+        if (problem) {
+          throw unauthenticated(
+            `The token's sub claim ${problem}; an identity is 1 to 256 characters without control characters or bidi overrides.`,
+          );
         }
         return sub;
       } catch (error) {
@@ -92,12 +98,17 @@ export function createTokenService(config: Config): TokenService {
     },
     async issue(identity, ttlSeconds = 24 * 3600) {
       if (!secret) throw new Error("Issuing tokens needs AUTH_JWT_SECRET (or AUTH_DEV_TOKENS=true in development).");
-      return new SignJWT({})
+      const problem = identityProblem(identity);
+      if (problem) throw new Error(`Cannot issue a token: the identity ${problem}; the server would refuse it.`);
+      let jwt = new SignJWT({})
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(identity)
         .setIssuedAt()
-        .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-        .sign(secret);
+        .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds);
+      // Tokens Parley issues pass its own checks.
+      if (config.auth.issuer) jwt = jwt.setIssuer(config.auth.issuer);
+      if (config.auth.audience) jwt = jwt.setAudience(config.auth.audience);
+      return jwt.sign(secret);
     },
   };
 }

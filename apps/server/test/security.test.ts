@@ -81,6 +81,78 @@ describe("JWT", () => {
   });
 });
 
+// Review findings 3 and 4: AUTH_ISSUER/AUTH_AUDIENCE were ignored for HS256 tokens, and `sub` was only
+// length-checked (NUL answered INTERNAL_SERVER_ERROR, CR/LF and U+202E became identities, lone
+// surrogates collapsed to U+FFFD so two subs mapped to one identity).
+describe("JWT claims: issuer and audience on HS256 too; sub must be a valid identity", () => {
+  let t: TestServer;
+  const secret = "q".repeat(40);
+  const key = new TextEncoder().encode(secret);
+  beforeAll(async () => {
+    t = await startTestServer({
+      env: { AUTH_JWT_SECRET: secret, AUTH_ISSUER: "https://parley.example", AUTH_AUDIENCE: "parley" },
+    });
+  });
+  afterAll(() => t?.close());
+  const hs256 = (claims: { iss?: string; aud?: string; sub?: string }) => {
+    let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256" });
+    if (claims.iss) jwt = jwt.setIssuer(claims.iss);
+    if (claims.aud) jwt = jwt.setAudience(claims.aud);
+    if (claims.sub !== undefined) jwt = jwt.setSubject(claims.sub);
+    return jwt.setExpirationTime(Math.floor(Date.now() / 1000) + 60).sign(key);
+  };
+  const ours = { iss: "https://parley.example", aud: "parley" };
+
+  it("accepts HS256 tokens only with the configured issuer and audience, and issues such tokens itself", async () => {
+    expect((await asBearer(t.url, await hs256({ ...ours, sub: "alice" }))).json.data?.viewer.identity).toBe("alice");
+    expect((await asBearer(t.url, await t.token("bob"))).json.data?.viewer.identity).toBe("bob");
+    const cases = {
+      noClaims: await hs256({ sub: "alice" }),
+      otherService: await hs256({ iss: "https://billing.example", aud: "billing", sub: "alice" }),
+      wrongIssuer: await hs256({ ...ours, iss: "https://evil.example", sub: "alice" }),
+      wrongAudience: await hs256({ ...ours, aud: "billing", sub: "alice" }),
+      noAudience: await hs256({ iss: ours.iss, sub: "alice" }),
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      const res = await asBearer(t.url, token);
+      expect(res.status, name).toBe(401);
+      expect(res.json.errors?.[0]?.extensions.code, name).toBe("UNAUTHENTICATED");
+    }
+  });
+
+  it("refuses a sub with control characters, bidi overrides, lone surrogates or over 256 characters", async () => {
+    const subs = {
+      nul: "ali\u0000ce",
+      crlf: "alice\r\nadmin",
+      tab: "ali\tce",
+      del: "alice\u007f",
+      c1: "alice\u0085",
+      rlo: "alice\u202eeve",
+      isolate: "\u2067alice",
+      loneHigh: "alice\ud800",
+      loneLow: "\udc00alice",
+      empty: "",
+      long: "a".repeat(257),
+      longAstral: "😀".repeat(257),
+    };
+    for (const [name, sub] of Object.entries(subs)) {
+      const res = await asBearer(t.url, await hs256({ ...ours, sub }));
+      expect(res.status, name).toBe(401);
+      expect(res.json.errors?.[0]?.extensions.code, name).toBe("UNAUTHENTICATED");
+    }
+    // Lengths count code points, as everywhere: 256 emoji are 256 characters.
+    for (const sub of ["😀".repeat(256), "a".repeat(256), "Zoë 中文 o'brien@example.com"]) {
+      expect((await asBearer(t.url, await hs256({ ...ours, sub }))).json.data?.viewer.identity).toBe(sub);
+    }
+    // Participants follow the same rule (BAD_USER_INPUT there), and nothing was stored for the refused subs.
+    const CREATE = `mutation($p: [String!]) { createConversation(input: { participants: $p }) { id } }`;
+    for (const p of ["bob\u202e", "bob\ud800", "bob\u0085"]) {
+      expect(codeOf(await t.gql("alice", CREATE, { p: [p] })), JSON.stringify(p)).toBe("BAD_USER_INPUT");
+    }
+    expect(await t.sql`select count(*)::int as n from participants`).toEqual([{ n: 0 }]);
+  });
+});
+
 describe("JWKS from an identity provider", () => {
   let idp: Server;
   let t: TestServer;

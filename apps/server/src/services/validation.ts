@@ -38,11 +38,34 @@ export function checkText(value: string | null | undefined, field: string, max: 
   return value;
 }
 
-/** Identities are the JWT `sub`: non-empty, bounded, no control characters. */
+export const IDENTITY_MAX = 256;
+// C0 and C1 controls, DEL, and the invisible direction marks and overrides (U+202E can make
+// "alice\u202Eeve" read as another name).
+// eslint-disable-next-line no-control-regex
+const IDENTITY_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Why `identity` is not a valid identity, or null when it is. One rule for the JWT `sub` and for
+ * participants: 1 to 256 code points, no control characters, no bidi marks or overrides, and no lone
+ * surrogate (PostgreSQL stores one as U+FFFD, so two different subs would become one identity).
+ */
+export function identityProblem(identity: string): string | null {
+  const n = codePoints(identity);
+  if (n === 0) return "is empty";
+  if (n > IDENTITY_MAX) return `is ${n} characters long; the limit is ${IDENTITY_MAX}`;
+  if (/\p{Cs}/u.test(identity)) return "contains a lone UTF-16 surrogate";
+  if (IDENTITY_FORBIDDEN.test(identity)) return "contains a control character or a bidi override";
+  return null;
+}
+
+/** Identities are the JWT `sub`: see identityProblem. */
 export function checkIdentity(identity: string, field = "identity"): string {
-  // eslint-disable-next-line no-control-regex
-  if (identity.length === 0 || identity.length > 256 || /[\u0000-\u001f\u007f]/.test(identity)) {
-    throw badInput(`${field} must be 1 to 256 characters without control characters.`, { field });
+  const problem = identityProblem(identity);
+  if (problem) {
+    throw badInput(
+      `${field} ${problem}: an identity is 1 to ${IDENTITY_MAX} characters without control characters or bidi overrides.`,
+      { field },
+    );
   }
   return identity;
 }
