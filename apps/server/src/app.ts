@@ -19,7 +19,7 @@ import type { Config } from "./config.ts";
 import { ParleyError } from "./errors.ts";
 import { createArmor, QUERY_LIMITS } from "./graphql/armor.ts";
 import type { Context } from "./graphql/context.ts";
-import { formatError } from "./graphql/format-error.ts";
+import { formatError, withoutSchemaSuggestions } from "./graphql/format-error.ts";
 import { preExecutionStatusPlugin } from "./graphql/http-status.ts";
 import { createLoaders } from "./graphql/loaders.ts";
 import { resolvers } from "./graphql/resolvers.ts";
@@ -58,7 +58,9 @@ const JSON_BODY_LIMIT = "1mb";
 // graphql 16 has no "exports" map: Node (and so graphql-ws and @graphql-tools) load its CommonJS
 // build, while bundlers and vitest may hand our sources index.mjs. Validation must run in the
 // schema's copy, so take it from CommonJS explicitly.
-const { specifiedRules, validate } = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+const { specifiedRules, validate, NoSchemaIntrospectionCustomRule } = createRequire(import.meta.url)(
+  "graphql",
+) as typeof import("graphql");
 
 /** Opens the database and storage, builds the HTTP app and listens on config.host:config.port (0 = any). */
 export async function startParley(config: Config, options: { logger?: Logger } = {}): Promise<Parley> {
@@ -92,8 +94,17 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     const wsServer = useServer<Record<string, unknown> | undefined, { identity?: string }>(
       {
         schema,
-        // The same query limits as over HTTP.
-        validate: (sch, doc) => validate(sch, doc, [...specifiedRules, ...armor.validationRules]),
+        // The same query limits as over HTTP; in production no introspection and no schema suggestions.
+        validate: (sch, doc) => {
+          if (config.nodeEnv !== "production") return validate(sch, doc, [...specifiedRules, ...armor.validationRules]);
+          const errors = validate(sch, doc, [
+            ...specifiedRules,
+            ...armor.validationRules,
+            NoSchemaIntrospectionCustomRule,
+          ]);
+          for (const e of errors) e.message = withoutSchemaSuggestions(e.message);
+          return errors;
+        },
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
           const header =
@@ -128,7 +139,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       validationRules: armor.validationRules,
       parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
       allowBatchedHttpRequests: false,
-      formatError: formatError(logger),
+      formatError: formatError(logger, { schemaSuggestions: config.nodeEnv !== "production" }),
       introspection: config.nodeEnv !== "production",
       includeStacktraceInErrorResponses: false,
       csrfPrevention: true,

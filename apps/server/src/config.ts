@@ -44,6 +44,8 @@ const EnvSchema = z
     MEDIA_MAX_FILES: int(10, 1, 1000),
     MEDIA_MAX_FILE_BYTES: int(157_286_400, 1, MAX_INT),
     MEDIA_MAX_TOTAL_BYTES: int(157_286_400, 1, MAX_INT),
+    // Twilio Conversations' limit. The upper bound keeps one createConversation within a statement's bind parameters.
+    CONVERSATION_MAX_PARTICIPANTS: int(1000, 1, 10_000),
     MEDIA_ORPHAN_GRACE_SECONDS: int(3600, 0),
     MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: int(3600, 0),
   })
@@ -111,7 +113,7 @@ export interface Config {
   media: { urlTtlSeconds: number; maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
   /** Orphaned objects older than graceSeconds are swept every intervalSeconds (0 turns sweeping off). */
   orphans: { graceSeconds: number; intervalSeconds: number };
-  limits: { bodyMaxLength: number; attributesMaxBytes: number };
+  limits: { bodyMaxLength: number; attributesMaxBytes: number; maxParticipants: number };
 }
 
 /** Thrown with every problem listed, so an operator fixes the environment in one go. */
@@ -165,7 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTotalBytes: e.MEDIA_MAX_TOTAL_BYTES,
     },
     orphans: { graceSeconds: e.MEDIA_ORPHAN_GRACE_SECONDS, intervalSeconds: e.MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS },
-    limits: { bodyMaxLength: 32_768, attributesMaxBytes: 16 * 1024 },
+    limits: { bodyMaxLength: 32_768, attributesMaxBytes: 16 * 1024, maxParticipants: e.CONVERSATION_MAX_PARTICIPANTS },
   };
 }
 

@@ -5,7 +5,9 @@ import { GraphQLError, parse, specifiedRules, validate, buildSchema, type Valida
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { typeDefs } from "@parley/schema";
+import { pino } from "pino";
 import { createArmor } from "../src/graphql/armor.ts";
+import { formatError } from "../src/graphql/format-error.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { postMultipart } from "./multipart.ts";
 
@@ -463,5 +465,154 @@ describe("filenames against the signed-header limit, and the blast radius of one
     expect(got.headers.get("content-disposition")).toBe("attachment");
     expect(got.headers.get("set-cookie")).toBeNull();
     expect(await got.text()).toBe("file 0");
+  });
+});
+
+// Review finding 2 (the cap) and 5 (what an unbounded list and forged cursors did): 21,846 participants
+// answered INTERNAL_SERVER_ERROR on PostgreSQL and STORAGE_UNAVAILABLE on PGlite (its 08P01 protocol
+// error read as "database down"); a message cursor past int32 and a conversation cursor with a
+// non-UUID id answered INTERNAL_SERVER_ERROR.
+describe("participants cap and malformed client values", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { CONVERSATION_MAX_PARTICIPANTS: "4" } });
+  });
+  afterAll(() => t?.close());
+  const CREATE = `mutation($p: [String!]) { createConversation(input: { participants: $p }) { id participants { identity } } }`;
+  const ADD = `mutation($c: ID!, $who: String!) { addParticipant(input: { conversationId: $c, identity: $who }) { identity } }`;
+  const counts = async () =>
+    (
+      await t.sql`select (select count(*)::int from conversations) as c, (select count(*)::int from participants) as p`
+    )[0];
+
+  it("refuses a conversation over CONVERSATION_MAX_PARTICIPANTS, however many, and stores nothing", async () => {
+    const before = await counts();
+    for (const n of [4, 21_846]) {
+      const res = await t.gql("alice", CREATE, { p: Array.from({ length: n }, (_, i) => `p${i}`) });
+      expect(codeOf(res), `${n} participants`).toBe("PAYLOAD_TOO_LARGE");
+      expect(res.errors![0]!.message).toMatch(/at most 4 participants/);
+    }
+    expect(await counts()).toEqual(before);
+    // The creator and repeats count once: 3 others + alice is exactly the cap.
+    const ok = await t.gql<{ createConversation: { participants: unknown[] } }>("alice", CREATE, {
+      p: ["alice", "b", "c", "d", "d"],
+    });
+    expect(ok.data?.createConversation.participants).toHaveLength(4);
+  });
+
+  it("refuses addParticipant on a full conversation, even when racing, and re-adding changes nothing", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>("alice", CREATE, { p: ["b"] });
+    const id = c.data!.createConversation.id;
+    const racing = await Promise.all(["x1", "x2", "x3", "x4", "x5"].map((who) => t.gql("alice", ADD, { c: id, who })));
+    expect(racing.filter((r) => r.errors === undefined)).toHaveLength(2);
+    for (const r of racing.filter((r) => r.errors)) expect(codeOf(r)).toBe("PAYLOAD_TOO_LARGE");
+    expect(await t.sql`select count(*)::int as n from participants where conversation_id = ${id}`).toEqual([{ n: 4 }]);
+    expect((await t.gql("alice", ADD, { c: id, who: "b" })).errors).toBeUndefined();
+  });
+
+  it("answers forged cursors and ids of every shape with BAD_USER_INPUT or NOT_FOUND, never a server error", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>("alice", CREATE, { p: [] });
+    const id = c.data!.createConversation.id;
+    const cursor = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    const MESSAGES = `query($id: ID!, $after: String, $before: String) { conversation(id: $id) {
+      messages(after: $after, before: $before) { edges { cursor } } } }`;
+    const messageCursors = [
+      cursor([2 ** 31]),
+      cursor([1e20]),
+      cursor([-1]),
+      cursor([1.5]),
+      cursor(["1"]),
+      cursor([]),
+      cursor({}),
+      "not base64 !",
+      "",
+    ];
+    for (const k of messageCursors) {
+      for (const arg of ["after", "before"]) {
+        const res = await t.gql("alice", MESSAGES, { id, [arg]: k });
+        expect(codeOf(res), `${arg}=${k}`).toBe("BAD_USER_INPUT");
+      }
+    }
+    const CONVERSATIONS = `query($after: String) { conversations(after: $after) { edges { cursor } } }`;
+    const conversationCursors = [
+      cursor(["2026-01-01T00:00:00.000Z", "not-a-uuid"]),
+      cursor(["2026-01-01T00:00:00.000Z", 7]),
+      cursor(["-271821-04-20T00:00:00.000Z", id]),
+      cursor(["+275760-09-13T00:00:00.000Z", id]),
+      cursor(["2026-02-30T00:00:00.000Z", id]),
+      cursor(["yesterday", id]),
+      cursor([0, id]),
+    ];
+    for (const k of conversationCursors) {
+      expect(codeOf(await t.gql("alice", CONVERSATIONS, { after: k })), k).toBe("BAD_USER_INPUT");
+    }
+    // A well-formed cursor that matches nothing is an empty page, not an error.
+    const empty = await t.gql("alice", CONVERSATIONS, { after: cursor(["2000-01-01T00:00:00.000Z", id]) });
+    expect(empty.errors).toBeUndefined();
+    for (const bad of [
+      "x",
+      "0190c6f2-0000-7000-8000-00000000000",
+      "0190c6f2-0000-7000-8000-0000000000000",
+      "💥".repeat(40),
+    ]) {
+      expect(codeOf(await t.gql("alice", `query($id: ID!) { conversation(id: $id) { id } }`, { id: bad })), bad).toBe(
+        "NOT_FOUND",
+      );
+      expect(codeOf(await t.gql("alice", `query($id: ID!) { message(id: $id) { id } }`, { id: bad })), bad).toBe(
+        "NOT_FOUND",
+      );
+    }
+  });
+});
+
+describe("database errors that are not outages", () => {
+  it("reads PGlite's 08P01 protocol violation as a server error, not STORAGE_UNAVAILABLE, and keeps real outages", () => {
+    const format = formatError(pino({ level: "silent" }));
+    // What a resolver threw, as Apollo hands it over once unwrapped.
+    const codeFor = (code: string) =>
+      format({ message: "x", path: ["conversation"] }, Object.assign(new Error("db"), { code })).extensions?.code;
+    expect(codeFor("08P01")).toBe("INTERNAL_SERVER_ERROR");
+    for (const down of ["08006", "08001", "ECONNREFUSED", "57P01"])
+      expect(codeFor(down), down).toBe("STORAGE_UNAVAILABLE");
+    // A client value the services missed (invalid uuid text, integer out of range) stays the client's.
+    for (const value of ["22P02", "22003"]) expect(codeFor(value), value).toBe("BAD_USER_INPUT");
+  });
+});
+
+// Review finding 6: with introspection off, `media(categories: [MEDI])` answered
+// 'Did you mean the enum value "MEDIA"?' (graphql-armor masks only the field form of the hint).
+describe("no schema suggestions with introspection off", () => {
+  it("names no enum value, field or argument of the schema in any error", async () => {
+    const prod = await startTestServer({ env: { NODE_ENV: "production" } });
+    const dev = await startTestServer();
+    try {
+      const cases: [string, Record<string, unknown>?][] = [
+        [`{ conversations { edges { node { messages { edges { node { media(categories: [MEDI]) { id } } } } } } } }`],
+        [
+          `query($c: [MediaCategory!]) { conversations { edges { node { messages { edges { node { media(categories: $c) { id } } } } } } } }`,
+          { c: ["MEDI"] },
+        ],
+        [`{ viewer { identit } }`],
+        [`{ conversations(frist: 1) { edges { cursor } } }`],
+        [`mutation { sendMessage(input: { conversationId: "x", bdy: "x" }) { id } }`],
+        [`mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }`, { i: { conversationId: "x", bdy: "x" } }],
+        [`{ conversations { edges { node { messages { edges { node { type @skip(iff: true) } } } } } } }`],
+      ];
+      for (const [query, variables] of cases) {
+        const res = await prod.gql("alice", query, variables);
+        expect(codeOf(res), query).toBe("BAD_USER_INPUT");
+        for (const e of res.errors!) {
+          expect(e.message, query).not.toMatch(/did you mean|suggestion/i);
+          // A suggested name, not one the client sent or a required field it left out.
+          expect(e.message, query).not.toMatch(/"(MEDIA|identity|first)"/);
+        }
+      }
+      // Development keeps the hint (introspection is on there anyway).
+      const hint = await dev.gql("alice", cases[0]![0]);
+      expect(hint.errors![0]!.message).toMatch(/Did you mean the enum value "MEDIA"\?/);
+    } finally {
+      await prod.close();
+      await dev.close();
+    }
   });
 });

@@ -31,22 +31,49 @@ const DB_UNREACHABLE = new Set([
   "57P03", // cannot_connect_now
 ]);
 
+// Class 08 is "connection exception", except 08P01 (protocol_violation): PGlite answers that to a
+// statement it cannot take (e.g. over 65535 bind parameters), with the database perfectly up.
+const connectionException = (code: string) => /^08/.test(code) && code !== "08P01";
+
 function databaseUnreachable(error: unknown): boolean {
   for (
     let e = error as { code?: string; errno?: string; cause?: unknown } | undefined, depth = 0;
     e && depth < 5;
     e = e.cause as typeof e, depth++
   ) {
-    if (DB_UNREACHABLE.has(e.code ?? "") || DB_UNREACHABLE.has(e.errno ?? "") || /^08/.test(e.code ?? "")) return true;
+    if (DB_UNREACHABLE.has(e.code ?? "") || DB_UNREACHABLE.has(e.errno ?? "") || connectionException(e.code ?? ""))
+      return true;
     const errors = (e as { errors?: unknown[] }).errors;
     if (Array.isArray(errors) && errors.some(databaseUnreachable)) return true;
   }
   return false;
 }
 
+// PostgreSQL's "this value does not fit" (invalid text representation, numeric or datetime out of
+// range). Services check client values before SQL; this backstop keeps one they missed a client error.
+const VALUE_REFUSED = new Set(["22P02", "22003", "22007", "22008", "22021", "22001"]);
+
+function valueRefusedByDatabase(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (VALUE_REFUSED.has(e.code ?? "")) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+/**
+ * "Did you mean …?" names types, fields and enum values of the schema. graphql-armor masks only the
+ * field form (`Did you mean "x"?`), not enum values (`Did you mean the enum value "MEDIA"?`) nor the
+ * variable-coercion errors Apollo raises before validation; with introspection off none may leak.
+ */
+export const withoutSchemaSuggestions = (message: string): string =>
+  message.replace(/\s*Did you mean [^?]*\?/g, "").replace(/\s*\[Suggestion hidden\]/g, "");
+
 /** Every error leaves with a contract code; unexpected ones are logged and never leak internals. */
-export function formatError(logger: Logger) {
+export function formatError(logger: Logger, options: { schemaSuggestions?: boolean } = {}) {
+  const suggestions = options.schemaSuggestions ?? true;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (!suggestions) formatted = { ...formatted, message: withoutSchemaSuggestions(formatted.message) };
     const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
     if (AS_BAD_INPUT.has(code)) {
       return { ...formatted, extensions: { ...formatted.extensions, code: "BAD_USER_INPUT" } };
@@ -71,6 +98,13 @@ export function formatError(logger: Logger) {
       return as(
         "STORAGE_UNAVAILABLE",
         "The database is unavailable right now; nothing was changed. Try again shortly.",
+      );
+    }
+    if (valueRefusedByDatabase(original)) {
+      logger.warn({ err: original, path: formatted.path }, "a client value reached the database unchecked");
+      return as(
+        "BAD_USER_INPUT",
+        "A value in the request is malformed or out of range; check ids, cursors and numbers.",
       );
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error");

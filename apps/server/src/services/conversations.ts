@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { conversations, participants, type ConversationRow, type Database, type ParticipantRow } from "@parley/db";
-import { badInput, forbidden, notFound } from "../errors.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { badInput, forbidden, notFound, tooLarge } from "../errors.ts";
+import { decodeActivityCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
 import { isId, newId } from "./ids.ts";
 import { notifyStatement } from "../realtime/events.ts";
@@ -17,7 +17,15 @@ export interface CreateConversation {
 const NAME_MAX = 256;
 const PAGE_MAX = 100;
 
-export function conversationService(db: Database, limits: { attributesMaxBytes: number }) {
+// Rows per INSERT: each participant row takes a few bind parameters, and a statement has at most 65535.
+const INSERT_CHUNK = 1000;
+
+export function conversationService(db: Database, limits: { attributesMaxBytes: number; maxParticipants: number }) {
+  const overCap = (n: number) =>
+    tooLarge(
+      `A conversation has at most ${limits.maxParticipants} participants (CONVERSATION_MAX_PARTICIPANTS); this one would have ${n}. Nothing was changed.`,
+    );
+
   /** The conversation, if `identity` participates in it: NOT_FOUND when missing, FORBIDDEN when not a participant. */
   async function requireParticipant(conversationId: string, identity: string): Promise<ConversationRow> {
     if (!isId(conversationId)) throw notFound("Conversation", conversationId);
@@ -38,9 +46,11 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
     const friendlyName = checkText(input.friendlyName, "friendlyName", NAME_MAX);
     const uniqueName = checkText(input.uniqueName, "uniqueName", NAME_MAX);
     // The creator is a participant; repeats (and the creator listed again) are ignored.
-    const identities = [
-      ...new Set([identity, ...(input.participants ?? []).map((p) => checkIdentity(p, "participants"))]),
-    ];
+    const listed = input.participants ?? [];
+    // Refuse an oversized list before validating it item by item.
+    const unique = new Set([identity, ...listed]).size;
+    if (unique > limits.maxParticipants) throw overCap(unique);
+    const identities = [...new Set([identity, ...listed.map((p) => checkIdentity(p, "participants"))])];
     const id = newId();
     try {
       return await db.transaction(async (tx) => {
@@ -48,7 +58,10 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
           .insert(conversations)
           .values({ id, friendlyName, uniqueName, attributes, createdBy: identity, lastActivityAt: new Date() })
           .returning();
-        await tx.insert(participants).values(identities.map((p) => ({ id: newId(), conversationId: id, identity: p })));
+        for (let i = 0; i < identities.length; i += INSERT_CHUNK) {
+          const chunk = identities.slice(i, i + INSERT_CHUNK);
+          await tx.insert(participants).values(chunk.map((p) => ({ id: newId(), conversationId: id, identity: p })));
+        }
         return row!;
       });
     } catch (error) {
@@ -67,17 +80,35 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
     await requireParticipant(input.conversationId, viewer);
     const identity = checkIdentity(input.identity);
     const attributes = checkAttributes(input.attributes, limits.attributesMaxBytes);
-    const [inserted] = await db
-      .insert(participants)
-      .values({ id: newId(), conversationId: input.conversationId, identity, attributes })
-      .onConflictDoNothing()
-      .returning();
-    if (inserted) return inserted;
-    const [existing] = await db
-      .select()
-      .from(participants)
-      .where(and(eq(participants.conversationId, input.conversationId), eq(participants.identity, identity)));
-    return existing!;
+    const existing = async (tx: Pick<Database, "select">) =>
+      (
+        await tx
+          .select()
+          .from(participants)
+          .where(and(eq(participants.conversationId, input.conversationId), eq(participants.identity, identity)))
+      )[0];
+    const found = await existing(db);
+    if (found) return found;
+    return db.transaction(async (tx) => {
+      // The conversation's row lock serialises additions, so concurrent ones cannot pass the cap together.
+      await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(eq(conversations.id, input.conversationId))
+        .for("update");
+      const again = await existing(tx);
+      if (again) return again;
+      const [count] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(participants)
+        .where(eq(participants.conversationId, input.conversationId));
+      if (Number(count?.n ?? 0) >= limits.maxParticipants) throw overCap(Number(count?.n ?? 0) + 1);
+      const [inserted] = await tx
+        .insert(participants)
+        .values({ id: newId(), conversationId: input.conversationId, identity, attributes })
+        .returning();
+      return inserted!;
+    });
   }
 
   /** The creator may remove anyone, anyone may remove themselves; false when not a participant. */
@@ -133,14 +164,7 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
   async function list(identity: string, args: { first?: number | null; after?: string | null }) {
     const first = args.first ?? 20;
     if (first < 0 || first > PAGE_MAX) throw badInput(`first must be between 0 and ${PAGE_MAX}.`, { field: "first" });
-    let afterKey: { at: Date; id: string } | undefined;
-    if (args.after) {
-      const [at, id] = decodeCursor(args.after, "after");
-      if (typeof at !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(at))) {
-        throw badInput("after is not a cursor returned by this API.", { field: "after" });
-      }
-      afterKey = { at: new Date(at), id };
-    }
+    const afterKey = args.after ? decodeActivityCursor(args.after, "after") : undefined;
     const member = inArray(
       conversations.id,
       db.select({ id: participants.conversationId }).from(participants).where(eq(participants.identity, identity)),

@@ -13,7 +13,7 @@ import {
 import { badInput, forbidden, notFound } from "../errors.ts";
 import { EVENTS_CHANNEL, notifyStatement, type MessageUpdateReason } from "../realtime/events.ts";
 import type { ConversationService } from "./conversations.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeIndexCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
 import { isId, newId } from "./ids.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -199,13 +199,8 @@ export function messageService(
     return row;
   }
 
-  function cursorIndex(cursor: string | null | undefined, field: string): number | undefined {
-    if (cursor == null) return undefined;
-    const [index] = decodeCursor(cursor, field);
-    if (typeof index !== "number" || !Number.isInteger(index))
-      throw badInput(`${field} is not a cursor returned by this API.`, { field });
-    return index;
-  }
+  const cursorIndex = (cursor: string | null | undefined, field: string): number | undefined =>
+    cursor == null ? undefined : decodeIndexCursor(cursor, field);
 
   function pageSize(value: number | null | undefined, field: string): number | undefined {
     if (value == null) return undefined;
