@@ -21,6 +21,11 @@ const config: CodegenConfig = {
         enumType: "string-literal",
       },
     },
+    // The schema's enums as values (ErrorCode above all): the codes are written once, in the SDL.
+    "src/generated/enums.ts": {
+      plugins: ["typescript"],
+      config: { onlyEnums: true, enumsAsConst: true, namingConvention: { enumValues: "keep" } },
+    },
   },
   hooks: { afterAllFileWrite: ["prettier --write"] },
 };

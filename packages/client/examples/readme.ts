@@ -48,7 +48,7 @@ export async function sendThreeFiles(client: ParleyClient, conversationId: strin
     .addMedia(await mediaFromPath(photo)) // Node: streamed from disk, never read into memory
     .addMedia(await mediaFromPath(report, { filename: "report-final.pdf" }))
     .addMedia({ media: await readFile(clip), filename: "clip.bin" }) // a Buffer; in browsers: a File from <input type="file">
-    .build(); // checks count and sizes against the conversation's limits: nothing is sent yet
+    .build(); // synchronous; count and sizes are checked against the conversation's limits before any byte is sent
 
   const bar = (p: UploadProgress) => {
     const percent = p.total ? Math.floor((100 * p.loaded) / p.total) : 0;
@@ -169,8 +169,8 @@ export async function editAndDelete(client: ParleyClient, conversationId: string
 export async function readState(client: ParleyClient, conversationId: string, lastShown: Message) {
   // #region read-state
   const conversation = client.conversation(conversationId);
-  const before = await conversation.getUnreadMessagesCount(); // from others, after the read horizon
-  await conversation.setLastReadMessageIndex(lastShown.index); // the user has seen up to here
+  const before = await conversation.getUnreadMessagesCount(); // from others, after the read horizon; null before one
+  await conversation.advanceLastReadMessageIndex(lastShown.index); // the user has seen up to here (never moves back)
   const after = await conversation.getUnreadMessagesCount();
   // In lists: (await client.getConversations()).items[0].unreadMessagesCount
   // #endregion

@@ -10,7 +10,7 @@ import {
   ViewerDocument,
   type CreateConversationInput,
 } from "./generated/graphql.ts";
-import { Message } from "./message.ts";
+import { Media, Message, temporaryContentUrls } from "./message.ts";
 import { Page, type Paginator } from "./paginator.ts";
 import { Realtime, type ConnectionState, type ReconnectOptions, type WebSocketConstructor } from "./realtime.ts";
 import { Transport, type FetchLike } from "./transport.ts";
@@ -59,6 +59,7 @@ export class ParleyClient {
         webSocketImpl: options.webSocketImpl,
         reconnect: options.reconnect,
       }),
+      limits: new Map(),
     };
   }
 
@@ -147,6 +148,14 @@ export class ParleyClient {
       () => this.conversationsPage(size, behind.at(-1) ?? null, behind.slice(0, -1)),
       () => this.conversationsPage(size, pageInfo.endCursor, [...behind, after]),
     );
+  }
+
+  /**
+   * Media id → a URL good for at least 30 s more, for media of any messages and conversations:
+   * one request per 100 stale URLs, none when all are fresh (Twilio's getTemporaryContentUrlsForMedia).
+   */
+  getTemporaryContentUrlsForMedia(media: readonly Media[]): Promise<Map<string, string>> {
+    return temporaryContentUrls(this.#context.transport, media);
   }
 
   /** One message by id, with its media. */

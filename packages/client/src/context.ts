@@ -1,3 +1,4 @@
+import type { ConversationLimits } from "./limits.ts";
 import type { Realtime } from "./realtime.ts";
 import type { Transport } from "./transport.ts";
 import type { UploadMode } from "./upload.ts";
@@ -8,4 +9,6 @@ export interface SdkContext {
   uploadMode: UploadMode;
   /** The client's live-events connection (one WebSocket, opened by the first `on()`). */
   realtime: Realtime;
+  /** Limits by conversation id, as this client has seen them (loaded conversations, getLimits()). */
+  limits: Map<string, ConversationLimits>;
 }

@@ -9,7 +9,7 @@ import {
   type MessageUpdateReason,
 } from "./generated/graphql.ts";
 import { Message, toRemovedMessage, type RemovedMessage } from "./message.ts";
-import type { EventSink } from "./realtime.ts";
+import { holdSends } from "./send-gate.ts";
 import type { Transport } from "./transport.ts";
 
 /** A `messageUpdated` event: the message as it is now, and what changed. */
@@ -36,6 +36,17 @@ export interface ConversationEventHandlers {
 
 export type ConversationEvent = keyof ConversationEventHandlers;
 
+/**
+ * What `on()` returns: call it to remove the handler. `ready` resolves once the handler's starting
+ * point is fixed (at once with `{ after }`; after one read without): every message committed from
+ * then on is delivered. Sends through this SDK wait for it by themselves; await it before telling
+ * another process to send. It never rejects (failures go to the `error` handlers).
+ */
+export interface Unsubscribe {
+  (): void;
+  readonly ready: Promise<void>;
+}
+
 export interface MessageAddedOptions {
   /**
    * Deliver every message with an index above this one, including messages that already exist
@@ -43,6 +54,15 @@ export interface MessageAddedOptions {
    * Default: the newest index when `on()` is called (only messages added from then on).
    */
   after?: number;
+}
+
+/** What a subscription reports to its feed; errors already carry the contract's code. */
+export interface EventSink<T> {
+  next(data: T): void;
+  /** A payload that came with errors (the event itself may be lost). */
+  partial(error: ParleyError): void;
+  error(error: ParleyError): void;
+  complete(): void;
 }
 
 /** What a feed needs from the client's realtime connection. */
@@ -100,10 +120,12 @@ export class ConversationFeed {
   readonly #subscriptions = new Map<Kind, () => void>();
   readonly #failures = new Map<Kind, { count: number; at: number }>();
   #queue: Promise<void> = Promise.resolve();
-  #baselinePending = false;
+  /** The read fixing the starting point of handlers without `after`, while it runs. */
+  #baseline: { ready: Promise<void> } | undefined;
   #verifying: Promise<void> | undefined;
   #recheck: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  readonly #offs = new Map<unknown, (Unsubscribe & { event: ConversationEvent })[]>();
   readonly #context: FeedContext;
 
   constructor(
@@ -117,16 +139,36 @@ export class ConversationFeed {
     event: E,
     handler: ConversationEventHandlers[E],
     options?: MessageAddedOptions,
-  ): () => void {
+  ): Unsubscribe {
+    let inner: Unsubscribe;
     try {
-      return this.#on(event, handler, options);
+      inner = this.#on(event, handler, options);
     } catch (error) {
       this.#releaseIfUnused();
       throw error;
     }
+    // Remembered by handler for off(event, handler); forgotten once removed either way.
+    let done = false;
+    const off = Object.assign(
+      () => {
+        if (done) return;
+        done = true;
+        const list = this.#offs.get(handler)?.filter((o) => o !== off) ?? [];
+        if (list.length) this.#offs.set(handler, list);
+        else this.#offs.delete(handler);
+        inner();
+      },
+      { ready: inner.ready, event },
+    );
+    this.#offs.set(handler, [...(this.#offs.get(handler) ?? []), off]);
+    return off;
   }
 
-  #on<E extends ConversationEvent>(event: E, handler: ConversationEventHandlers[E], options?: MessageAddedOptions) {
+  #on<E extends ConversationEvent>(
+    event: E,
+    handler: ConversationEventHandlers[E],
+    options?: MessageAddedOptions,
+  ): Unsubscribe {
     if (typeof handler !== "function")
       throw new ParleyError("BAD_USER_INPUT", `on(${JSON.stringify(event)}) needs a handler function.`);
     switch (event) {
@@ -139,10 +181,10 @@ export class ConversationFeed {
       case "error": {
         const fn = handler as ConversationEventHandlers["error"];
         this.#errors.add(fn);
-        return () => {
+        return unsubscribe(() => {
           this.#errors.delete(fn);
           this.#releaseIfUnused();
-        };
+        });
       }
       default:
         throw new ParleyError(
@@ -150,6 +192,13 @@ export class ConversationFeed {
           `Unknown event ${JSON.stringify(event)}: use messageAdded, messageUpdated, messageRemoved or error.`,
         );
     }
+  }
+
+  /** Removes the newest registration of `handler` for `event` (Twilio's off). */
+  off(event: ConversationEvent, handler: unknown): void {
+    const offs = this.#offs.get(handler);
+    const off = offs?.filter((o) => o.event === event).at(-1);
+    off?.();
   }
 
   /** The shared connection (re)connected: read what was missed while the subscriptions were away. */
@@ -169,9 +218,10 @@ export class ConversationFeed {
     this.#updated.clear();
     this.#removed.clear();
     this.#errors.clear();
+    this.#offs.clear();
   }
 
-  #onAdded(fn: ConversationEventHandlers["messageAdded"], after: number | undefined): () => void {
+  #onAdded(fn: ConversationEventHandlers["messageAdded"], after: number | undefined): Unsubscribe {
     if (after !== undefined && !Number.isInteger(after)) {
       throw new ParleyError("BAD_USER_INPUT", `after must be a message index (a whole number), got ${String(after)}.`);
     }
@@ -179,32 +229,30 @@ export class ConversationFeed {
     // Without `after`, a handler joins where the others are, or at the newest index (one read).
     const entry: AddedHandler = { fn, last: after ?? (known.length ? Math.max(...known) : undefined) };
     this.#added.add(entry);
-    if (entry.last === undefined && !this.#baselinePending) {
-      this.#baselinePending = true;
-      this.#enqueue(() => this.#baseline());
-    }
+    if (entry.last === undefined) this.#baseline ??= this.#startBaseline();
+    const ready = entry.last === undefined ? this.#baseline!.ready : Promise.resolve();
     const subscribed = this.#subscriptions.has("messageAdded");
     if (!subscribed) this.#subscribe("messageAdded");
     // An `after` start may be behind the conversation: read what it asked for now if the socket is
     // up (or this subscription already runs); otherwise connected() will.
     if (after !== undefined && (subscribed || this.#context.isConnected())) this.#enqueue(() => this.#catchUp());
     if (!subscribed && this.#context.isConnected()) this.#scheduleRecheck();
-    return () => {
+    return unsubscribe(() => {
       this.#added.delete(entry);
       if (this.#added.size === 0) this.#unsubscribe("messageAdded");
       this.#releaseIfUnused();
-    };
+    }, ready);
   }
 
-  #onSimple<H>(kind: Kind, set: Set<{ fn: H }>, fn: H): () => void {
+  #onSimple<H>(kind: Kind, set: Set<{ fn: H }>, fn: H): Unsubscribe {
     const entry = { fn };
     set.add(entry);
     if (!this.#subscriptions.has(kind)) this.#subscribe(kind);
-    return () => {
+    return unsubscribe(() => {
       set.delete(entry);
       if (set.size === 0) this.#unsubscribe(kind);
       this.#releaseIfUnused();
-    };
+    });
   }
 
   #subscribe(kind: Kind): void {
@@ -327,13 +375,29 @@ export class ConversationFeed {
     });
   }
 
-  /** The newest index now is the starting point of handlers registered without `after`. */
-  async #baseline(): Promise<void> {
-    this.#baselinePending = false;
-    if (![...this.#added].some((h) => h.last === undefined)) return;
-    const { conversation } = await this.#read({ conversationId: this.conversationId, last: 1 });
-    const newest = conversation.messages.edges.at(-1)?.node.index ?? -1;
-    for (const h of this.#added) if (h.last === undefined) h.last = newest;
+  /**
+   * The newest index is the starting point of handlers registered without `after`. The read starts
+   * now, inside on(), and sends wait for it (send-gate.ts), so a message sent after on() returned
+   * is above it; the result is applied in the queue, in order with the events.
+   */
+  #startBaseline(): { ready: Promise<void> } {
+    const read = this.#read({ conversationId: this.conversationId, last: 1 });
+    holdSends(this.conversationId, read);
+    let done: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (done = resolve));
+    this.#enqueue(async () => {
+      try {
+        const { conversation } = await read;
+        const newest = conversation.messages.edges.at(-1)?.node.index ?? -1;
+        for (const h of this.#added) if (h.last === undefined) h.last = newest;
+      } finally {
+        this.#baseline = undefined;
+        done();
+      }
+    });
+    // A read that fails is reported by the queue (error handlers); this copy only must not be unhandled.
+    read.catch(() => {});
+    return { ready };
   }
 
   /** A live message: if a handler would skip indexes, read them first; then deliver it (once). */
@@ -457,6 +521,10 @@ export class ConversationFeed {
 }
 
 class Closed extends Error {}
+
+function unsubscribe(off: () => void, ready: Promise<void> = Promise.resolve()): Unsubscribe {
+  return Object.assign(off, { ready });
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,9 @@
 import type { SdkContext } from "./context.ts";
-import type { ConversationEventHandlers, MessageAddedOptions } from "./conversation-feed.ts";
+import type { ConversationEventHandlers, MessageAddedOptions, Unsubscribe } from "./conversation-feed.ts";
 import { ParleyError } from "./errors.ts";
 import {
   AddParticipantDocument,
+  AdvanceLastReadMessageIndexDocument,
   ConversationDocument,
   ConversationLimitsDocument,
   MessagesDocument,
@@ -12,16 +13,17 @@ import {
   SetLastReadMessageIndexDocument,
   UnreadMessagesCountDocument,
   type ConversationFieldsFragment,
-  type LimitsFieldsFragment,
   type MessagesQueryVariables,
   type ParticipantFieldsFragment,
 } from "./generated/graphql.ts";
 import { newIdempotencyKey } from "./idempotency.ts";
+import type { ConversationLimits } from "./limits.ts";
 import { MessageBuilder } from "./message-builder.ts";
 import { Message } from "./message.ts";
 import { Page, type Paginator } from "./paginator.ts";
+import { sendsMayGo } from "./send-gate.ts";
 
-export type ConversationLimits = LimitsFieldsFragment;
+export type { ConversationLimits };
 
 export interface Participant {
   id: string;
@@ -76,7 +78,15 @@ export class ConversationHandle {
     limits?: ConversationLimits,
   ) {
     this.#context = context;
-    if (limits) this.#limits = Promise.resolve(limits);
+    if (limits) context.limits.set(id, limits);
+  }
+
+  /**
+   * The limits if this client has them already (the conversation was loaded or created through it,
+   * or getLimits() ran), without a request; the builder then checks them in build().
+   */
+  get knownLimits(): ConversationLimits | undefined {
+    return this.#context.limits.get(this.id);
   }
 
   /** Loads the conversation's fields, participants and limits. */
@@ -86,12 +96,15 @@ export class ConversationHandle {
     return new Conversation(conversation, this.#context);
   }
 
-  /** The conversation's limits, fetched once per handle (the builder validates against them). */
+  /** The conversation's limits, fetched once per client (the builder validates against them). */
   getLimits(): Promise<ConversationLimits> {
+    const known = this.knownLimits;
+    if (known) return Promise.resolve(known);
     this.#limits ??= this.#context.transport
       .request(ConversationLimitsDocument, { id: this.id })
       .then(({ conversation }) => {
         if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
+        this.#context.limits.set(this.id, conversation.limits);
         return conversation.limits;
       });
     this.#limits.catch(() => (this.#limits = undefined));
@@ -104,6 +117,7 @@ export class ConversationHandle {
     attributes?: Record<string, unknown>,
     options: SendMessageOptions = {},
   ): Promise<Message> {
+    await sendsMayGo(this.id);
     const { sendMessage } = await this.#context.transport.request(
       SendMessageDocument,
       {
@@ -119,7 +133,7 @@ export class ConversationHandle {
     return new Message(sendMessage, this.#context.transport);
   }
 
-  /** Starts a message with body, attributes and media: `.setBody().addMedia().build()`, then `.send()`. */
+  /** Starts a message with body, attributes and media: `.setBody().addMedia().build().send()`. */
   prepareMessage(): MessageBuilder {
     return new MessageBuilder(this, this.#context);
   }
@@ -204,11 +218,56 @@ export class ConversationHandle {
     return toParticipant(setLastReadMessageIndex);
   }
 
-  /** Messages from others after the viewer's read horizon (all of them when it is unset). */
-  async getUnreadMessagesCount(): Promise<number> {
-    const { conversation } = await this.#context.transport.request(UnreadMessagesCountDocument, { id: this.id });
+  /**
+   * Moves the viewer's read horizon forward to `index` and never back (Twilio's
+   * advanceLastReadMessageIndex): the server keeps the higher of the two, so two tabs never move it
+   * backwards. Resolves to the viewer's participant.
+   */
+  async advanceLastReadMessageIndex(index: number): Promise<Participant> {
+    if (!Number.isInteger(index) || index < 0) {
+      throw new ParleyError("BAD_USER_INPUT", `index must be a message index (0 or more), got ${String(index)}.`);
+    }
+    const { advanceLastReadMessageIndex } = await this.#context.transport.request(AdvanceLastReadMessageIndexDocument, {
+      conversationId: this.id,
+      index,
+    });
+    return toParticipant(advanceLastReadMessageIndex);
+  }
+
+  /**
+   * Marks every message read: advances the horizon to the newest index (forward only). Resolves
+   * to the unread count afterwards, 0 unless messages arrived meanwhile (Twilio's setAllMessagesRead).
+   */
+  async setAllMessagesRead(): Promise<number> {
+    const { conversation } = await this.#context.transport.request(MessagesDocument, {
+      conversationId: this.id,
+      last: 1,
+    });
     if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
-    return conversation.unreadMessagesCount;
+    const newest = conversation.messages.edges.at(-1)?.node.index;
+    if (newest !== undefined) await this.advanceLastReadMessageIndex(newest);
+    return (await this.getUnreadMessagesCount()) ?? 0;
+  }
+
+  /**
+   * Messages from others after the viewer's read horizon; null while the viewer has no horizon
+   * (never read anything), as in Twilio. `conversation.unreadMessagesCount` counts them all then.
+   */
+  async getUnreadMessagesCount(): Promise<number | null> {
+    const { viewer, conversation } = await this.#context.transport.request(UnreadMessagesCountDocument, {
+      id: this.id,
+    });
+    if (!conversation) throw new ParleyError("NOT_FOUND", `Conversation ${this.id} does not exist.`);
+    const me = conversation.participants.find((p) => p.identity === viewer.identity);
+    return me?.lastReadMessageIndex == null ? null : conversation.unreadMessagesCount;
+  }
+
+  /**
+   * Removes a handler added with `on(event, handler)` (Twilio's `off`/`removeListener`); when the
+   * same function was added more than once, one registration goes. Same as calling what on() returned.
+   */
+  off<E extends keyof ConversationEventHandlers>(event: E, handler: ConversationEventHandlers[E]): void {
+    this.#context.realtime.existingFeed(this.id)?.off(event, handler);
   }
 
   /**
@@ -227,15 +286,15 @@ export class ConversationHandle {
     event: "messageAdded",
     handler: ConversationEventHandlers["messageAdded"],
     options?: MessageAddedOptions,
-  ): () => void;
-  on(event: "messageUpdated", handler: ConversationEventHandlers["messageUpdated"]): () => void;
-  on(event: "messageRemoved", handler: ConversationEventHandlers["messageRemoved"]): () => void;
-  on(event: "error", handler: ConversationEventHandlers["error"]): () => void;
+  ): Unsubscribe;
+  on(event: "messageUpdated", handler: ConversationEventHandlers["messageUpdated"]): Unsubscribe;
+  on(event: "messageRemoved", handler: ConversationEventHandlers["messageRemoved"]): Unsubscribe;
+  on(event: "error", handler: ConversationEventHandlers["error"]): Unsubscribe;
   on<E extends keyof ConversationEventHandlers>(
     event: E,
     handler: ConversationEventHandlers[E],
     options?: MessageAddedOptions,
-  ): () => void {
+  ): Unsubscribe {
     return this.#context.realtime.feed(this.id).on(event, handler, options);
   }
 }

@@ -1,28 +1,22 @@
-/** The contract's error codes, plus NETWORK_ERROR when no answer came back from the server. */
-export type ParleyErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "BAD_USER_INPUT"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "STORAGE_UNAVAILABLE"
-  | "RATE_LIMITED"
-  | "INTERNAL_SERVER_ERROR"
-  | "NETWORK_ERROR";
+import { ErrorCode } from "./generated/enums.ts";
 
-const KNOWN_CODES = new Set<string>([
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "BAD_USER_INPUT",
-  "PAYLOAD_TOO_LARGE",
-  "UNSUPPORTED_MEDIA_TYPE",
-  "STORAGE_UNAVAILABLE",
-  "RATE_LIMITED",
-  "INTERNAL_SERVER_ERROR",
-  "NETWORK_ERROR",
-]);
+/** The contract's error codes (the schema's `enum ErrorCode`), plus NETWORK_ERROR when no answer came back. */
+export type ParleyErrorCode = ErrorCode | "NETWORK_ERROR";
+
+/** The HTTP status each code stands for (what a REST API would have answered). */
+const STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  STORAGE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), "NETWORK_ERROR"]);
 
 /** One GraphQL error as the server sent it. */
 export interface GraphQLErrorEntry {
@@ -39,19 +33,36 @@ export interface GraphQLErrorEntry {
 export class ParleyError extends Error {
   override readonly name = "ParleyError";
   readonly code: ParleyErrorCode;
-  /** HTTP status of the answer; null when no request was sent or no answer arrived. */
+  /**
+   * The HTTP status this failure stands for: the answer's own status when it was an HTTP error
+   * (4xx/5xx), else the code's (GraphQL answers executed operations with 200 even when they
+   * fail: NOT_FOUND is 404 here, RATE_LIMITED 429). Null when no request was sent or no answer
+   * arrived (NETWORK_ERROR), or over the WebSocket.
+   */
   readonly status: number | null;
+  /** The status line of the HTTP answer as received (200 for an executed operation); null without one. */
+  readonly httpStatus: number | null;
+  /** RATE_LIMITED: seconds to wait before trying again (the server's Retry-After); null otherwise. */
+  readonly retryAfterSeconds: number | null;
   /** All GraphQL errors of the answer (the first one gave code and message). */
   readonly errors: readonly GraphQLErrorEntry[];
 
   constructor(
     code: ParleyErrorCode,
     message: string,
-    options: { status?: number | null; errors?: readonly GraphQLErrorEntry[]; cause?: unknown } = {},
+    options: {
+      status?: number | null;
+      httpStatus?: number | null;
+      retryAfterSeconds?: number | null;
+      errors?: readonly GraphQLErrorEntry[];
+      cause?: unknown;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status ?? null;
+    this.httpStatus = options.httpStatus === undefined ? this.status : options.httpStatus;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
     this.errors = options.errors ?? [];
   }
 }
@@ -60,7 +71,7 @@ export const isParleyError = (error: unknown, code?: ParleyErrorCode): error is 
   error instanceof ParleyError && (code === undefined || error.code === code);
 
 /** The code an HTTP status stands for when the body says nothing more precise. */
-export function codeForStatus(status: number): ParleyErrorCode {
+export function codeForStatus(status: number): ErrorCode {
   if (status === 401) return "UNAUTHENTICATED";
   if (status === 403) return "FORBIDDEN";
   if (status === 404) return "NOT_FOUND";
@@ -76,21 +87,39 @@ export function codeForStatus(status: number): ParleyErrorCode {
  * The ParleyError for GraphQL errors (over HTTP, or over the WebSocket where status is null):
  * code and message from the first, all of them in `errors`.
  */
-export function errorFromGraphQL(errors: readonly GraphQLErrorEntry[], status: number | null): ParleyError {
+export function errorFromGraphQL(
+  errors: readonly GraphQLErrorEntry[],
+  httpStatus: number | null,
+  retryAfterHeader: string | null = null,
+): ParleyError {
   const first = errors[0];
   const raw = first?.extensions?.code;
+  const failed = httpStatus !== null && httpStatus >= 400;
   const code =
     typeof raw === "string" && KNOWN_CODES.has(raw)
       ? (raw as ParleyErrorCode)
-      : codeForStatus(status !== null && status >= 400 ? status : 500);
-  return new ParleyError(code, first?.message ?? "Parley answered with an error.", { status, errors });
+      : codeForStatus(failed ? httpStatus : 500);
+  const status = failed ? httpStatus : httpStatus === null || code === "NETWORK_ERROR" ? null : STATUS[code];
+  return new ParleyError(code, first?.message ?? "Parley answered with an error.", {
+    status,
+    httpStatus,
+    retryAfterSeconds: code === "RATE_LIMITED" ? retryAfter(first, retryAfterHeader) : null,
+    errors,
+  });
+}
+
+function retryAfter(error: GraphQLErrorEntry | undefined, header: string | null): number | null {
+  const typed = error?.extensions?.retryAfterSeconds;
+  if (typeof typed === "number" && Number.isFinite(typed) && typed >= 0) return typed;
+  const seconds = header === null ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 /**
  * Turns an HTTP answer (status + body text) into the operation's data, or throws the ParleyError
  * it describes. Shared by the fetch and XMLHttpRequest transports.
  */
-export function parseGraphQLAnswer<T>(status: number, text: string): T {
+export function parseGraphQLAnswer<T>(status: number, text: string, retryAfterHeader: string | null = null): T {
   let json: { data?: T | null; errors?: GraphQLErrorEntry[] } | undefined;
   try {
     json = JSON.parse(text) as typeof json;
@@ -98,15 +127,15 @@ export function parseGraphQLAnswer<T>(status: number, text: string): T {
     json = undefined;
   }
   if (!json || typeof json !== "object") {
+    // E.g. a proxy's own 429/502 page: the status still says what happened.
+    const code = codeForStatus(status >= 400 ? status : 500);
     throw new ParleyError(
-      codeForStatus(status >= 400 ? status : 500),
+      code,
       `Parley answered HTTP ${status} with a body that is not GraphQL JSON: ${text.slice(0, 200)}`,
-      {
-        status,
-      },
+      { status, retryAfterSeconds: code === "RATE_LIMITED" ? retryAfter(undefined, retryAfterHeader) : null },
     );
   }
-  if (json.errors?.length) throw errorFromGraphQL(json.errors, status);
+  if (json.errors?.length) throw errorFromGraphQL(json.errors, status, retryAfterHeader);
   if (status >= 400 || json.data == null) {
     throw new ParleyError(
       codeForStatus(status >= 400 ? status : 500),

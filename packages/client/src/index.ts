@@ -14,6 +14,7 @@ export type {
   ConversationEventHandlers,
   MessageAddedOptions,
   MessageUpdate,
+  Unsubscribe,
 } from "./conversation-feed.ts";
 export type { ConnectionState, ReconnectOptions, WebSocketConstructor } from "./realtime.ts";
 export { ParleyError, isParleyError, type ParleyErrorCode, type GraphQLErrorEntry } from "./errors.ts";
@@ -21,10 +22,18 @@ export { Message, Media, URL_REFRESH_MARGIN_MS, type RemovedMessage } from "./me
 export {
   MessageBuilder,
   UnsentMessage,
-  ATTRIBUTES_MAX_BYTES,
+  type LimitsSource,
   type SendOptions,
   type UnsentMedia,
 } from "./message-builder.ts";
+export {
+  ATTRIBUTES_MAX_BYTES,
+  codePointLength,
+  limitProblems,
+  type LimitProblem,
+  type MessageDraft,
+} from "./limits.ts";
+export { ErrorCode } from "./generated/enums.ts";
 export type { MediaData, MediaOptions, NodeReadableLike } from "./media-source.ts";
 export type { Paginator } from "./paginator.ts";
 export type { TokenProvider } from "./auth.ts";

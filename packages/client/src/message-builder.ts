@@ -1,15 +1,15 @@
 import type { SdkContext } from "./context.ts";
-import type { ConversationHandle, ConversationLimits } from "./conversation.ts";
-import { ParleyError } from "./errors.ts";
+import { abortReason, ParleyError } from "./errors.ts";
 import { SendMessageDocument } from "./generated/graphql.ts";
 import { newIdempotencyKey } from "./idempotency.ts";
+import { limitProblems, type ConversationLimits } from "./limits.ts";
 import { PreparedMedia, type MediaData, type MediaOptions } from "./media-source.ts";
 import { Message } from "./message.ts";
+import { sendsMayGo } from "./send-gate.ts";
 import { uploadMediaMessage } from "./upload.ts";
 import type { ProgressListener } from "./upload-progress.ts";
 
-/** The contract's cap on `attributes`: UTF-8 bytes of its JSON. */
-export const ATTRIBUTES_MAX_BYTES = 16 * 1024;
+export { ATTRIBUTES_MAX_BYTES } from "./limits.ts";
 
 export interface SendOptions {
   /** Bytes sent so far, overall and per file. Never goes backwards; ends at the total. */
@@ -20,16 +20,30 @@ export interface SendOptions {
   idempotencyKey?: string;
 }
 
-/** Twilio-style message builder: collect body, attributes and media, then build() to validate. */
+/** Where a message gets its conversation's limits (a ConversationHandle). */
+export interface LimitsSource {
+  readonly id: string;
+  /** The limits if already known (a loaded conversation, or fetched once before), without a request. */
+  readonly knownLimits: ConversationLimits | undefined;
+  getLimits(): Promise<ConversationLimits>;
+}
+
+/** The first problem as the ParleyError the API would answer. */
+function throwFirst(problems: ReturnType<typeof limitProblems>): void {
+  const first = problems[0];
+  if (first) throw new ParleyError(first.code, first.message);
+}
+
+/** Twilio-style message builder: collect body, attributes and media, then `build().send()`. */
 export class MessageBuilder {
   #body: string | null = null;
   #attributes: Record<string, unknown> | null = null;
   readonly #media: MediaOptions[] = [];
-  readonly #conversation: ConversationHandle;
+  readonly #conversation: LimitsSource;
   readonly #context: SdkContext;
 
   /** @internal */
-  constructor(conversation: ConversationHandle, context: SdkContext) {
+  constructor(conversation: LimitsSource, context: SdkContext) {
     this.#conversation = conversation;
     this.#context = context;
   }
@@ -51,67 +65,22 @@ export class MessageBuilder {
   }
 
   /**
-   * Validates the message against the conversation's limits (fetched once per conversation
-   * handle) and returns it unsent. Nothing is uploaded until send().
+   * Validates the message and returns it unsent, synchronously (Twilio's `build().send()` chain).
+   * Throws a ParleyError for what is wrong already: nothing to send, attributes over 16 KiB, and the
+   * conversation's limits when this handle knows them (a loaded conversation, or after getLimits());
+   * otherwise send() checks the limits before uploading anything.
    */
-  async build(): Promise<UnsentMessage> {
+  build(): UnsentMessage {
     const media = this.#media.map((m, i) => new PreparedMedia(m, i));
     const body = this.#body === "" ? null : this.#body;
-    if (body === null && media.length === 0) {
-      throw new ParleyError("BAD_USER_INPUT", "A message needs a body or at least one media attachment.");
-    }
-    const attributes = this.#attributes;
-    if (attributes !== null) {
-      if (typeof attributes !== "object" || Array.isArray(attributes)) {
-        throw new ParleyError("BAD_USER_INPUT", "attributes must be a JSON object.");
-      }
-      const bytes = new TextEncoder().encode(JSON.stringify(attributes)).byteLength;
-      if (bytes > ATTRIBUTES_MAX_BYTES) {
-        throw new ParleyError(
-          "BAD_USER_INPUT",
-          `attributes are ${bytes} bytes of JSON; the limit is ${ATTRIBUTES_MAX_BYTES}.`,
-        );
-      }
-    }
-    const limits = await this.#conversation.getLimits();
-    checkLimits(limits, body, media);
-    return new UnsentMessage(this.#conversation.id, body, attributes, media, limits, this.#context);
+    const draft = { body, attributes: this.#attributes, files: media };
+    throwFirst(limitProblems(this.#conversation.knownLimits ?? null, draft));
+    return new UnsentMessage(this.#conversation, body, this.#attributes, media, this.#context);
   }
-}
 
-function checkLimits(limits: ConversationLimits, body: string | null, media: readonly PreparedMedia[]): void {
-  if (body !== null) {
-    let codePoints = 0;
-    for (const _ of body) codePoints++;
-    if (codePoints > limits.bodyMaxLength) {
-      throw new ParleyError(
-        "BAD_USER_INPUT",
-        `The body has ${codePoints} characters; this conversation allows ${limits.bodyMaxLength}.`,
-      );
-    }
-  }
-  if (media.length > limits.mediaAttachmentsCountLimit) {
-    throw new ParleyError(
-      "PAYLOAD_TOO_LARGE",
-      `The message has ${media.length} attachments; this conversation allows ${limits.mediaAttachmentsCountLimit}.`,
-    );
-  }
-  let total = 0;
-  media.forEach((m, i) => {
-    if (m.size === null) return;
-    if (m.size > limits.mediaAttachmentSizeLimitInBytes) {
-      throw new ParleyError(
-        "PAYLOAD_TOO_LARGE",
-        `media #${i + 1}${m.filename ? ` (${m.filename})` : ""} is ${m.size} bytes; this conversation allows ${limits.mediaAttachmentSizeLimitInBytes} per file.`,
-      );
-    }
-    total += m.size;
-  });
-  if (total > limits.mediaAttachmentsTotalSizeLimitInBytes) {
-    throw new ParleyError(
-      "PAYLOAD_TOO_LARGE",
-      `The attachments add up to ${total} bytes; this conversation allows ${limits.mediaAttachmentsTotalSizeLimitInBytes} in one message.`,
-    );
+  /** `build().send(options)` in one call; every failure, validation included, rejects the promise. */
+  async buildAndSend(options: SendOptions = {}): Promise<Message> {
+    return this.build().send(options);
   }
 }
 
@@ -128,29 +97,38 @@ export interface UnsentMedia {
  */
 export class UnsentMessage {
   readonly idempotencyKey = newIdempotencyKey();
+  readonly conversationId: string;
   readonly media: readonly UnsentMedia[];
   readonly #prepared: readonly PreparedMedia[];
-  readonly #limits: ConversationLimits;
+  readonly #conversation: LimitsSource;
   readonly #context: SdkContext;
 
   /** @internal */
   constructor(
-    readonly conversationId: string,
+    conversation: LimitsSource,
     readonly body: string | null,
     readonly attributes: Record<string, unknown> | null,
     prepared: readonly PreparedMedia[],
-    limits: ConversationLimits,
     context: SdkContext,
   ) {
+    this.conversationId = conversation.id;
+    this.#conversation = conversation;
     this.#prepared = prepared;
-    this.#limits = limits;
     this.#context = context;
     this.media = prepared.map(({ filename, contentType, size }) => ({ filename, contentType, size }));
   }
 
-  /** Sends in one request: JSON for text, one multipart upload for media. */
+  /**
+   * Sends in one request: JSON for text, one multipart upload for media. The conversation's limits
+   * are checked first (fetched once per conversation handle when not known yet): over a limit it
+   * rejects with PAYLOAD_TOO_LARGE or BAD_USER_INPUT and uploads nothing.
+   */
   async send(options: SendOptions = {}): Promise<Message> {
     const { transport } = this.#context;
+    if (options.signal?.aborted) throw abortReason(options.signal);
+    const limits = this.#conversation.knownLimits ?? (await this.#conversation.getLimits());
+    throwFirst(limitProblems(limits, { body: this.body, files: this.#prepared }));
+    await sendsMayGo(this.conversationId);
     const idempotencyKey = options.idempotencyKey ?? this.idempotencyKey;
     if (this.#prepared.length === 0) {
       const { sendMessage } = await transport.request(
@@ -181,8 +159,8 @@ export class UnsentMessage {
         onProgress: options.onProgress,
         signal: options.signal,
         limits: {
-          fileBytes: this.#limits.mediaAttachmentSizeLimitInBytes,
-          totalBytes: this.#limits.mediaAttachmentsTotalSizeLimitInBytes,
+          fileBytes: limits.mediaAttachmentSizeLimitInBytes,
+          totalBytes: limits.mediaAttachmentsTotalSizeLimitInBytes,
         },
       },
     );

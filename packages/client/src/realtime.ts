@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws/client";
 import { secondsUntilExpiry } from "./auth.ts";
-import { ConversationFeed, type FeedContext } from "./conversation-feed.ts";
+import { ConversationFeed, type EventSink, type FeedContext } from "./conversation-feed.ts";
 import { errorFromGraphQL, ParleyError, type GraphQLErrorEntry } from "./errors.ts";
 import { operationsOf, type Transport } from "./transport.ts";
 
@@ -37,15 +37,6 @@ export type ConnectionState = "disconnected" | "connecting" | "connected";
 export interface RealtimeOptions {
   webSocketImpl?: WebSocketConstructor | undefined;
   reconnect?: ReconnectOptions | undefined;
-}
-
-/** What a subscription reports to its feed; errors already carry the contract's code. */
-export interface EventSink<T> {
-  next(data: T): void;
-  /** A payload that came with errors (the event itself may be lost). */
-  partial(error: ParleyError): void;
-  error(error: ParleyError): void;
-  complete(): void;
 }
 
 /** A token that expires within this many seconds is replaced before it is sent in connection_init. */
@@ -109,6 +100,11 @@ export class Realtime {
       this.#feeds.set(conversationId, feed);
     }
     return feed;
+  }
+
+  /** The feed of a conversation if this client follows it. */
+  existingFeed(conversationId: string): ConversationFeed | undefined {
+    return this.#feeds.get(conversationId);
   }
 
   /** Runs a subscription on the shared connection (opened now if needed); returns its unsubscribe. */

@@ -64,7 +64,7 @@ export class Transport {
         body,
         signal,
       );
-      return parseGraphQLAnswer<TResult>(response.status, await response.text());
+      return parseGraphQLAnswer<TResult>(response.status, await response.text(), response.headers.get("retry-after"));
     });
   }
 

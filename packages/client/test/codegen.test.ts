@@ -12,13 +12,24 @@ describe("codegen", () => {
       filename: string;
       content: string;
     }[];
-    expect(outputs.map((o) => o.filename)).toEqual(["src/generated/graphql.ts"]);
-    const file = `${packageDir}src/generated/graphql.ts`;
-    const options = { ...(await prettier.resolveConfig(file)), filepath: file };
-    const expected = await prettier.format(outputs[0]!.content, options);
-    expect(readFileSync(file, "utf8"), "run `pnpm --filter @parley/client codegen` and commit the result").toBe(
-      expected,
-    );
+    expect(outputs.map((o) => o.filename).sort()).toEqual(["src/generated/enums.ts", "src/generated/graphql.ts"]);
+    for (const output of outputs) {
+      const file = `${packageDir}${output.filename}`;
+      const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+      const expected = await prettier.format(output.content, options);
+      expect(readFileSync(file, "utf8"), "run `pnpm --filter @parley/client codegen` and commit the result").toBe(
+        expected,
+      );
+    }
+  });
+
+  it("takes the error codes from the schema's enum ErrorCode", async () => {
+    const { ErrorCode } = await import("../src/generated/enums.ts");
+    const sdl = readFileSync(new URL("../../schema/schema.graphql", import.meta.url), "utf8");
+    const body = /enum ErrorCode \{([^}]*)\}/.exec(sdl)![1]!;
+    const values = [...body.matchAll(/^\s*([A-Z_]+)\s*$/gm)].map((m) => m[1]);
+    expect(Object.values(ErrorCode).sort()).toEqual(values.sort());
+    expect(values).toContain("RATE_LIMITED");
   });
 
   it("generates a typed document for every operation the SDK and the web app use", async () => {
@@ -27,11 +38,13 @@ describe("codegen", () => {
     expect(documents.sort()).toEqual(
       [
         "AddParticipantDocument",
+        "AdvanceLastReadMessageIndexDocument",
         "ConversationDocument",
         "ConversationLimitsDocument",
         "ConversationsDocument",
         "CreateConversationDocument",
         "MessageAddedDocument",
+        "MediaByIdsDocument",
         "MessageDocument",
         "MessageMediaDocument",
         "MessageRemovedDocument",

@@ -13,7 +13,7 @@ import {
 } from "../src/index.ts";
 import { WebSocket } from "../src/node.ts";
 import { collector, firstError, indexesOf, liveClient, range } from "./live.ts";
-import { clientFor, download, eventually, sha256, startTestServer, type TestServer } from "./support.ts";
+import { clientFor, countingFetch, download, eventually, sha256, startTestServer, type TestServer } from "./support.ts";
 
 const photo = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,6 +53,41 @@ const percentile = (values: number[], p: number) => {
 };
 
 describe("messageAdded", () => {
+  it("delivers a message sent right after on() (no { after }), 100 times in a row, by the same and another client", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const aliceLive = await live("alice");
+    const bob = await live("bob");
+    for (let round = 0; round < 100; round++) {
+      // Even rounds: the receiver itself sends (the reported case); odd rounds: another client does.
+      const receiver = round % 2 === 0 ? aliceLive : bob;
+      const got = collector<Message>();
+      const off = receiver.conversation(id).on("messageAdded", got.handler);
+      const sent = await alice.conversation(id).sendMessage(`round ${round}`); // no await between on() and the send
+      const [message] = await got.waitFor(1, 10_000).catch((error: unknown) => {
+        throw new Error(`round ${round}: message #${sent.index} sent after on() was not delivered (${String(error)})`);
+      });
+      expect(message!.index, `round ${round}`).toBe(sent.index);
+      await off.ready; // resolved by now: the starting point was fixed before the send went out
+      off();
+      expect(indexesOf(got), `round ${round}: only the message sent after on()`).toEqual([sent.index]);
+    }
+  }, 120_000);
+
+  it("on() returns the unsubscribe function with a ready promise, resolved at once with { after }", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const bob = await live("bob");
+    await alice.conversation(id).sendMessage("before");
+    const got = collector<Message>();
+    const off = bob.conversation(id).on("messageAdded", got.handler);
+    await off.ready;
+    const offAfter = bob.conversation(id).on("messageAdded", () => {}, { after: 5 });
+    await offAfter.ready;
+    offAfter();
+    await alice.conversation(id).sendMessage("after");
+    expect((await got.waitFor(1)).map((m) => m.body)).toEqual(["after"]);
+    off();
+  });
+
   it("delivers concurrent sends as Message objects, in index order, each once, to every handler", async () => {
     const { alice, id } = await conversationWith(["bob"]);
     const bob = await live("bob");
@@ -72,8 +107,7 @@ describe("messageAdded", () => {
       .prepareMessage()
       .setBody("a photo")
       .addMedia({ media: photo, filename: "photo.png" })
-      .build()
-      .then((u) => u.send());
+      .buildAndSend();
     const sent = await Promise.all([...sends, media]);
     await first.waitFor(25);
     await second.waitFor(25);
@@ -343,14 +377,74 @@ describe("refusals", () => {
   });
 });
 
+describe("Twilio-style surface", () => {
+  it("off(event, handler) removes a handler registered with on()", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const bob = await live("bob");
+    const kept = collector<Message>();
+    const removed = collector<Message>();
+    const conversation = bob.conversation(id);
+    await conversation.on("messageAdded", kept.handler).ready;
+    await conversation.on("messageAdded", removed.handler).ready;
+    conversation.off("messageAdded", removed.handler);
+    conversation.off("messageUpdated", kept.handler as never); // not registered for that event: nothing happens
+    await alice.conversation(id).sendMessage("one");
+    await kept.waitFor(1);
+    expect(indexesOf(kept)).toEqual([0]);
+    await sleep(300);
+    expect(removed.items).toEqual([]);
+  });
+
+  it("gets fresh URLs for media of many messages in one request, none when all are fresh", async () => {
+    const f = countingFetch();
+    const alice = await clientFor(t, "alice", { fetch: f });
+    const { id } = await alice.createConversation();
+    const sent: Message[] = [];
+    for (let i = 0; i < 3; i++)
+      sent.push(
+        await alice
+          .conversation(id)
+          .prepareMessage()
+          .addMedia({ media: Buffer.from(`file ${i}`), filename: `${i}.txt` })
+          .buildAndSend(),
+      );
+    const media = sent.flatMap((m) => m.media);
+    const before = f.calls.length;
+    const fresh = await alice.getTemporaryContentUrlsForMedia(media);
+    expect(f.calls.length).toBe(before); // every URL in hand is fresh
+    expect([...fresh.keys()]).toEqual(media.map((m) => m.id));
+    // Read back from a page, with URLs about to expire: one mediaByIds request for all three.
+    const page = await alice.conversation(id).getMessages();
+    const listed = page.items.flatMap((m) => m.getMediaByCategories(["media"]));
+    expect(listed).toHaveLength(3);
+    const bob = await clientFor(t, "bob"); // not a participant
+    const realNow = Date.now;
+    Date.now = () => realNow() + 290_000; // 10 s before expiry: inside the 30 s margin
+    let urls: Map<string, string>;
+    try {
+      await expect(bob.getTemporaryContentUrlsForMedia(listed)).rejects.toMatchObject({ code: "FORBIDDEN" });
+      urls = await page.items[0]!.getTemporaryContentUrlsForMedia(listed);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(f.calls.slice(before + 1).map((c) => c.operation)).toEqual(["MediaByIds"]);
+    for (const [i, m] of listed.entries()) {
+      const got = await download(urls.get(m.id)!);
+      expect(got.bytes.toString()).toBe(`file ${i}`);
+    }
+  });
+});
+
 describe("read horizon and participants", () => {
   it("sets the read horizon and counts unread messages from others", async () => {
     const { alice, id } = await conversationWith(["bob"]);
     for (let i = 0; i < 5; i++) await alice.conversation(id).sendMessage(`a${i}`);
     const bob = await clientFor(t, "bob");
     await bob.conversation(id).sendMessage("from bob");
-    expect(await bob.conversation(id).getUnreadMessagesCount()).toBe(5);
-    expect(await alice.conversation(id).getUnreadMessagesCount()).toBe(1);
+    // No horizon yet: null, as in Twilio; the loaded field counts them all.
+    expect(await bob.conversation(id).getUnreadMessagesCount()).toBeNull();
+    expect((await bob.getConversation(id)).unreadMessagesCount).toBe(5);
+    expect((await alice.getConversation(id)).unreadMessagesCount).toBe(1);
     const me = await bob.conversation(id).setLastReadMessageIndex(2);
     expect(me).toMatchObject({ identity: "bob", lastReadMessageIndex: 2 });
     expect(await bob.conversation(id).getUnreadMessagesCount()).toBe(2);
@@ -361,10 +455,37 @@ describe("read horizon and participants", () => {
     const list = await bob.getConversations();
     expect(list.items.find((c) => c.id === id)?.unreadMessagesCount).toBe(2);
     expect((await bob.conversation(id).setLastReadMessageIndex(null)).lastReadMessageIndex).toBeNull();
-    expect(await bob.conversation(id).getUnreadMessagesCount()).toBe(5);
+    expect(await bob.conversation(id).getUnreadMessagesCount()).toBeNull();
+    expect((await bob.getConversation(id)).unreadMessagesCount).toBe(5);
     await expect(bob.conversation(id).setLastReadMessageIndex(1.5)).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
     const mallory = await clientFor(t, "mallory");
     await expect(mallory.conversation(id).getUnreadMessagesCount()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("advances the horizon forward only, also from two tabs at once, and marks all read", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    for (let i = 0; i < 6; i++) await alice.conversation(id).sendMessage(`a${i}`);
+    const tab1 = await clientFor(t, "bob");
+    const tab2 = await clientFor(t, "bob");
+    expect((await tab1.conversation(id).advanceLastReadMessageIndex(3)).lastReadMessageIndex).toBe(3);
+    expect((await tab2.conversation(id).advanceLastReadMessageIndex(1)).lastReadMessageIndex).toBe(3);
+    expect(await tab2.conversation(id).getUnreadMessagesCount()).toBe(2);
+    await Promise.all([
+      tab1.conversation(id).advanceLastReadMessageIndex(4),
+      tab2.conversation(id).advanceLastReadMessageIndex(2),
+    ]);
+    expect(
+      (await tab2.conversation(id).getParticipants()).find((p) => p.identity === "bob")?.lastReadMessageIndex,
+    ).toBe(4);
+    expect(await tab1.conversation(id).setAllMessagesRead()).toBe(0);
+    expect(
+      (await tab1.conversation(id).getParticipants()).find((p) => p.identity === "bob")?.lastReadMessageIndex,
+    ).toBe(5);
+    await expect(tab1.conversation(id).advanceLastReadMessageIndex(-1)).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+    });
+    const empty = await alice.createConversation();
+    expect(await alice.conversation(empty.id).setAllMessagesRead()).toBe(0);
   });
 
   it("removes participants: the creator anyone, others only themselves", async () => {

@@ -313,7 +313,7 @@ describe("client-side limits", () => {
   });
   afterAll(() => small?.close());
 
-  it("refuses too many files, a file too large and too many bytes in build(), before any upload", async () => {
+  it("refuses too many files, a file too large and too many bytes before any upload", async () => {
     const f = countingFetch();
     const client = createClient({ url: small.url, token: await small.token("alice"), fetch: f });
     const { id, limits } = await client.createConversation();
@@ -332,7 +332,7 @@ describe("client-side limits", () => {
             .addMedia({ media: bytesOf(10) })
             .addMedia({ media: bytesOf(10) })
             .addMedia({ media: bytesOf(10) })
-            .build(),
+            .buildAndSend(),
         "PAYLOAD_TOO_LARGE",
       ],
       [
@@ -341,7 +341,7 @@ describe("client-side limits", () => {
           conversation
             .prepareMessage()
             .addMedia({ media: bytesOf(4001) })
-            .build(),
+            .buildAndSend(),
         "PAYLOAD_TOO_LARGE",
       ],
       [
@@ -351,7 +351,7 @@ describe("client-side limits", () => {
             .prepareMessage()
             .addMedia({ media: bytesOf(3500) })
             .addMedia({ media: new Blob([bytesOf(3500)]) })
-            .build(),
+            .buildAndSend(),
         "PAYLOAD_TOO_LARGE",
       ],
       [
@@ -360,10 +360,10 @@ describe("client-side limits", () => {
           conversation
             .prepareMessage()
             .addMedia({ media: Readable.from([bytesOf(10)]), size: 5000 })
-            .build(),
+            .buildAndSend(),
         "PAYLOAD_TOO_LARGE",
       ],
-      ["body length", () => conversation.prepareMessage().setBody("é".repeat(32769)).build(), "BAD_USER_INPUT"],
+      ["body length", () => conversation.prepareMessage().setBody("é".repeat(32769)).buildAndSend(), "BAD_USER_INPUT"],
       [
         "attributes size",
         () =>
@@ -371,17 +371,17 @@ describe("client-side limits", () => {
             .prepareMessage()
             .setBody("x")
             .setAttributes({ a: "x".repeat(16 * 1024) })
-            .build(),
+            .buildAndSend(),
         "BAD_USER_INPUT",
       ],
-      ["empty", () => conversation.prepareMessage().build(), "BAD_USER_INPUT"],
+      ["empty", () => conversation.prepareMessage().buildAndSend(), "BAD_USER_INPUT"],
       [
         "not media",
         () =>
           conversation
             .prepareMessage()
             .addMedia({ media: "text" as never })
-            .build(),
+            .buildAndSend(),
         "BAD_USER_INPUT",
       ],
     ];
@@ -392,9 +392,10 @@ describe("client-side limits", () => {
       expect((error as ParleyError).code, name).toBe(code);
       expect((error as ParleyError).status, name).toBeNull();
     }
-    // Only the one limits lookup went out (the handle caches it); no multipart request at all.
+    // Not even a limits lookup went out (the client keeps the limits createConversation returned);
+    // no multipart request at all.
     const sent = f.calls.slice(before);
-    expect(sent.map((c) => c.operation)).toEqual(["ConversationLimits"]);
+    expect(sent.map((c) => c.operation)).toEqual([]);
     expect(f.calls.some((c) => c.contentType?.startsWith("multipart/"))).toBe(false);
     expect(await small.objects(`media/${id}/`)).toEqual([]);
     // Exactly at the limits is fine.
@@ -406,6 +407,47 @@ describe("client-side limits", () => {
         .build()
     ).send();
     expect(ok.media.map((m) => m.size)).toEqual([4000, 2000]);
+  });
+
+  it("builds synchronously: build() refuses what breaks limits it knows, send() checks the rest first", async () => {
+    const f = countingFetch();
+    const client = createClient({ url: small.url, token: await small.token("alice"), fetch: f });
+    const loaded = await client.createConversation(); // a loaded Conversation knows its limits
+    const tooBig = () =>
+      loaded
+        .prepareMessage()
+        .addMedia({ media: bytesOf(4001), filename: "big.bin" })
+        .build();
+    expect(tooBig).toThrow(ParleyError);
+    expect(tooBig).toThrow(/media #1 \(big.bin\) is 4001 bytes; this conversation allows 4000 per file/);
+
+    // Another client (another tab) has not seen this conversation: its limits are unknown.
+    const other = createClient({ url: small.url, token: await small.token("alice"), fetch: f });
+    const handle = other.conversation(loaded.id);
+    const unsent = handle
+      .prepareMessage()
+      .addMedia({ media: bytesOf(4001) })
+      .build();
+    const before = f.calls.length;
+    await expect(unsent.send()).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE", status: null });
+    expect(f.calls.slice(before).map((c) => c.operation)).toEqual(["ConversationLimits"]);
+    expect(() =>
+      handle
+        .prepareMessage()
+        .addMedia({ media: bytesOf(4001) })
+        .build(),
+    ).toThrow(/4001 bytes/);
+    expect(f.calls.some((c) => c.contentType?.startsWith("multipart/"))).toBe(false);
+
+    // Twilio's chain, and its one-call form.
+    const chained = await handle.prepareMessage().setBody("chained").build().send();
+    const direct = await handle
+      .prepareMessage()
+      .addMedia({ media: bytesOf(100), filename: "a.bin" })
+      .buildAndSend();
+    expect([chained.body, chained.index, direct.index, direct.media[0]!.size]).toEqual(["chained", 0, 1, 100]);
+    await expect(handle.prepareMessage().buildAndSend()).rejects.toMatchObject({ code: "BAD_USER_INPUT" });
+    expect(await small.objects(`media/${loaded.id}/`)).toHaveLength(1);
   });
 
   it("stops a stream of undeclared size once it passes the per-file limit, storing nothing", async () => {

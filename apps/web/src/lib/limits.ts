@@ -1,4 +1,4 @@
-import type { ConversationLimits } from "@parley/client";
+import { limitProblems, type ConversationLimits } from "@parley/client";
 import { codePointLength, formatBytes } from "./format.ts";
 
 /** A problem with the draft that the API would refuse; `file` is the index of the file at fault. */
@@ -13,37 +13,42 @@ export interface DraftFile {
 }
 
 /**
- * The same checks the API makes (count, per-file size, total size, body length), done before any
- * byte is sent so the person can fix the draft right away.
+ * The SDK's limitProblems() (the same checks the message builder and the API make: count,
+ * per-file size, total size, body length in code points), worded for the composer, done before
+ * any byte is sent so the person can fix the draft right away.
  */
 export function checkDraft(limits: ConversationLimits, body: string, files: readonly DraftFile[]): DraftProblem[] {
   const problems: DraftProblem[] = [];
-  const length = codePointLength(body);
-  if (length > limits.bodyMaxLength) {
-    problems.push({
-      message: `The message is ${length.toLocaleString()} characters long; this conversation allows ${limits.bodyMaxLength.toLocaleString()}. Shorten it by ${(length - limits.bodyMaxLength).toLocaleString()}.`,
-    });
-  }
-  if (files.length > limits.mediaAttachmentsCountLimit) {
-    problems.push({
-      message: `${files.length} files are attached; this conversation allows ${limits.mediaAttachmentsCountLimit} per message. Remove ${files.length - limits.mediaAttachmentsCountLimit}.`,
-    });
-  }
-  let total = 0;
-  files.forEach((file, index) => {
-    total += file.size;
-    if (file.size > limits.mediaAttachmentSizeLimitInBytes) {
-      problems.push({
-        file: index,
-        message: `${file.name} is ${formatBytes(file.size)}; this conversation allows ${formatBytes(limits.mediaAttachmentSizeLimitInBytes)} per file.`,
-      });
+  const found = limitProblems(limits, { body, files: files.map((f) => ({ size: f.size, filename: f.name })) });
+  for (const p of found) {
+    switch (p.limit) {
+      case "bodyMaxLength":
+        problems.push({
+          message: `The message is ${p.actual.toLocaleString()} characters long; this conversation allows ${p.max.toLocaleString()}. Shorten it by ${(p.actual - p.max).toLocaleString()}.`,
+        });
+        break;
+      case "mediaAttachmentsCountLimit":
+        problems.push({
+          message: `${p.actual} files are attached; this conversation allows ${p.max} per message. Remove ${p.actual - p.max}.`,
+        });
+        break;
+      case "mediaAttachmentSizeLimitInBytes":
+        problems.push({
+          file: p.file!,
+          message: `${files[p.file!]!.name} is ${formatBytes(p.actual)}; this conversation allows ${formatBytes(p.max)} per file.`,
+        });
+        break;
+      case "mediaAttachmentsTotalSizeLimitInBytes":
+        // One file over both limits is said once, by file.
+        if (!(files.length === 1 && problems.some((q) => q.file === 0)))
+          problems.push({
+            message: `The files add up to ${formatBytes(p.actual)}; this conversation allows ${formatBytes(p.max)} per message.`,
+          });
+        break;
+      default:
+        // notEmpty and attributes: the composer's send button already covers an empty draft.
+        break;
     }
-  });
-  const alreadySaid = files.length === 1 && problems.some((p) => p.file === 0);
-  if (total > limits.mediaAttachmentsTotalSizeLimitInBytes && !alreadySaid) {
-    problems.push({
-      message: `The files add up to ${formatBytes(total)}; this conversation allows ${formatBytes(limits.mediaAttachmentsTotalSizeLimitInBytes)} per message.`,
-    });
   }
   return problems;
 }

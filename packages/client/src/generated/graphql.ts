@@ -204,7 +204,14 @@ export type UnreadMessagesCountQueryVariables = Exact<{
   id: string | number;
 }>;
 
-export type UnreadMessagesCountQuery = { conversation: { id: string; unreadMessagesCount: number } | null };
+export type UnreadMessagesCountQuery = {
+  viewer: { identity: string };
+  conversation: {
+    id: string;
+    unreadMessagesCount: number;
+    participants: Array<{ identity: string; lastReadMessageIndex: number | null }>;
+  } | null;
+};
 
 export type SetLastReadMessageIndexMutationVariables = Exact<{
   conversationId: string | number;
@@ -213,6 +220,21 @@ export type SetLastReadMessageIndexMutationVariables = Exact<{
 
 export type SetLastReadMessageIndexMutation = {
   setLastReadMessageIndex: {
+    id: string;
+    identity: string;
+    attributes: Record<string, unknown>;
+    createdAt: string;
+    lastReadMessageIndex: number | null;
+  };
+};
+
+export type AdvanceLastReadMessageIndexMutationVariables = Exact<{
+  conversationId: string | number;
+  index: number;
+}>;
+
+export type AdvanceLastReadMessageIndexMutation = {
+  advanceLastReadMessageIndex: {
     id: string;
     identity: string;
     attributes: Record<string, unknown>;
@@ -461,6 +483,23 @@ export type MessageMediaQuery = {
       temporaryUrlExpiresAt: string;
     }>;
   } | null;
+};
+
+export type MediaByIdsQueryVariables = Exact<{
+  ids: Array<string | number> | string | number;
+}>;
+
+export type MediaByIdsQuery = {
+  mediaByIds: Array<{
+    id: string;
+    category: MediaCategory;
+    filename: string | null;
+    contentType: string;
+    size: number;
+    sha256: string;
+    temporaryUrl: string;
+    temporaryUrlExpiresAt: string;
+  }>;
 };
 
 export type SendMessageMutationVariables = Exact<{
@@ -1378,6 +1417,14 @@ export const UnreadMessagesCountDocument = {
         selections: [
           {
             kind: "Field",
+            name: { kind: "Name", value: "viewer" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "identity" } }],
+            },
+          },
+          {
+            kind: "Field",
             name: { kind: "Name", value: "conversation" },
             arguments: [
               {
@@ -1391,6 +1438,17 @@ export const UnreadMessagesCountDocument = {
               selections: [
                 { kind: "Field", name: { kind: "Name", value: "id" } },
                 { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "participants" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "identity" } },
+                      { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
+                    ],
+                  },
+                },
               ],
             },
           },
@@ -1461,6 +1519,68 @@ export const SetLastReadMessageIndexDocument = {
     },
   ],
 } as unknown as DocumentNode<SetLastReadMessageIndexMutation, SetLastReadMessageIndexMutationVariables>;
+export const AdvanceLastReadMessageIndexDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "AdvanceLastReadMessageIndex" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "index" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "Int" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "advanceLastReadMessageIndex" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "conversationId" },
+                value: { kind: "Variable", name: { kind: "Name", value: "conversationId" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "index" },
+                value: { kind: "Variable", name: { kind: "Name", value: "index" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "ParticipantFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "ParticipantFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Participant" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "identity" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "lastReadMessageIndex" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AdvanceLastReadMessageIndexMutation, AdvanceLastReadMessageIndexMutationVariables>;
 export const MessageAddedDocument = {
   kind: "Document",
   definitions: [
@@ -2038,6 +2158,67 @@ export const MessageMediaDocument = {
     },
   ],
 } as unknown as DocumentNode<MessageMediaQuery, MessageMediaQueryVariables>;
+export const MediaByIdsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "MediaByIds" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "ids" } },
+          type: {
+            kind: "NonNullType",
+            type: {
+              kind: "ListType",
+              type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+            },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "mediaByIds" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "ids" },
+                value: { kind: "Variable", name: { kind: "Name", value: "ids" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MediaByIdsQuery, MediaByIdsQueryVariables>;
 export const SendMessageDocument = {
   kind: "Document",
   definitions: [
