@@ -17,7 +17,7 @@ import type { ObjectStore } from "@parley/storage";
 import { createTokenService, type TokenService } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { ParleyError } from "./errors.ts";
-import { createArmor, QUERY_LIMITS } from "./graphql/armor.ts";
+import { createArmor, QUERY_LIMITS, returnedObjectsLimit } from "./graphql/armor.ts";
 import type { Context } from "./graphql/context.ts";
 import { formatError, withoutSchemaSuggestions } from "./graphql/format-error.ts";
 import { preExecutionStatusPlugin } from "./graphql/http-status.ts";
@@ -147,6 +147,10 @@ export async function startParley(config: Config, options: { logger?: Logger } =
         // armor's types name @apollo/server's CommonJS declarations; the plugin objects are the same.
         ...(armor.plugins as unknown as ApolloServerPlugin<Context>[]),
         preExecutionStatusPlugin<Context>(),
+        returnedObjectsLimit<Context>({
+          maxParticipants: config.limits.maxParticipants,
+          maxFiles: config.media.maxFiles,
+        }),
         ApolloServerPluginDrainHttpServer({ httpServer: server }),
         { serverWillStart: async () => ({ drainServer: async () => void (await wsServer.dispose()) }) },
       ],

@@ -6,7 +6,7 @@ import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { typeDefs } from "@parley/schema";
 import { pino } from "pino";
-import { createArmor } from "../src/graphql/armor.ts";
+import { createArmor, estimateReturnedObjects, MAX_RETURNED_OBJECTS } from "../src/graphql/armor.ts";
 import { formatError } from "../src/graphql/format-error.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { postMultipart } from "./multipart.ts";
@@ -329,6 +329,48 @@ describe("query limits (graphql-armor)", () => {
     const doc = parse(all);
     const errors: readonly GraphQLError[] = validate(schema, doc, [...specifiedRules, ...half]);
     expect(errors.map((e) => e.message)).toEqual([]);
+    // And each returns at most half the objects allowed, at the default participant and file limits.
+    const fragments = Object.fromEntries(
+      doc.definitions.filter((d) => d.kind === "FragmentDefinition").map((d) => [d.name.value, d]),
+    );
+    for (const op of doc.definitions) {
+      if (op.kind !== "OperationDefinition") continue;
+      const root =
+        op.operation === "mutation" ? "Mutation" : op.operation === "subscription" ? "Subscription" : "Query";
+      const n = estimateReturnedObjects(
+        schema,
+        op as never,
+        fragments as never,
+        {},
+        { maxParticipants: 1000, maxFiles: 10 },
+        root,
+      );
+      expect(n, op.name?.value).toBeLessThanOrEqual(MAX_RETURNED_OBJECTS / 2);
+    }
+  });
+
+  // Review finding 2: 15 aliases x conversations(first: 5) { participants } passed the cost limit
+  // (participants weighed like one field) and returned 218 MB; /healthz waited 29 s.
+  it("weighs list fields by what they can hold: participants, media, connections, aliases, variables", async () => {
+    const refused = async (query: string, variables?: Record<string, unknown>) => {
+      const res = await fetch(t.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await t.token("alice")}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const json = (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] };
+      return { status: res.status, code: json.errors?.[0]?.extensions.code, message: json.errors?.[0]?.message ?? "" };
+    };
+    const fanOut = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: conversations(first: 5) { edges { node { participants { identity } } } }`).join(" ")} }`;
+    const r = await refused(fanOut);
+    expect(r).toMatchObject({ status: 400, code: "BAD_USER_INPUT" });
+    expect(r.message).toMatch(/up to 75165 objects; the limit is 50000/);
+    const PAGE = `query($n: Int) { conversations(first: $n) { edges { node { participants { identity } } } } }`;
+    expect((await refused(PAGE, { n: 100 })).code).toBe("BAD_USER_INPUT");
+    expect((await refused(PAGE, { n: 20 })).code).toBeUndefined();
+    const media = `{ conversations(first: 100) { edges { node { messages(last: 100) { edges { node { media { id } } } } } } } }`;
+    expect((await refused(media)).code).toBe("BAD_USER_INPUT");
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 
   it("turns introspection off in production", async () => {

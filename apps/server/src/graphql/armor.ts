@@ -1,4 +1,6 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { GraphQLError } from "graphql";
 
 /**
  * Query limits. The SDK's and web app's own operations stay under half of each
@@ -23,4 +25,143 @@ export function armorConfig(scale = 1) {
 
 export function createArmor(scale = 1) {
   return new ApolloArmor(armorConfig(scale)).protect();
+}
+
+/**
+ * How many objects one operation may return, estimated before it runs (GitHub's "node limit").
+ * graphql-armor's cost counts each field once, so `participants` weighed like a scalar and 15
+ * aliases of `conversations { participants }` returned 218 MB. Here a list multiplies what is
+ * under it by the most it can hold: a connection by its first/last (defaults 20 and 30, at most
+ * 100), participants by CONVERSATION_MAX_PARTICIPANTS, media by MEDIA_MAX_FILES, any other list
+ * by 100. The SDK's largest operation (Conversations, 20 conversations of 1000 participants:
+ * 20,061 objects) stays under half of it.
+ */
+export const MAX_RETURNED_OBJECTS = 50_000;
+
+export interface ListBounds {
+  maxParticipants: number;
+  maxFiles: number;
+}
+
+const PAGE_MAX = 100;
+const CONNECTION_DEFAULT: Record<string, number> = { "Query.conversations": 20 };
+const MESSAGES_DEFAULT = 30;
+
+type Node = {
+  kind: string;
+  name?: { value: string };
+  value?: string;
+  values?: unknown[];
+  arguments?: readonly { name: { value: string }; value: Node }[];
+  selectionSet?: { selections: readonly Node[] };
+  typeCondition?: { name: { value: string } };
+};
+type SchemaLike = { getType(name: string): unknown };
+
+// Plain string and kind checks, no instanceof: the schema may come from graphql's other build.
+const namedType = (type: unknown) => String(type).replace(/[[\]!]/g, "");
+const isList = (type: unknown) => String(type).startsWith("[");
+
+function argument(node: Node, name: string, variables: Record<string, unknown>): unknown {
+  const value = node.arguments?.find((a) => a.name.value === name)?.value;
+  if (!value) return undefined;
+  if (value.kind === "Variable") return variables[value.name!.value];
+  if (value.kind === "IntValue") return Number(value.value);
+  if (value.kind === "ListValue") return value.values;
+  return undefined;
+}
+
+const clampPage = (n: unknown, fallback: number) =>
+  typeof n === "number" && Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 0), PAGE_MAX) : fallback;
+
+/** The most objects `operation` can return with these variables (a bound, not a prediction). */
+export function estimateReturnedObjects(
+  schema: SchemaLike,
+  operation: Node,
+  fragments: Record<string, Node>,
+  variables: Record<string, unknown>,
+  bounds: ListBounds,
+  rootType: string,
+): number {
+  const fieldsOf = (typeName: string) =>
+    (schema.getType(typeName) as { getFields?: () => Record<string, { type: unknown }> } | undefined)?.getFields?.();
+
+  function visit(selections: readonly Node[], typeName: string, edges: number, depth: number): number {
+    if (depth > 64) return Number.POSITIVE_INFINITY;
+    let total = 0;
+    for (const s of selections) {
+      if (s.kind === "InlineFragment" || s.kind === "FragmentSpread") {
+        const fragment = s.kind === "FragmentSpread" ? fragments[s.name!.value] : s;
+        if (!fragment?.selectionSet) continue;
+        const on = fragment.typeCondition?.name.value ?? typeName;
+        total += visit(fragment.selectionSet.selections, on, edges, depth + 1);
+        continue;
+      }
+      if (s.kind !== "Field" || !s.selectionSet) continue; // leaves cost nothing here
+      const field = s.name!.value;
+      const def = fieldsOf(typeName)?.[field];
+      if (!def) continue;
+      const child = namedType(def.type);
+      let times = 1;
+      let childEdges = 0;
+      if (child.endsWith("Connection")) {
+        const fallback = CONNECTION_DEFAULT[`${typeName}.${field}`] ?? MESSAGES_DEFAULT;
+        childEdges = clampPage(argument(s, "first", variables) ?? argument(s, "last", variables), fallback);
+      } else if (isList(def.type)) {
+        const key = `${typeName}.${field}`;
+        if (field === "edges" && typeName.endsWith("Connection")) times = edges;
+        else if (key === "Conversation.participants") times = bounds.maxParticipants;
+        else if (key === "Message.media") times = bounds.maxFiles;
+        else if (key === "Query.mediaByIds") {
+          const ids = argument(s, "ids", variables);
+          times = Array.isArray(ids) ? Math.min(ids.length, PAGE_MAX) : PAGE_MAX;
+        } else times = PAGE_MAX;
+      }
+      total += times * (1 + visit(s.selectionSet.selections, child, childEdges, depth + 1));
+    }
+    return total;
+  }
+  return visit(operation.selectionSet?.selections ?? [], rootType, 0, 0);
+}
+
+/** Refuses, before execution, an operation that could return more than MAX_RETURNED_OBJECTS objects. */
+export function returnedObjectsLimit<TContext extends BaseContext>(
+  bounds: ListBounds,
+  max = MAX_RETURNED_OBJECTS,
+): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          const fragments = Object.fromEntries(
+            rc.document.definitions
+              .filter((d) => d.kind === "FragmentDefinition")
+              .map((d) => [(d as unknown as Node).name!.value, d as unknown as Node]),
+          );
+          if (!rc.operation) return;
+          const op = rc.operation.operation;
+          const root =
+            op === "mutation"
+              ? rc.schema.getMutationType()
+              : op === "subscription"
+                ? rc.schema.getSubscriptionType()
+                : rc.schema.getQueryType();
+          const n = estimateReturnedObjects(
+            rc.schema,
+            rc.operation as unknown as Node,
+            fragments,
+            rc.request.variables ?? {},
+            bounds,
+            root?.name ?? "Query",
+          );
+          if (n > max) {
+            throw new GraphQLError(
+              `This operation could return up to ${n} objects; the limit is ${max}. Ask for fewer items (first/last), fewer aliases, or leave out lists such as participants.`,
+              { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
 }
