@@ -8,7 +8,7 @@ import { typeDefs } from "@parley/schema";
 import { pino } from "pino";
 import { createArmor, estimateReturnedObjects, MAX_RETURNED_OBJECTS } from "../src/graphql/armor.ts";
 import { formatError } from "../src/graphql/format-error.ts";
-import { codeOf, startTestServer, type TestServer } from "./harness.ts";
+import { backend, codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { postMultipart } from "./multipart.ts";
 
 type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
@@ -278,6 +278,38 @@ describe("rate limits (per identity, per process)", () => {
     expect(limited.headers.get("access-control-expose-headers")).toMatch(/retry-after/i);
   });
 
+  // Review finding 8: idempotent repeats and createConversation/addParticipant/updateMessage were never limited.
+  it("limits idempotent repeats with sends, and createConversation, addParticipant, updateMessage in their own window", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>(
+      "gwen",
+      `mutation { createConversation(input: {}) { id } }`,
+    );
+    const id = c.data!.createConversation.id;
+    const ADD = `mutation($c: ID!, $w: String!) { addParticipant(input: { conversationId: $c, identity: $w }) { id } }`;
+    for (const w of ["f1", "f2"]) expect((await t.gql("gwen", ADD, { c: id, w })).errors).toBeUndefined();
+    const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }`;
+    const sent = await t.gql<{ sendMessage: { id: string } }>("gwen", SEND, {
+      i: { conversationId: id, body: "once", idempotencyKey: "k" },
+    });
+    const UPDATE = `mutation($i: UpdateMessageInput!) { updateMessage(input: $i) { id } }`;
+    for (const body of ["twice", "thrice"]) {
+      expect((await t.gql("gwen", UPDATE, { i: { id: sent.data!.sendMessage.id, body } })).errors).toBeUndefined();
+    }
+    // 5 changes used: the sixth of any kind is refused and changes nothing.
+    expect(codeOf(await t.gql("gwen", ADD, { c: id, w: "f3" }))).toBe("RATE_LIMITED");
+    expect(codeOf(await t.gql("gwen", `mutation { createConversation(input: {}) { id } }`))).toBe("RATE_LIMITED");
+    expect(await t.sql`select count(*)::int as n from participants where conversation_id = ${id}`).toEqual([{ n: 3 }]);
+    // Repeats of the idempotent send count as sends: 1 send + 4 repeats, then RATE_LIMITED.
+    for (let i = 0; i < 4; i++) {
+      expect(
+        (await t.gql("gwen", SEND, { i: { conversationId: id, body: "once", idempotencyKey: "k" } })).errors,
+      ).toBeUndefined();
+    }
+    expect(codeOf(await t.gql("gwen", SEND, { i: { conversationId: id, body: "once", idempotencyKey: "k" } }))).toBe(
+      "RATE_LIMITED",
+    );
+  });
+
   it("limits upload bytes per minute and stores nothing for the refused upload", async () => {
     const c = await t.gql<{ createConversation: { id: string } }>(
       "dora",
@@ -385,6 +417,27 @@ describe("query limits (graphql-armor)", () => {
 });
 
 describe("media responses", () => {
+  // Review finding 8: a cross-origin GET with Range is preflighted, and /media answered OPTIONS with 405.
+  it.runIf(backend === "embedded")("answer a CORS preflight on /media", async () => {
+    const e = await startTestServer();
+    try {
+      const res = await fetch(`${e.url}/media/media/x/y?exp=1&sig=z`, {
+        method: "OPTIONS",
+        headers: {
+          origin: "https://app.example",
+          "access-control-request-method": "GET",
+          "access-control-request-headers": "range",
+        },
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("access-control-allow-methods")).toMatch(/GET/);
+      expect(res.headers.get("access-control-allow-headers")).toMatch(/range/);
+    } finally {
+      await e.close();
+    }
+  });
+
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer();
@@ -420,6 +473,8 @@ describe("media responses", () => {
     for (const m of media) {
       const got = await fetch(m.temporaryUrl);
       expect(got.status).toBe(200);
+      // The embedded route serves from the API's origin: sandboxed. (MinIO cannot add the header.)
+      if (t.backend === "embedded") expect(got.headers.get("content-security-policy"), m.contentType).toBe("sandbox");
       expect(got.headers.get("x-content-type-options"), m.contentType).toBe("nosniff");
       expect(got.headers.get("content-disposition"), m.contentType).toMatch(/^attachment/);
     }

@@ -121,6 +121,9 @@ async function serve(store: SignedMediaSource, req: IncomingMessage, res: Server
     "Content-Type": granted.contentType,
     "Content-Disposition": granted.contentDisposition,
     "X-Content-Type-Options": "nosniff",
+    // Media is served from the API's origin: even a type rendered inline (PDF, text) runs no script
+    // and reaches no origin storage there.
+    "Content-Security-Policy": "sandbox",
     "Cache-Control": `private, max-age=${remaining}`,
     "Accept-Ranges": "bytes",
     "Last-Modified": lastModified,

@@ -13,6 +13,14 @@ export function mediaRoutes(store: ObjectStore, logger: Logger): Router | undefi
     // The signature is the credential (no cookies), so web apps on any origin may fetch media.
     res.setHeader("Access-Control-Allow-Origin", "*");
     res.setHeader("Access-Control-Expose-Headers", "Content-Disposition, Content-Range, Content-Length");
+    // A browser preflights a cross-origin GET that sends Range (video seeking): answer it, not 405.
+    if (req.method === "OPTIONS") {
+      res.setHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+      res.setHeader("Access-Control-Allow-Headers", "range, if-range");
+      res.setHeader("Access-Control-Max-Age", "600");
+      res.status(204).end();
+      return;
+    }
     void serveSignedMedia(store, req, res, {
       url: req.originalUrl,
       onError: (error) => logger.warn({ err: error, path: req.path }, "media download failed"),

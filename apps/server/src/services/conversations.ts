@@ -3,6 +3,7 @@ import { conversations, participants, type ConversationRow, type Database, type 
 import { badInput, forbidden, notFound, tooLarge } from "../errors.ts";
 import { decodeActivityCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import { isId, newId } from "./ids.ts";
 import { notifyStatement } from "../realtime/events.ts";
 import { checkAttributes, checkIdentity, checkText } from "./validation.ts";
@@ -20,7 +21,11 @@ const PAGE_MAX = 100;
 // Rows per INSERT: each participant row takes a few bind parameters, and a statement has at most 65535.
 const INSERT_CHUNK = 1000;
 
-export function conversationService(db: Database, limits: { attributesMaxBytes: number; maxParticipants: number }) {
+export function conversationService(
+  db: Database,
+  limits: { attributesMaxBytes: number; maxParticipants: number },
+  changes?: RateLimiter,
+) {
   const overCap = (n: number) =>
     tooLarge(
       `A conversation has at most ${limits.maxParticipants} participants (CONVERSATION_MAX_PARTICIPANTS); this one would have ${n}. Nothing was changed.`,
@@ -51,6 +56,7 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
     const unique = new Set([identity, ...listed]).size;
     if (unique > limits.maxParticipants) throw overCap(unique);
     const identities = [...new Set([identity, ...listed.map((p) => checkIdentity(p, "participants"))])];
+    changes?.take(identity);
     const id = newId();
     try {
       return await db.transaction(async (tx) => {
@@ -89,6 +95,7 @@ export function conversationService(db: Database, limits: { attributesMaxBytes: 
       )[0];
     const found = await existing(db);
     if (found) return found;
+    changes?.take(viewer);
     return db.transaction(async (tx) => {
       // The conversation's row lock serialises additions, so concurrent ones cannot pass the cap together.
       await tx

@@ -20,9 +20,14 @@ export function createServices(deps: {
   const rateLimits = {
     messages: new RateLimiter(config.rateLimits.messagesPerMinute, "messages"),
     uploadBytes: new RateLimiter(config.rateLimits.uploadBytesPerMinute, "uploaded bytes"),
+    // Writes that are not sends share the messages budget's size, in a window of their own.
+    changes: new RateLimiter(
+      config.rateLimits.messagesPerMinute,
+      "changes (createConversation, addParticipant, updateMessage)",
+    ),
   };
-  const conversations = conversationService(db, config.limits);
-  const messages = messageService(db, conversations, config.limits, rateLimits.messages);
+  const conversations = conversationService(db, config.limits, rateLimits.changes);
+  const messages = messageService(db, conversations, config.limits, rateLimits.messages, rateLimits.changes);
   const media = createMedia({ db, store, logger, limits: config.media });
   const mediaMessages = mediaMessageService({ media, conversations, messages, rateLimits });
   return { db, store, config, logger, hub, conversations, messages, media, mediaMessages };

@@ -34,7 +34,10 @@ export function mediaMessageService(deps: {
   ): Promise<MessageRow> {
     await conversations.requireParticipant(input.conversationId, author);
     const repeat = await messages.findIdempotent(input.conversationId, author, input.idempotencyKey);
-    if (repeat) return repeat;
+    if (repeat) {
+      rateLimits.messages.take(author);
+      return repeat;
+    }
     if (input.media.length === 0)
       throw badInput("media must list at least one file; send text with sendMessage.", { field: "media" });
     if (input.media.length > limits.maxFiles) {

@@ -46,6 +46,7 @@ export function messageService(
   conversations_: ConversationService,
   limits: { bodyMaxLength: number; attributesMaxBytes: number },
   rateLimit: RateLimiter,
+  changes?: RateLimiter,
 ) {
   /** Validates what every send shares; returns the normalised attributes. */
   function validate(input: NewMessage) {
@@ -183,7 +184,11 @@ export function messageService(
   async function sendText(author: string, input: NewMessage & { body: string }): Promise<MessageRow> {
     await conversations_.requireParticipant(input.conversationId, author);
     const repeat = await findIdempotent(input.conversationId, author, input.idempotencyKey);
-    if (repeat) return repeat;
+    if (repeat) {
+      // A repeat is cheap but not free: it counts as a send, or retries could hammer the database.
+      rateLimit.take(author);
+      return repeat;
+    }
     if (input.body.length === 0)
       throw badInput("body must not be empty; send media with sendMediaMessage.", { field: "body" });
     const attributes = validate(input);
@@ -328,6 +333,7 @@ export function messageService(
     input: { id: string; body?: string | null; attributes?: Record<string, unknown> | null },
   ): Promise<MessageRow> {
     const row = await requireAuthor(viewer, input.id);
+    changes?.take(viewer);
     const set: Partial<MessageRow> = {};
     const reasons: MessageUpdateReason[] = [];
     if (input.body !== undefined) {
