@@ -36,6 +36,9 @@ import { mediaRoutes } from "./http/media-route.ts";
 import { multipartComplete, trackMultipartCompletion } from "./http/multipart-completion.ts";
 import { multipartUploads } from "./http/multipart-uploads.ts";
 import { createLogger } from "./logger.ts";
+import { startPreviewJobs, type PreviewJobs } from "./jobs/preview-jobs.ts";
+import { previewsRepository } from "./media/previews-repository.ts";
+import { previewService } from "./services/previews.ts";
 import { EventHub } from "./realtime/event-hub.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { createStore } from "./storage.ts";
@@ -73,6 +76,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
 
   let db: DbHandle | undefined;
+  let previewJobs: PreviewJobs | undefined;
   try {
     db = await openDatabase(
       "url" in config.database
@@ -84,7 +88,16 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     const tokens = createTokenService(config);
     const hub = new EventHub(logger);
     await hub.start(db);
-    const services = createServices({ db: db.db, store, config, logger, hub });
+    const previewRepository = previewsRepository(db.db);
+    previewJobs = await startPreviewJobs({
+      db,
+      databaseUrl: "url" in config.database ? config.database.url : undefined,
+      service: previewService({ store, repository: previewRepository, limits: config.previews, logger }),
+      repository: previewRepository,
+      options: { workers: config.previews.workers, timeoutSeconds: config.previews.timeoutSeconds },
+      logger,
+    });
+    const services = createServices({ db: db.db, store, config, logger, hub, previewQueue: previewJobs });
     const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
     const armor = createArmor();
 
@@ -243,11 +256,13 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           await apollo.stop();
           await hub.stop();
           await stopSweeps();
+          await previewJobs?.stop();
           await handle.close();
         })()),
     };
   } catch (error) {
     server.close();
+    await previewJobs?.stop().catch(() => {});
     await db?.close();
     throw error;
   }

@@ -6,6 +6,10 @@ const bool = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
   .transform((v) => v === "true" || v === "1");
+const boolDefaultTrue = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === undefined || v === "" || v === "true" || v === "1");
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
 const optionalString = z
@@ -46,6 +50,10 @@ const EnvSchema = z
     MEDIA_MAX_TOTAL_BYTES: int(157_286_400, 1, MAX_INT),
     // Twilio Conversations' limit. The upper bound keeps one createConversation within a statement's bind parameters.
     CONVERSATION_MAX_PARTICIPANTS: int(1000, 1, 10_000),
+    MEDIA_STRIP_METADATA: boolDefaultTrue,
+    MEDIA_PREVIEW_WORKERS: int(1, 0, 64),
+    MEDIA_PREVIEW_MAX_PIXELS: int(100_000_000, 1),
+    MEDIA_PREVIEW_TIMEOUT_SECONDS: int(30, 1, 3600),
     MEDIA_ORPHAN_GRACE_SECONDS: int(3600, 0),
     MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: int(3600, 0),
   })
@@ -110,7 +118,19 @@ export interface Config {
   uploadTmpDir: string;
   /** Per identity and per process (0 = off). */
   rateLimits: { messagesPerMinute: number; uploadBytesPerMinute: number };
-  media: { urlTtlSeconds: number; maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
+  media: {
+    urlTtlSeconds: number;
+    maxFiles: number;
+    maxFileBytes: number;
+    maxTotalBytes: number;
+    /** Remove EXIF/XMP/IPTC and text metadata from JPEG, PNG and WebP at ingest. */
+    stripMetadata: boolean;
+  };
+  /**
+   * Preview jobs: how many this instance runs at once (0: it makes none, others do), the pixel
+   * count refused before decoding, and how long one job may take before it fails.
+   */
+  previews: { workers: number; maxPixels: number; timeoutSeconds: number; tmpDir: string };
   /** Orphaned objects older than graceSeconds are swept every intervalSeconds (0 turns sweeping off). */
   orphans: { graceSeconds: number; intervalSeconds: number };
   limits: { bodyMaxLength: number; attributesMaxBytes: number; maxParticipants: number };
@@ -165,6 +185,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFiles: e.MEDIA_MAX_FILES,
       maxFileBytes: e.MEDIA_MAX_FILE_BYTES,
       maxTotalBytes: e.MEDIA_MAX_TOTAL_BYTES,
+      stripMetadata: e.MEDIA_STRIP_METADATA,
+    },
+    previews: {
+      workers: e.MEDIA_PREVIEW_WORKERS,
+      maxPixels: e.MEDIA_PREVIEW_MAX_PIXELS,
+      timeoutSeconds: e.MEDIA_PREVIEW_TIMEOUT_SECONDS,
+      tmpDir: `${e.DATA_DIR}/tmp/previews`,
     },
     orphans: { graceSeconds: e.MEDIA_ORPHAN_GRACE_SECONDS, intervalSeconds: e.MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS },
     limits: { bodyMaxLength: 32_768, attributesMaxBytes: 16 * 1024, maxParticipants: e.CONVERSATION_MAX_PARTICIPANTS },

@@ -19,6 +19,12 @@ export interface DbHandle {
    * and within the process on PGlite.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * PGlite only: raw SQL for a library that brings its own (the job queue), on the one embedded
+   * connection. Text without values may hold several statements. With PostgreSQL such a library
+   * connects with the URL instead.
+   */
+  executeSql?(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   close(): Promise<void>;
 }
 
@@ -96,6 +102,11 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       await db.execute(sql`select 1`);
     },
     listen: async (channel, onPayload) => client.listen(channel, onPayload),
+    executeSql: async (text, values) => {
+      if (values && values.length > 0) return { rows: (await client.query(text, values)).rows };
+      const results = await client.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    },
     close: () => client.close(),
   };
 }

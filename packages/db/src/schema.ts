@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
@@ -87,11 +98,42 @@ export const media = pgTable(
     sha256: text("sha256").notNull(),
     // Opaque storage key (media/<conversationId>/<mediaId>); never derived from the filename.
     objectKey: text("object_key").notNull(),
+    // Displayed size of images (EXIF orientation applied), read from the header at ingest.
+    width: integer("width"),
+    height: integer("height"),
+    // Previews: null for media that get none; "pending" until the preview job ends "ready" or
+    // "failed" (an image libvips refuses: too many pixels, truncated, too slow).
+    previewState: text("preview_state", { enum: ["pending", "ready", "failed"] }),
+    // ThumbHash, base64.
+    placeholder: text("placeholder"),
     createdAt: timestamps.createdAt,
   },
   (t) => [
     uniqueIndex("media_message_position_key").on(t.messageId, t.position),
     uniqueIndex("media_object_key_key").on(t.objectKey),
+  ],
+);
+
+// WebP renditions of an image medium, one per standard size made (see @parley/imaging). Their
+// objects (media/<conversationId>/<mediaId>.preview-<maxSize>) go with the media row; the orphan
+// sweeper treats a key no row references as an orphan, like the originals.
+export const mediaPreviews = pgTable(
+  "media_previews",
+  {
+    mediaId: uuid("media_id")
+      .notNull()
+      .references(() => media.id, { onDelete: "cascade" }),
+    maxSize: integer("max_size").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    objectKey: text("object_key").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    primaryKey({ columns: [t.mediaId, t.maxSize] }),
+    uniqueIndex("media_previews_object_key_key").on(t.objectKey),
   ],
 );
 
@@ -115,6 +157,7 @@ export type ConversationRow = typeof conversations.$inferSelect;
 export type ParticipantRow = typeof participants.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
+export type MediaPreviewRow = typeof mediaPreviews.$inferSelect;
 export type RemovedMessageRow = typeof removedMessages.$inferSelect;
 
 // Object keys of media uploads in flight, written before the first byte goes to the store and

@@ -116,7 +116,15 @@ export type Media = {
   /** sniffed from the bytes where the format is recognisable */
   contentType: Scalars["String"]["output"];
   filename: Maybe<Scalars["String"]["output"]>;
+  height: Maybe<Scalars["Int"]["output"]>;
   id: Scalars["ID"]["output"];
+  /** a ThumbHash (base64) to paint before anything loads; null for non-images */
+  placeholder: Maybe<Scalars["String"]["output"]>;
+  /**
+   * a WebP rendition at most maxSize px on its longer side (default 320, 16..1024), served through its own
+   * temporary URL under the same rules as temporaryUrl; null for non-images and while it is being made
+   */
+  preview: Maybe<MediaPreview>;
   /** hex digest of the stored bytes */
   sha256: Scalars["String"]["output"];
   /** bytes */
@@ -124,6 +132,12 @@ export type Media = {
   /** GET it without any header; valid 300 s from resolution */
   temporaryUrl: Scalars["String"]["output"];
   temporaryUrlExpiresAt: Scalars["DateTime"]["output"];
+  /** displayed pixel size (EXIF orientation applied) of images; null for other media or until known */
+  width: Maybe<Scalars["Int"]["output"]>;
+};
+
+export type MediaPreviewArgs = {
+  maxSize?: InputMaybe<Scalars["Int"]["input"]>;
 };
 
 export type MediaCategory = "MEDIA";
@@ -132,6 +146,15 @@ export type MediaInput = {
   contentType?: InputMaybe<Scalars["String"]["input"]>;
   file: Scalars["Upload"]["input"];
   filename?: InputMaybe<Scalars["String"]["input"]>;
+};
+
+export type MediaPreview = {
+  __typename?: "MediaPreview";
+  contentType: Scalars["String"]["output"];
+  height: Scalars["Int"]["output"];
+  temporaryUrl: Scalars["String"]["output"];
+  temporaryUrlExpiresAt: Scalars["DateTime"]["output"];
+  width: Scalars["Int"]["output"];
 };
 
 export type Message = {
@@ -175,7 +198,11 @@ export type MessageUpdate = {
   reasons: Array<MessageUpdateReason>;
 };
 
-export type MessageUpdateReason = "ATTRIBUTES" | "BODY";
+export type MessageUpdateReason =
+  | "ATTRIBUTES"
+  | "BODY"
+  /** a preview or placeholder of the message's media became ready */
+  | "MEDIA";
 
 export type Mutation = {
   __typename?: "Mutation";
@@ -440,6 +467,7 @@ export type ResolversTypes = {
   Media: ResolverTypeWrapper<MediaRowModel>;
   MediaCategory: MediaCategory;
   MediaInput: MediaInput;
+  MediaPreview: ResolverTypeWrapper<MediaPreview>;
   Message: ResolverTypeWrapper<MessageRowModel>;
   MessageConnection: ResolverTypeWrapper<
     Omit<MessageConnection, "edges"> & { edges: Array<ResolversTypes["MessageEdge"]> }
@@ -479,6 +507,7 @@ export type ResolversParentTypes = {
   JSONObject: Scalars["JSONObject"]["output"];
   Media: MediaRowModel;
   MediaInput: MediaInput;
+  MediaPreview: MediaPreview;
   Message: MessageRowModel;
   MessageConnection: Omit<MessageConnection, "edges"> & { edges: Array<ResolversParentTypes["MessageEdge"]> };
   MessageEdge: Omit<MessageEdge, "node"> & { node: ResolversParentTypes["Message"] };
@@ -555,11 +584,31 @@ export type MediaResolvers<
   category?: Resolver<ResolversTypes["MediaCategory"], ParentType, ContextType>;
   contentType?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
   filename?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  height?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  placeholder?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
+  preview?: Resolver<
+    Maybe<ResolversTypes["MediaPreview"]>,
+    ParentType,
+    ContextType,
+    RequireFields<MediaPreviewArgs, "maxSize">
+  >;
   sha256?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
   size?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
   temporaryUrl?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
   temporaryUrlExpiresAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+  width?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
+};
+
+export type MediaPreviewResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["MediaPreview"] = ResolversParentTypes["MediaPreview"],
+> = {
+  contentType?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  temporaryUrl?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+  temporaryUrlExpiresAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
 };
 
 export type MessageResolvers<
@@ -770,6 +819,7 @@ export type Resolvers<ContextType = Context> = {
   DateTime?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;
   Media?: MediaResolvers<ContextType>;
+  MediaPreview?: MediaPreviewResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { ConversationRow, MediaRow, ParticipantRow } from "@parley/db";
+import type { ConversationRow, MediaPreviewRow, MediaRow, ParticipantRow } from "@parley/db";
 import type { PresignedUrl } from "@parley/storage";
 import { temporaryUrl } from "../media/temporary-url.ts";
 import type { Services } from "../services/index.ts";
@@ -37,6 +37,24 @@ export function createLoaders(services: Services, viewer: string | null = null) 
       const counts = await services.messages.unreadCounts(viewer, ids);
       return ids.map((id) => counts.get(id) ?? 0);
     }),
+    previews: new DataLoader<string, MediaPreviewRow[]>(async (ids) => {
+      const rows = groupBy(await services.previews.of(ids), (r) => r.mediaId);
+      return ids.map((id) => rows.get(id) ?? []);
+    }),
+    previewUrl: new DataLoader<MediaPreviewRow, PresignedUrl, string>(
+      async (rows) =>
+        Promise.all(
+          rows.map((row) =>
+            services.store.presignGet(row.objectKey, {
+              expiresInSeconds: services.config.media.urlTtlSeconds,
+              contentType: row.contentType,
+              contentDisposition: "inline",
+              now,
+            }),
+          ),
+        ),
+      { cacheKeyFn: (row) => row.objectKey, batch: false },
+    ),
     temporaryUrl: new DataLoader<MediaRow, PresignedUrl, string>(
       async (rows) =>
         Promise.all(

@@ -1,5 +1,6 @@
 import type { Resolvers } from "../generated/resolvers-types.ts";
-import { notFound } from "../errors.ts";
+import { previewSizeFor } from "@parley/imaging";
+import { badInput, notFound } from "../errors.ts";
 import { requireViewer } from "./context.ts";
 import { DateTime, JSONObject, Upload } from "./scalars.ts";
 import { subscriptionResolvers } from "./subscriptions.ts";
@@ -81,5 +82,21 @@ export const resolvers: Resolvers = {
   Media: {
     temporaryUrl: async (row, _, ctx) => (await ctx.loaders.temporaryUrl.load(row)).url,
     temporaryUrlExpiresAt: async (row, _, ctx) => (await ctx.loaders.temporaryUrl.load(row)).expiresAt,
+    preview: async (row, { maxSize }, ctx) => {
+      if (!Number.isInteger(maxSize) || maxSize < 16 || maxSize > 1024) {
+        throw badInput(`preview(maxSize: ${maxSize}) is out of range: ask for 16..1024 px.`, { field: "maxSize" });
+      }
+      if (row.previewState !== "ready") return null;
+      const chosen = previewSizeFor(await ctx.loaders.previews.load(row.id), maxSize);
+      if (!chosen) return null;
+      const url = await ctx.loaders.previewUrl.load(chosen);
+      return {
+        width: chosen.width,
+        height: chosen.height,
+        contentType: chosen.contentType,
+        temporaryUrl: url.url,
+        temporaryUrlExpiresAt: url.expiresAt,
+      };
+    },
   },
 };

@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 /** One channel for every conversation event; payloads carry ids only (NOTIFY payloads are small). */
 export const EVENTS_CHANNEL = "parley_events";
 
-export type MessageUpdateReason = "BODY" | "ATTRIBUTES";
+export type MessageUpdateReason = "BODY" | "ATTRIBUTES" | "MEDIA";
 
 export type ConversationEvent =
   | { type: "messageAdded"; conversationId: string; messageId: string; index: number }

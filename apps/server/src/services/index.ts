@@ -3,10 +3,12 @@ import type { Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import type { Config } from "../config.ts";
 import type { EventHub } from "../realtime/event-hub.ts";
+import { previewsRepository } from "../media/previews-repository.ts";
 import { conversationService } from "./conversations.ts";
 import { createMedia } from "./media/index.ts";
 import { mediaMessageService } from "./media-messages.ts";
 import { messageService } from "./messages.ts";
+import type { PreviewQueue } from "./previews.ts";
 import { RateLimiter } from "./rate-limit.ts";
 
 export function createServices(deps: {
@@ -15,8 +17,11 @@ export function createServices(deps: {
   config: Config;
   logger: Logger;
   hub: EventHub;
+  /** Where committed images are queued for previews (the job queue, started beside the services). */
+  previewQueue?: PreviewQueue;
 }) {
   const { db, store, config, logger, hub } = deps;
+  const previewQueue = deps.previewQueue ?? { enqueue: async () => {} };
   const rateLimits = {
     messages: new RateLimiter(config.rateLimits.messagesPerMinute, "messages"),
     uploadBytes: new RateLimiter(config.rateLimits.uploadBytesPerMinute, "uploaded bytes"),
@@ -29,8 +34,9 @@ export function createServices(deps: {
   const conversations = conversationService(db, config.limits, rateLimits.changes);
   const messages = messageService(db, conversations, config.limits, rateLimits.messages, rateLimits.changes);
   const media = createMedia({ db, store, logger, limits: config.media });
-  const mediaMessages = mediaMessageService({ media, conversations, messages, rateLimits });
-  return { db, store, config, logger, hub, conversations, messages, media, mediaMessages };
+  const mediaMessages = mediaMessageService({ media, conversations, messages, rateLimits, previewQueue, logger });
+  const previews = previewsRepository(db);
+  return { db, store, config, logger, hub, conversations, messages, media, mediaMessages, previews };
 }
 
 export type Services = ReturnType<typeof createServices>;

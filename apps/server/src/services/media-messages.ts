@@ -1,8 +1,10 @@
+import type { Logger } from "pino";
 import type { MessageRow } from "@parley/db";
 import { badInput, tooLarge } from "../errors.ts";
 import type { ConversationService } from "./conversations.ts";
 import type { Media, MediaFileInput } from "./media/index.ts";
-import type { MessageService } from "./messages.ts";
+import type { MessageService, NewMedia } from "./messages.ts";
+import { PREVIEWABLE_TYPES, type PreviewQueue } from "./previews.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
 export interface SendMedia {
@@ -18,8 +20,10 @@ export function mediaMessageService(deps: {
   conversations: ConversationService;
   messages: MessageService;
   rateLimits: { messages: RateLimiter; uploadBytes: RateLimiter };
+  previewQueue: PreviewQueue;
+  logger: Logger;
 }) {
-  const { media, conversations, messages, rateLimits } = deps;
+  const { media, conversations, messages, rateLimits, previewQueue, logger } = deps;
   const { limits } = media;
 
   /**
@@ -56,6 +60,10 @@ export function mediaMessageService(deps: {
     rateLimits.messages.take(author);
 
     const stored = await media.ingest(input.conversationId, input.media, signal);
+    // Images get previews: "pending" commits with the row, so a job lost in a crash is found again.
+    const rows = stored.media.map((r) =>
+      PREVIEWABLE_TYPES.has(r.contentType) ? { ...r, previewState: "pending" as const } : r,
+    );
     // A body cut short can end the last file "cleanly"; only a complete request may commit.
     if (uploadComplete && !(await uploadComplete())) {
       await stored.discard();
@@ -68,15 +76,27 @@ export function mediaMessageService(deps: {
       stored.media.reduce((n, r) => n + r.size, 0),
     );
     try {
-      const { message: saved, duplicate } = await messages.insert(author, message, attributes, stored.media, (tx) =>
+      const { message: saved, duplicate } = await messages.insert(author, message, attributes, rows, (tx) =>
         stored.commit(tx),
       );
       if (duplicate) await stored.discard();
+      else await queuePreviews(rows);
       return saved;
     } catch (error) {
       await stored.discard();
       throw error;
     }
+  }
+
+  /** After the commit: a failure here loses no work, the pending rows are queued again at start. */
+  async function queuePreviews(rows: NewMedia[]) {
+    const ids = rows.filter((r) => r.previewState === "pending").map((r) => r.id);
+    if (ids.length === 0) return;
+    await previewQueue
+      .enqueue(ids)
+      .catch((error: unknown) =>
+        logger.warn({ err: error, mediaIds: ids }, "could not queue previews; they are queued again at the next start"),
+      );
   }
 
   /** Removes the author's message; its stored objects are deleted before this returns. */

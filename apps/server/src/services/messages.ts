@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, lt, lte, gte, sql } from "drizzle-orm"
 import {
   conversations,
   media,
+  mediaPreviews,
   messages,
   participants,
   removedMessages,
@@ -32,7 +33,12 @@ export interface NewMessage {
 }
 
 /** A media row to insert with its message; the object is already stored under objectKey. */
-export type NewMedia = Omit<MediaRow, "messageId" | "position" | "createdAt" | "category">;
+/** A stored file about to get its row; image fields are set by the ingest stage and the preview job. */
+export type NewMedia = Omit<
+  MediaRow,
+  "messageId" | "position" | "createdAt" | "category" | "width" | "height" | "previewState" | "placeholder"
+> &
+  Partial<Pick<MediaRow, "width" | "height" | "previewState">>;
 
 export interface PageArgs {
   first?: number | null;
@@ -389,6 +395,12 @@ export function messageService(
     }
     const row = await requireAuthor(viewer, id);
     return db.transaction(async (tx) => {
+      // Previews go with their media rows (cascade): collect their keys first.
+      const previews = await tx
+        .select({ key: mediaPreviews.objectKey })
+        .from(mediaPreviews)
+        .innerJoin(media, eq(media.id, mediaPreviews.mediaId))
+        .where(eq(media.messageId, row.id));
       const gone = await tx.delete(media).where(eq(media.messageId, row.id)).returning({ key: media.objectKey });
       const deleted = await tx.delete(messages).where(eq(messages.id, row.id)).returning({ id: messages.id });
       if (deleted.length === 0) throw notFound("Message", row.id);
@@ -411,7 +423,7 @@ export function messageService(
           removedAt: removed!.removedAt.toISOString(),
         }),
       );
-      return { removed: removed!, objectKeys: gone.map((g) => g.key) };
+      return { removed: removed!, objectKeys: [...gone, ...previews].map((g) => g.key) };
     });
   }
 

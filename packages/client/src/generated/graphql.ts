@@ -26,7 +26,11 @@ export type MediaInput = {
 
 export type MessageType = "MEDIA" | "TEXT";
 
-export type MessageUpdateReason = "ATTRIBUTES" | "BODY";
+export type MessageUpdateReason =
+  | "ATTRIBUTES"
+  | "BODY"
+  /** a preview or placeholder of the message's media became ready */
+  | "MEDIA";
 
 export type SendMediaMessageInput = {
   attributes?: Record<string, unknown> | null | undefined;

@@ -14,6 +14,8 @@ export interface MediaLimits {
   maxFiles: number;
   maxFileBytes: number;
   maxTotalBytes: number;
+  /** Remove image metadata at ingest (MEDIA_STRIP_METADATA; on unless turned off). */
+  stripMetadata?: boolean;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function ingestFiles(
         { id: ids[i]!, objectKey: keys[i]!, opened: file, filename: input.filename, declaredType: declared },
         budget,
         args.signal,
+        { stripMetadata: limits.stripMetadata ?? true },
       );
       budget.usedBytes += row.size;
       stored.push(row);

@@ -1,4 +1,6 @@
-import { Readable } from "node:stream";
+import { Readable, type Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { imageStage } from "@parley/imaging";
 import { fileTypeFromBuffer } from "file-type";
 import { StorageUnavailableError, type ObjectStore } from "@parley/storage";
 import { badInput, ParleyError } from "../../errors.ts";
@@ -46,9 +48,16 @@ export interface PipelineFile {
   declaredType?: string;
 }
 
+/** Runs the chunks through a Node Transform (the image stage); its errors and the source's end the iteration. */
+function through(chunks: AsyncIterable<Buffer>, transform: Transform): AsyncIterable<Buffer> {
+  pipeline(Readable.from(chunks, { objectMode: false }), transform).catch(() => {}); // surfaced by transform
+  return transform;
+}
+
 /**
  * One file through the stages, never whole in memory: limit → sniff the type from the head →
- * sha256 and size → ObjectStore.put. The chunks flow with backpressure from the source to the
+ * image stage (JPEG/PNG/WebP metadata removed, width/height read; @parley/imaging) → sha256 and
+ * size of the stored bytes → ObjectStore.put. The chunks flow with backpressure from the source to the
  * store; a stage that throws ends the put, and the caller cleans up.
  */
 export async function storeFile(
@@ -56,16 +65,20 @@ export async function storeFile(
   file: PipelineFile,
   budget: Budget,
   signal?: AbortSignal,
+  options: { stripMetadata: boolean } = { stripMetadata: true },
 ): Promise<NewMedia> {
   const { opened } = file;
   const { head, rest } = await peekHead(limit(budget)(opened.stream));
   const sniffed = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
   const contentType =
     sniffed?.mime ?? file.declaredType ?? declaredType(opened.mimetype, "mimetype") ?? "application/octet-stream";
+  const image = imageStage(contentType, { strip: options.stripMetadata });
   const measured = digest();
-  const body = Readable.from(measured.stage(rest), { objectMode: false, highWaterMark: 1024 * 1024 });
+  const shaped = image ? through(rest, image.stream) : rest;
+  const body = Readable.from(measured.stage(shaped), { objectMode: false, highWaterMark: 1024 * 1024 });
   await store.put(file.objectKey, body, { contentType, signal });
   const { size, sha256 } = measured.result();
+  const info = image?.info();
   return {
     id: file.id,
     objectKey: file.objectKey,
@@ -73,5 +86,7 @@ export async function storeFile(
     size,
     sha256,
     filename: sanitizeFilename(file.filename ?? opened.filename),
+    width: info?.width ?? null,
+    height: info?.height ?? null,
   };
 }

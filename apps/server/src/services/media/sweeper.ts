@@ -1,6 +1,6 @@
 import { inArray } from "drizzle-orm";
 import type { Logger } from "pino";
-import { media, type Database } from "@parley/db";
+import { media, mediaPreviews, type Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import { MEDIA_PREFIX } from "./keys.ts";
 import type { Reservations } from "./reservations.ts";
@@ -29,7 +29,12 @@ export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now
   let deleted = 0;
   const unreferenced = async (keys: string[]) => {
     const rows = await db.select({ key: media.objectKey }).from(media).where(inArray(media.objectKey, keys));
-    const referenced = new Set(rows.map((r) => r.key));
+    // Previews (media/<conv>/<id>.preview-<size>-<attempt>) are referenced by media_previews.
+    const previews = await db
+      .select({ key: mediaPreviews.objectKey })
+      .from(mediaPreviews)
+      .where(inArray(mediaPreviews.objectKey, keys));
+    const referenced = new Set([...rows, ...previews].map((r) => r.key));
     return keys.filter((k) => !referenced.has(k));
   };
   for (let i = 0; i < old.length; i += BATCH) {

@@ -1,0 +1,11 @@
+import { randomBytes } from "node:crypto";
+
+/**
+ * Keys of a medium's previews: siblings of its original (`media/<conversationId>/<mediaId>`), so
+ * they live under the same prefix the orphan sweeper lists. Each job attempt writes keys of its
+ * own (a random tag), so two attempts racing never overwrite or delete each other's objects.
+ */
+export function previewKeys(objectKey: string): (maxSize: number) => string {
+  const attempt = randomBytes(6).toString("base64url");
+  return (maxSize) => `${objectKey}.preview-${maxSize}-${attempt}`;
+}
