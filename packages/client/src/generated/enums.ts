@@ -34,6 +34,8 @@ export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 export const MessageUpdateReason = {
   ATTRIBUTES: "ATTRIBUTES",
   BODY: "BODY",
+  /** a preview or placeholder of the message's media became ready */
+  MEDIA: "MEDIA",
 } as const;
 
 export type MessageUpdateReason = (typeof MessageUpdateReason)[keyof typeof MessageUpdateReason];
