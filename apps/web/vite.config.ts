@@ -1,5 +1,5 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defaultClientConditions, defaultServerConditions, defineConfig } from "vite";
 
 // The API the dev server and `vite preview` forward to: /graphql, /auth (dev tokens) and /media
 // (the embedded store's temporary URLs) stay same-origin for the browser.
@@ -14,6 +14,9 @@ const proxy = Object.fromEntries(
 
 export default defineConfig(({ command }) => ({
   plugins: [react()],
+  // @parley/client from the workspace is its TypeScript source (partners get dist/).
+  resolve: { conditions: ["@parley/source", ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ["@parley/source", ...defaultServerConditions] } },
   // In development the embedded store's temporary URLs name the API's own origin (PUBLIC_URL
   // defaults to it); the app sends them through this server's /media proxy to stay same-origin.
   define: { __PARLEY_DEV_API_ORIGIN__: JSON.stringify(command === "serve" ? new URL(apiTarget).origin : null) },

@@ -1,12 +1,16 @@
 import react from "@vitejs/plugin-react";
+import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   plugins: [react()],
+  // @parley/client from the workspace is its TypeScript source (partners get dist/).
+  resolve: { conditions: ["@parley/source", ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ["@parley/source", ...defaultServerConditions] } },
   test: {
     projects: [
       {
-        plugins: [react()],
+        extends: true,
         test: {
           name: "unit",
           include: ["src/**/*.test.{ts,tsx}"],
@@ -14,6 +18,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           // A real API (PostgreSQL + MinIO) on port 0, the production build, and Debian's chromium.
           name: "e2e",

@@ -2,7 +2,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { WebSocket as NodeWebSocket } from "ws";
+import { createRequire } from "node:module";
 import type { MediaOptions } from "./media-source.ts";
 import type { WebSocketConstructor } from "./realtime.ts";
 
@@ -10,7 +10,22 @@ import type { WebSocketConstructor } from "./realtime.ts";
  * A WebSocket for live events on Node.js 20, which has no global one (the `ws` package):
  * `createClient({ url, getToken, webSocketImpl: WebSocket })`. Node.js ≥ 22 needs none.
  */
-export const WebSocket: WebSocketConstructor = NodeWebSocket;
+export const WebSocket: WebSocketConstructor = class WebSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  // `ws` is an optional peer dependency: loaded on first use, so mediaFromPath works without it.
+  constructor(url: string, protocols?: string | string[]) {
+    let Ws: new (url: string, protocols?: string | string[]) => object;
+    try {
+      Ws = (createRequire(import.meta.url)("ws") as { WebSocket: typeof Ws }).WebSocket;
+    } catch (error) {
+      throw new Error('Live events on Node.js 20 need the "ws" package: npm install ws', { cause: error });
+    }
+    return new Ws(url, protocols);
+  }
+};
 
 /**
  * An attachment streamed from a file, never read into memory: its size is read first, so limits

@@ -22,7 +22,13 @@ const packageDir = new URL("../", import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 let dir: string;
 let installed: string;
-let manifest: { exports: Record<string, { types: string; default: string }>; dependencies: Record<string, string> };
+let manifest: {
+  exports: Record<string, { types: string; default: string }>;
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+};
+let tarballPath: string;
 let packed: string[];
 
 beforeAll(() => {
@@ -30,6 +36,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "parley-partner-"));
   execFileSync("pnpm", ["pack", "--pack-destination", dir], { cwd: packageDir, stdio: "pipe" });
   const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
+  tarballPath = join(dir, tarball);
   packed = execFileSync("tar", ["-tzf", join(dir, tarball)], { encoding: "utf8" })
     .trim()
     .split("\n");
@@ -38,7 +45,7 @@ beforeAll(() => {
   mkdirSync(installed, { recursive: true });
   execFileSync("tar", ["-xzf", join(dir, tarball), "-C", installed, "--strip-components=1"]);
   manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as typeof manifest;
-  for (const dep of [...Object.keys(manifest.dependencies), "@types/node"]) {
+  for (const dep of [...Object.keys(manifest.dependencies), "ws", "@types/node"]) {
     const target = join(dir, "node_modules", dep);
     mkdirSync(dirname(target), { recursive: true });
     symlinkSync(realpathSync(join(packageDir, "node_modules", dep)), target);
@@ -61,9 +68,12 @@ describe("the published package", () => {
       "@graphql-typed-document-node/core",
       "graphql",
       "graphql-ws",
-      "ws", // for live events on Node.js 20, loaded only by "@parley/client/node"
     ]);
+    // For live events on Node.js 20 only, loaded only by "@parley/client/node": an optional peer.
+    expect(manifest.peerDependencies).toEqual({ ws: expect.stringMatching(/^\^\d/) });
+    expect(manifest.peerDependenciesMeta).toEqual({ ws: { optional: true } });
     for (const range of Object.values(manifest.dependencies)) expect(range).toMatch(/^\^\d/);
+    expect(packed).toContain("package/CHANGELOG.md");
     expect(packed).toContain("package/README.md");
     expect(packed.filter((f) => /\/(test|examples)\//.test(f) || f.includes("codegen.ts"))).toEqual([]);
   });
@@ -99,9 +109,11 @@ describe("the published package", () => {
     }
     // The Node helpers are where Node built-ins (and the ws package) belong, and only there.
     expect(readFileSync(join(installed, "dist/node.js"), "utf8")).toMatch(/from "node:fs"/);
-    expect(readFileSync(join(installed, "dist/node.js"), "utf8")).toMatch(/from "ws"/);
+    // ws, an optional peer, is loaded on first use only (mediaFromPath works without it).
+    expect(readFileSync(join(installed, "dist/node.js"), "utf8")).toMatch(/\("ws"\)/);
     expect(seen.has(join(installed, "dist/node.js"))).toBe(false);
     expect(bare.has("ws")).toBe(false);
+    expect(allowed.has("ws")).toBe(false);
     expect(bare.has("graphql-ws/client")).toBe(true);
   });
 
@@ -111,7 +123,12 @@ describe("the published package", () => {
       `import { createClient, ParleyError, type Message, type UploadProgress } from "@parley/client";
 export async function send(file: Blob): Promise<Message> {
   const client = createClient({ url: "https://parley.example.com", getToken: async () => "jwt" });
-  const unsent = await client.conversation("c1").prepareMessage().setBody("hi").addMedia({ media: file, filename: "a.png" }).build();
+  const conversation = client.conversation("c1");
+  // Twilio's chain: build() is synchronous, so .build().send() type-checks.
+  const chained: Message = await conversation.prepareMessage().setBody("hi").build().send();
+  const direct: Message = await conversation.prepareMessage().setBody("hi").buildAndSend({ signal: AbortSignal.timeout(1000) });
+  void [chained, direct];
+  const unsent = conversation.prepareMessage().setBody("hi").addMedia({ media: file, filename: "a.png" }).build();
   const message = await unsent.send({ onProgress: (p: UploadProgress) => void p.files[0]?.loaded });
   const size: number = message.media[0]!.size;
   const url: string = await message.media[0]!.getContentTemporaryUrl();
@@ -218,6 +235,55 @@ console.log(JSON.stringify({ id: message.id, progress, media: message.media[0], 
       expect(rows).toEqual([{ body: "packed" }]);
     });
 
+    for (const how of ["file:", "tarball"] as const) {
+      it(`installs with npm (${how}) into an empty Node project, which sends a file and downloads it intact`, async () => {
+        const project = mkdtempSync(join(tmpdir(), "parley-npm-"));
+        try {
+          writeFileSync(
+            join(project, "package.json"),
+            JSON.stringify({ name: "partner-app", private: true, type: "module" }),
+          );
+          const spec = how === "file:" ? `file:${packageDir}` : tarballPath;
+          const install = await runAsync(
+            "npm",
+            ["install", "--no-audit", "--no-fund", "--prefer-offline", spec],
+            project,
+            180_000,
+          );
+          expect(install.code, install.stderr).toBe(0);
+          writeFileSync(
+            join(project, "send.mjs"),
+            `import { createClient } from "@parley/client";
+import { mediaFromPath } from "@parley/client/node";
+import { createHash } from "node:crypto";
+const [url, token, path] = process.argv.slice(2);
+const client = createClient({ url, token });
+const { id } = await client.createConversation();
+const message = await client.conversation(id).prepareMessage().setBody("installed").addMedia(await mediaFromPath(path)).build().send();
+const urls = await message.getTemporaryContentUrlsForAttachedMedia();
+const bytes = new Uint8Array(await (await fetch(urls.get(message.media[0].id))).arrayBuffer());
+console.log(JSON.stringify({ id: message.id, sha256: message.media[0].sha256, downloaded: createHash("sha256").update(bytes).digest("hex") }));
+`,
+          );
+          const fixture = new URL("./fixtures/report.pdf", import.meta.url).pathname;
+          const run = await runAsync(
+            process.execPath,
+            ["send.mjs", t.url, await t.token("alice"), fixture],
+            project,
+            30_000,
+          );
+          expect(run.stderr).toBe("");
+          expect(run.code).toBe(0);
+          const out = JSON.parse(run.stdout) as { id: string; sha256: string; downloaded: string };
+          const original = sha256(readFileSync(fixture));
+          expect(out).toEqual({ id: expect.any(String), sha256: original, downloaded: original });
+          expect(await t.sql`select body from messages where id = ${out.id}`).toEqual([{ body: "installed" }]);
+        } finally {
+          rmSync(project, { recursive: true, force: true });
+        }
+      }, 240_000);
+    }
+
     it("runs live events with the ws WebSocket from the Node entry, and with the runtime's global WebSocket", async () => {
       writeFileSync(
         join(dir, "live.mjs"),
@@ -269,3 +335,20 @@ console.log(JSON.stringify({ added, updates, state: receiver.connectionState }))
     });
   });
 });
+
+/** Runs a command without blocking the event loop (the test server runs in this process). */
+function runAsync(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeout: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = execFile(
+      command,
+      args,
+      { cwd, timeout, env: { ...process.env, NODE_NO_WARNINGS: "1" } },
+      (error, stdout, stderr) => done({ code: error ? (child.exitCode ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
