@@ -62,7 +62,8 @@ beforeAll(async () => {
   // Rate limits off: this test is about faults, not about limits.
   t = await startTestServer({
     minio,
-    env: { RATE_LIMIT_MESSAGES_PER_MINUTE: "0", RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "0" },
+    // No preview jobs: this counts the originals' objects against their rows (previews are tested elsewhere).
+    env: { RATE_LIMIT_MESSAGES_PER_MINUTE: "0", RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "0", MEDIA_PREVIEW_WORKERS: "0" },
   });
   for (let i = 0; i < CONVERSATIONS; i++) {
     const res = await t.gql<{ createConversation: { id: string } }>(
