@@ -29,6 +29,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // `pnpm screenshots`: regenerates apps/web/docs/*.png (not part of `pnpm test`).
+          name: "screenshots",
+          include: ["test/screenshots/**/*.shots.ts"],
+          globalSetup: ["@parley/testkit/global-setup"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

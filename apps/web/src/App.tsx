@@ -1,6 +1,7 @@
 import { useCallback, useState } from "react";
 import { SignIn } from "./components/SignIn.tsx";
 import { Workspace } from "./components/Workspace.tsx";
+import { drafts } from "./lib/drafts.ts";
 import { loadSession, saveSession, type Session } from "./lib/session.ts";
 
 export function App() {
@@ -13,7 +14,11 @@ export function App() {
     setSession(next);
   }, []);
 
+  // Signing out on purpose forgets the drafts; being signed out (an expired token) keeps them for
+  // the next sign-in as the same identity.
   const signOut = useCallback((reason?: string) => {
+    const identity = loadSession()?.identity;
+    if (reason === undefined && identity) drafts.clear(identity);
     saveSession(null);
     setNotice(reason ?? null);
     setSession(null);

@@ -13,9 +13,11 @@ export interface AppServices {
   onApiError(error: unknown): void;
   /** Messages this tab sent, per conversation (the open thread shows them at once). */
   sent: SentMessages;
+  /** The newest message of the open thread whenever it changes (the list's preview follows it). */
+  newest: SentMessages;
 }
 
-/** A tiny event hub: the outbox tells the thread (and the conversation list) about sent messages. */
+/** A tiny event hub: the outbox tells the thread (and the conversation list) about sent messages; the thread tells the list its newest. */
 export class SentMessages {
   readonly #listeners = new Set<(conversationId: string, message: Message) => void>();
   emit(conversationId: string, message: Message): void {

@@ -14,4 +14,6 @@ export const config = {
   devApiOrigin: typeof __PARLEY_DEV_API_ORIGIN__ === "string" ? __PARLEY_DEV_API_ORIGIN__ : null,
   /** How often the conversation list is re-read (new conversations, activity, unread counts): no list subscription exists. */
   conversationPollMs: 8_000,
+  /** How soon a read that failed because Parley was unreachable is tried again. */
+  retryMs: 2_000,
 };

@@ -15,13 +15,18 @@ export function OutgoingItem({ item }: { item: OutgoingMessage }) {
   const { outbox, session } = useApp();
   const overall = item.progress ? percent(item.progress.loaded, item.progress.total) : 0;
   const totalBytes = item.files.reduce((n, f) => n + f.size, 0);
-  const label = `Outgoing message: ${STATUS_TEXT[item.status]}`;
+  const statusText = item.retrying ? "Not sent yet" : STATUS_TEXT[item.status];
+  const label = `Outgoing message: ${statusText}`;
   return (
-    <article className={`message mine outgoing ${item.status}`} aria-label={label} data-status={item.status}>
+    <article
+      className={`message mine outgoing ${item.status}${item.retrying ? " retrying" : ""}`}
+      aria-label={label}
+      data-status={item.retrying ? "retrying" : item.status}
+    >
       <header className="message-head">
         <span className="author">{session.identity}</span>
         <span className="status" role="status">
-          {STATUS_TEXT[item.status]}
+          {statusText}
           {item.status === "sending" && item.files.length > 0 && ` ${overall}%`}
         </span>
       </header>
@@ -57,13 +62,20 @@ export function OutgoingItem({ item }: { item: OutgoingMessage }) {
           </span>
         </div>
       )}
-      {item.status === "failed" && item.error && (
-        <p className="error" role="alert">
-          {item.error}
-        </p>
-      )}
+      {item.status === "failed" &&
+        item.error &&
+        (item.retrying ? (
+          // It goes again by itself: a quiet note, not an alarm.
+          <p className="retry-note" role="status">
+            {item.error}
+          </p>
+        ) : (
+          <p className="error" role="alert">
+            {item.error}
+          </p>
+        ))}
       <div className="actions">
-        {(item.status === "sending" || item.status === "queued") && (
+        {(item.status === "sending" || item.status === "queued" || item.retrying) && (
           <button type="button" onClick={() => outbox.cancel(item.id)}>
             Cancel
           </button>
@@ -71,11 +83,13 @@ export function OutgoingItem({ item }: { item: OutgoingMessage }) {
         {(item.status === "failed" || item.status === "cancelled") && (
           <>
             <button type="button" className="primary" onClick={() => outbox.retry(item.id)}>
-              Retry
+              {item.retrying ? "Retry now" : "Retry"}
             </button>
-            <button type="button" onClick={() => outbox.discard(item.id)}>
-              Discard
-            </button>
+            {!item.retrying && (
+              <button type="button" onClick={() => outbox.discard(item.id)}>
+                Discard
+              </button>
+            )}
           </>
         )}
       </div>

@@ -16,8 +16,9 @@ import {
 import { flushSync } from "react-dom";
 import { useApp } from "../app-context.tsx";
 import { config } from "../config.ts";
+import { drafts } from "../lib/drafts.ts";
 import { formatDay, threadRows } from "../lib/message-groups.ts";
-import { describeError } from "../lib/session.ts";
+import { describeError, isTransient } from "../lib/session.ts";
 import { ReadHorizon } from "../lib/read-horizon.ts";
 import { EMPTY_THREAD, ThreadStore, type ThreadState } from "../lib/thread.ts";
 import { Composer, type ComposerDraft } from "./Composer.tsx";
@@ -42,11 +43,21 @@ export function Thread({
   onBack(): void;
   onChanged(): void;
 }) {
-  const { client, session, outbox, sent, onApiError } = useApp();
+  const { client, session, outbox, sent, newest, onApiError } = useApp();
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [conversationError, setConversationError] = useState<string | null>(null);
   const [store, setStore] = useState<ThreadStore<Message> | null>(null);
-  const [draft, setDraft] = useState<ComposerDraft>({ body: "", files: [] });
+  // The draft lives per conversation and outlasts this view (switching, reloading, an expired token).
+  const [draft, setDraftState] = useState<ComposerDraft>(() => drafts.get(session.identity, conversationId));
+  const setDraft = useCallback(
+    (next: ComposerDraft | ((d: ComposerDraft) => ComposerDraft)) =>
+      setDraftState((d) => {
+        const value = typeof next === "function" ? next(d) : next;
+        drafts.set(session.identity, conversationId, { body: value.body, files: [...value.files] });
+        return value;
+      }),
+    [session.identity, conversationId],
+  );
   const [showParticipants, setShowParticipants] = useState(false);
   const [dragDepth, setDragDepth] = useState(0);
   const [unseen, setUnseen] = useState(0);
@@ -61,9 +72,15 @@ export function Thread({
       setConversationError(null);
     } catch (error) {
       onApiError(error);
-      setConversationError(describeError(error));
+      const retrying = isTransient(error);
+      setConversationError(describeError(error, { retrying }));
+      if (retrying) retryConversation.current = setTimeout(() => void loadConversationRef.current(), config.retryMs);
     }
   }, [client, conversationId, onApiError]);
+  const retryConversation = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const loadConversationRef = useRef(loadConversation);
+  loadConversationRef.current = loadConversation;
+  useEffect(() => () => clearTimeout(retryConversation.current), []);
 
   // Participants and name change rarely; re-read them now and then (limits come with them).
   useEffect(() => {
@@ -118,12 +135,20 @@ export function Thread({
 
   useEffect(() => {
     if (thread.error) onApiError(thread.error);
-  }, [thread.error, onApiError]);
+    // The first page could not be read because Parley was away: read it again shortly.
+    if (thread.status !== "error" || !isTransient(thread.error)) return;
+    const timer = setTimeout(() => void store?.start(), config.retryMs);
+    return () => clearTimeout(timer);
+  }, [thread.error, thread.status, store, onApiError]);
   useEffect(() => {
     if (thread.liveError) onApiError(thread.liveError);
   }, [thread.liveError, onApiError]);
 
   const rows = useMemo(() => threadRows(thread.messages), [thread.messages]);
+  const newestMessage = thread.messages.at(-1);
+  useEffect(() => {
+    if (newestMessage) newest.emit(conversationId, newestMessage);
+  }, [newest, conversationId, newestMessage]);
   const keysHintId = useId();
   const newestIndex = thread.messages.at(-1)?.index;
   const markReadIfNewestVisible = useCallback(() => {
@@ -394,7 +419,7 @@ export function Thread({
           {thread.status === "loading" && <p className="muted pad">Loading messages…</p>}
           {thread.status === "error" && (
             <p className="error pad" role="alert">
-              {describeError(thread.error)}{" "}
+              {describeError(thread.error, { retrying: isTransient(thread.error) })}{" "}
               <button type="button" onClick={() => void store?.start()}>
                 Try again
               </button>
@@ -442,7 +467,7 @@ export function Thread({
       )}
       {thread.olderError != null && (
         <p className="poll-error" role="status">
-          Older messages could not be loaded: {describeError(thread.olderError)}
+          Older messages could not be loaded: {describeError(thread.olderError)} Scroll up to try again.
         </p>
       )}
       {unseen > 0 && (

@@ -2,10 +2,11 @@ import { MessageMediaDocument, isParleyError, type Message } from "@parley/clien
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { AppContext, SentMessages, type AppServices } from "../app-context.tsx";
 import { config } from "../config.ts";
+import { drafts } from "../lib/drafts.ts";
 import { urlFieldsOf } from "../lib/media-layout.ts";
 import { MediaUrls, sameOriginMediaUrl } from "../lib/media-urls.ts";
 import { Outbox } from "../lib/outbox.ts";
-import { clientFor, describeError, type Session } from "../lib/session.ts";
+import { clientFor, describeError, isTransient, type Session } from "../lib/session.ts";
 import { ConversationList } from "./ConversationList.tsx";
 import { Thread } from "./Thread.tsx";
 import { useHashRoute } from "./use-hash-route.ts";
@@ -17,8 +18,14 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
   const services = useMemo<AppServices>(() => {
     const client = clientFor(config.apiBaseUrl, session);
     const sent = new SentMessages();
+    let signedOut = false;
     const onApiError = (error: unknown) => {
-      if (isParleyError(error, "UNAUTHENTICATED")) onSignOut(describeError(error));
+      if (!isParleyError(error, "UNAUTHENTICATED") || signedOut) return;
+      signedOut = true;
+      // What was on its way out goes back into the drafts: signing in again finds it there.
+      for (const m of outbox.getSnapshot())
+        drafts.keepUnsent(session.identity, m.conversationId, { body: m.body, files: [...m.files] });
+      onSignOut(`${describeError(error)} What you were writing is kept.`);
     };
     const outbox = new Outbox<Message>({
       build: async (id, draft) => {
@@ -29,10 +36,13 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
         return builder.build();
       },
       onSent: (id, message) => sent.emit(id, message),
-      describeError: (error) => {
+      describeError: (error, retrying) => {
         onApiError(error);
-        return describeError(error);
+        return describeError(error, { retrying });
       },
+      // Unreachable server or storage: sent again by itself (same idempotency key), soon after
+      // the connection is back.
+      isRetryable: isTransient,
     });
     const mediaUrls = new MediaUrls(
       async (messageId) => {
@@ -44,11 +54,22 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
       Date.now,
       (url) => sameOriginMediaUrl(url, config.devApiOrigin, window.location.origin),
     );
-    return { session, client, sent, outbox, mediaUrls, onApiError };
+    return { session, client, sent, newest: new SentMessages(), outbox, mediaUrls, onApiError };
   }, [session, onSignOut]);
 
   // A message sent here moves its conversation to the top of the list.
   useEffect(() => services.sent.subscribe(() => setListVersion((v) => v + 1)), [services]);
+
+  // The connection is back: messages waiting for their automatic retry go now.
+  useEffect(() => {
+    const restored = () => services.outbox.connectionRestored();
+    window.addEventListener("online", restored);
+    const off = services.client.on("connectionStateChanged", (state) => state === "connected" && restored());
+    return () => {
+      window.removeEventListener("online", restored);
+      off();
+    };
+  }, [services]);
 
   // Signing out stops what is still on its way out.
   useEffect(() => () => services.outbox.cancelAll(), [services]);

@@ -1,6 +1,6 @@
 import { ParleyError } from "@parley/client";
 import { describe, expect, it } from "vitest";
-import { describeError, loadSession, requestDevToken, saveSession } from "./session.ts";
+import { describeError, isTransient, isUnreachable, loadSession, requestDevToken, saveSession } from "./session.ts";
 
 class MemoryStorage implements Storage {
   #map = new Map<string, string>();
@@ -88,5 +88,26 @@ describe("describeError", () => {
       "photo.png is too large.",
     );
     expect(describeError("?")).toBe("Something went wrong.");
+  });
+
+  it("says Parley is unreachable instead of a proxy's HTTP detail, and that it retries where it does", () => {
+    const proxyPage = new ParleyError(
+      "INTERNAL_SERVER_ERROR",
+      "Parley answered HTTP 502 with a body that is not GraphQL JSON: <html><head><title>502 Bad Gateway",
+      { status: 502 },
+    );
+    const offline = new ParleyError("NETWORK_ERROR", "fetch failed");
+    for (const error of [proxyPage, offline, new ParleyError("INTERNAL_SERVER_ERROR", "x", { status: 504 })]) {
+      expect(isUnreachable(error)).toBe(true);
+      expect(describeError(error, { retrying: true })).toBe("Parley is unreachable; retrying…");
+      expect(describeError(error)).toBe("Parley is unreachable. Check your connection.");
+    }
+    const storage = new ParleyError("STORAGE_UNAVAILABLE", "Storage is unavailable.", { status: 503 });
+    expect(isUnreachable(storage)).toBe(false);
+    expect(isTransient(storage)).toBe(true);
+    expect(describeError(storage, { retrying: true })).toBe("Parley's storage is unavailable; retrying…");
+    const refused = new ParleyError("BAD_USER_INPUT", "The body is empty.", { status: 400 });
+    expect(isTransient(refused)).toBe(false);
+    expect(describeError(refused, { retrying: true })).toBe("The body is empty.");
   });
 });

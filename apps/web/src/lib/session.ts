@@ -1,4 +1,4 @@
-import { ParleyError, createClient, type ParleyClient } from "@parley/client";
+import { ParleyError, createClient, isParleyError, type ParleyClient } from "@parley/client";
 
 /**
  * Who is signed in in this tab. `dev`: a development token from POST /auth/dev-token (asked for
@@ -98,6 +98,8 @@ export function clientFor(apiBaseUrl: string, session: Session): ParleyClient {
     url: apiBaseUrl,
     token: session.token,
     getToken: session.kind === "dev" ? () => requestDevToken(apiBaseUrl, session.identity) : undefined,
+    // Live events come back within seconds of the server (the SDK's default waits up to 30 s).
+    reconnect: { maxDelayMs: 5_000 },
   });
 }
 
@@ -107,12 +109,34 @@ export async function identityOfToken(apiBaseUrl: string, token: string): Promis
   return (await client.getViewer()).identity;
 }
 
-/** Sentences for errors shown to people. */
-export function describeError(error: unknown): string {
+/**
+ * No answer from Parley itself: the network is down, or a proxy in front says the API is away
+ * (502/504, or a 503 that is not the API's own GraphQL answer).
+ */
+export function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof ParleyError)) return false;
+  if (error.code === "NETWORK_ERROR") return true;
+  const status = error.status ?? 0;
+  return status === 502 || status === 504 || (status === 503 && error.code !== "STORAGE_UNAVAILABLE");
+}
+
+/** Failures that pass by themselves: worth trying again without asking the person. */
+export function isTransient(error: unknown): boolean {
+  return isUnreachable(error) || isParleyError(error, "STORAGE_UNAVAILABLE") || isParleyError(error, "RATE_LIMITED");
+}
+
+/**
+ * Sentences for errors shown to people. `retrying`: the caller tries again by itself, so the
+ * sentence says so instead of asking for something. Never the HTTP detail of a proxy's page.
+ */
+export function describeError(error: unknown, options: { retrying?: boolean } = {}): string {
+  if (isUnreachable(error))
+    return options.retrying ? "Parley is unreachable; retrying…" : "Parley is unreachable. Check your connection.";
+  if (options.retrying && isParleyError(error, "STORAGE_UNAVAILABLE"))
+    return "Parley's storage is unavailable; retrying…";
+  if (options.retrying && isParleyError(error, "RATE_LIMITED")) return "Parley is busy; retrying…";
   if (error instanceof ParleyError) {
     switch (error.code) {
-      case "NETWORK_ERROR":
-        return "Parley could not be reached. Check your connection.";
       case "UNAUTHENTICATED":
         return "Your session has expired. Sign in again.";
       case "FORBIDDEN":

@@ -11,9 +11,9 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, body, crc]);
 }
 
-/** An RGB PNG: a colour gradient with noise (so it does not compress to nothing). */
-export function makePng(width: number, height: number, hue: [number, number, number]): Buffer {
-  const noise = randomBytes(width * height * 3);
+/** An RGB PNG: a colour gradient with noise (so it does not compress to nothing; `noise` 0 for a smooth one). */
+export function makePng(width: number, height: number, hue: [number, number, number], noise = 0x3f): Buffer {
+  const random = randomBytes(width * height * 3);
   const raw = Buffer.alloc((width * 3 + 1) * height);
   let o = 0;
   let n = 0;
@@ -22,7 +22,7 @@ export function makePng(width: number, height: number, hue: [number, number, num
     for (let x = 0; x < width; x++) {
       const t = (x + y) / (width + height);
       for (let c = 0; c < 3; c++)
-        raw[o++] = Math.min(255, Math.round(hue[c]! * (0.35 + 0.65 * t)) + (noise[n++]! & 0x3f));
+        raw[o++] = Math.min(255, Math.round(hue[c]! * (0.35 + 0.65 * t)) + (random[n++]! & noise));
     }
   }
   const header = Buffer.alloc(13);

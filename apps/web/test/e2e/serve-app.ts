@@ -21,6 +21,11 @@ export interface ServedApp {
   url: string;
   /** Resets the connections of uploads in flight, as a dropped network would. */
   cutOffUploads(): number;
+  /**
+   * The API goes away behind the proxy (or comes back): the proxy answers its paths with its own
+   * HTML "502 Bad Gateway" page, as nginx does, and drops the WebSocket tunnels.
+   */
+  setApiDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -28,18 +33,26 @@ export interface ServedApp {
 export async function serveApp(distDir: string, apiUrl: () => string): Promise<ServedApp> {
   const uploads = new Set<IncomingMessage>();
   const tunnels = new Set<import("node:stream").Duplex>();
+  let apiDown = false;
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
+    const isApi = API_PATHS.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p));
+    if (isApi && apiDown) {
+      req.resume();
+      res.writeHead(502, { "content-type": "text/html" });
+      res.end("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
+      return;
+    }
     if (req.headers["content-type"]?.startsWith("multipart/form-data")) {
       uploads.add(req);
       res.once("close", () => uploads.delete(req));
     }
-    if (API_PATHS.some((p) => path === p.replace(/\/$/, "") || path.startsWith(p)))
-      return proxy(req, res, new URL(apiUrl()));
+    if (isApi) return proxy(req, res, new URL(apiUrl()));
     serveStatic(distDir, path, res);
   });
   // Live events: the WebSocket upgrade on /graphql is tunnelled to the API as well.
   server.on("upgrade", (req: IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => {
+    if (apiDown) return void socket.end("HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
     const api = new URL(apiUrl());
     tunnels.add(socket);
     socket.once("close", () => tunnels.delete(socket));
@@ -68,6 +81,10 @@ export async function serveApp(distDir: string, apiUrl: () => string): Promise<S
       for (const req of uploads) req.socket.resetAndDestroy();
       uploads.clear();
       return n;
+    },
+    setApiDown(down: boolean) {
+      apiDown = down;
+      if (down) for (const socket of tunnels) socket.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {
