@@ -7,7 +7,8 @@ import { describeError, isTransient } from "../lib/session.ts";
 import { conversationTitle } from "./conversation-title.ts";
 import { NewConversationDialog } from "./NewConversationDialog.tsx";
 
-const PAGE_SIZE = 50;
+// 20 conversations of up to 1000 participants each stay under the API's per-operation object limit.
+const PAGE_SIZE = 20;
 
 export const unreadLabel = (n: number) => (n === 1 ? "1 unread message" : `${n} unread messages`);
 
@@ -57,16 +58,23 @@ export function ConversationList(props: {
     newButton.current?.focus();
   }, [creating]);
 
-  // Just signed in (the sign-in form is gone, focus with it): start at the conversations.
-  const focusedOnce = useRef(false);
+  // Just signed in (the sign-in form is gone, focus with it): start at the conversations. Until
+  // the person moves focus, a later list (the first one may come back empty) moves it to its first.
+  const autoFocused = useRef<Element | null>(null);
   useEffect(() => {
-    if (state.status !== "ready" || focusedOnce.current) return;
-    focusedOnce.current = true;
-    if (document.activeElement && document.activeElement !== document.body) return;
+    if (state.status !== "ready") return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== autoFocused.current) return;
     const target =
-      list.current?.querySelector<HTMLElement>('a[aria-current="page"]') ?? list.current?.querySelector("a");
-    (target ?? newButton.current)?.focus();
-  }, [state.status]);
+      list.current?.querySelector<HTMLElement>('a[aria-current="page"]') ??
+      list.current?.querySelector<HTMLElement>("a") ??
+      newButton.current;
+    if (!target || target === active) return;
+    if (autoFocused.current === null || active === autoFocused.current) {
+      target.focus();
+      autoFocused.current = target;
+    }
+  }, [state.status, state.items]);
 
   // Re-reads the first page(s): the order (latest activity first) changes as messages arrive.
   const refresh = useCallback(async (): Promise<boolean> => {

@@ -94,10 +94,14 @@ describe("describeError", () => {
     const proxyPage = new ParleyError(
       "INTERNAL_SERVER_ERROR",
       "Parley answered HTTP 502 with a body that is not GraphQL JSON: <html><head><title>502 Bad Gateway",
-      { status: 502 },
+      { status: 502, httpStatus: 502 },
     );
     const offline = new ParleyError("NETWORK_ERROR", "fetch failed");
-    for (const error of [proxyPage, offline, new ParleyError("INTERNAL_SERVER_ERROR", "x", { status: 504 })]) {
+    for (const error of [
+      proxyPage,
+      offline,
+      new ParleyError("INTERNAL_SERVER_ERROR", "x", { status: 500, httpStatus: 504 }),
+    ]) {
       expect(isUnreachable(error)).toBe(true);
       expect(describeError(error, { retrying: true })).toBe("Parley is unreachable; retrying…");
       expect(describeError(error)).toBe("Parley is unreachable. Check your connection.");

@@ -116,7 +116,7 @@ export async function identityOfToken(apiBaseUrl: string, token: string): Promis
 export function isUnreachable(error: unknown): boolean {
   if (!(error instanceof ParleyError)) return false;
   if (error.code === "NETWORK_ERROR") return true;
-  const status = error.status ?? 0;
+  const status = error.httpStatus ?? error.status ?? 0;
   return status === 502 || status === 504 || (status === 503 && error.code !== "STORAGE_UNAVAILABLE");
 }
 
