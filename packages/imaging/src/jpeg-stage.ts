@@ -1,6 +1,5 @@
-import { ByteStage } from "./byte-stage.ts";
-import { displayed, minimalExif, readOrientation, tiffOf } from "./exif-orientation.ts";
-import type { ImageInfo, StripReport } from "./image-info.ts";
+import { MetadataStage } from "./metadata-stage.ts";
+import { minimalExif, readOrientation, tiffOf } from "./exif-orientation.ts";
 
 const SOI = 0xd8;
 const EOI = 0xd9;
@@ -37,19 +36,11 @@ function appName(marker: number, id: string): string {
  * the tables are copied byte for byte: the pixels are never decoded. With strip off it only
  * reads the frame header and the orientation and forwards everything.
  */
-export class JpegStage extends ByteStage {
-  readonly report: StripReport = { removed: [] };
-  private frame?: { width: number; height: number };
-  private orientation?: number;
+export class JpegStage extends MetadataStage {
   private state: "soi" | "markers" | "entropy" = "soi";
 
   constructor(private readonly strip: boolean) {
     super();
-  }
-
-  info(): ImageInfo | undefined {
-    if (!this.frame) return undefined;
-    return { ...displayed(this.frame.width, this.frame.height, this.orientation), orientation: this.orientation };
   }
 
   protected step(): boolean {
@@ -90,7 +81,7 @@ export class JpegStage extends ByteStage {
     if (isSof(marker)) {
       const sof = this.peek(Math.min(total, 9));
       if (!sof) return false;
-      if (!this.frame && sof.length >= 9) this.frame = { height: sof.readUInt16BE(5), width: sof.readUInt16BE(7) };
+      if (!this.size && sof.length >= 9) this.size = { height: sof.readUInt16BE(5), width: sof.readUInt16BE(7) };
       this.pass(total);
       return true;
     }
@@ -114,7 +105,7 @@ export class JpegStage extends ByteStage {
     if (marker === SOS) {
       this.pass(total);
       this.state = "entropy";
-      if (!this.strip && this.frame) this.passRest(); // nothing more to learn
+      if (!this.strip && this.size) this.passRest(); // nothing more to learn
       return true;
     }
     if (this.strip && ((marker >= APP0 && marker <= 0xef) || marker === COM)) {
@@ -164,12 +155,6 @@ export class JpegStage extends ByteStage {
   protected override finish(rest: Buffer): void {
     super.finish(rest);
     if (this.droppedRest > 0) this.report.removed.push({ name: "after EOI", bytes: this.droppedRest });
-  }
-
-  private giveUp(why: string): boolean {
-    this.report.gaveUp = why;
-    this.passRest();
-    return true;
   }
 }
 

@@ -1,7 +1,6 @@
 import { crc32 } from "node:zlib";
-import { ByteStage } from "./byte-stage.ts";
-import { displayed, minimalExif, readOrientation, tiffOf } from "./exif-orientation.ts";
-import type { ImageInfo, StripReport } from "./image-info.ts";
+import { MetadataStage } from "./metadata-stage.ts";
+import { minimalExif, readOrientation, tiffOf } from "./exif-orientation.ts";
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** An eXIf chunk larger than this is not read for its orientation (it is still removed). */
@@ -36,19 +35,11 @@ const KEPT_ANCILLARY = new Set([
  * PNG: removes metadata chunks as above (orientation written back as a minimal eXIf) and anything
  * after IEND; image chunks are copied byte for byte, CRCs included.
  */
-export class PngStage extends ByteStage {
-  readonly report: StripReport = { removed: [] };
-  private size?: { width: number; height: number };
-  private orientation?: number;
+export class PngStage extends MetadataStage {
   private signed = false;
 
   constructor(private readonly strip: boolean) {
     super();
-  }
-
-  info(): ImageInfo | undefined {
-    if (!this.size) return undefined;
-    return { ...displayed(this.size.width, this.size.height, this.orientation), orientation: this.orientation };
   }
 
   protected step(): boolean {
@@ -106,12 +97,6 @@ export class PngStage extends ByteStage {
   protected override finish(rest: Buffer): void {
     super.finish(rest);
     if (this.droppedRest > 0) this.report.removed.push({ name: "after IEND", bytes: this.droppedRest });
-  }
-
-  private giveUp(why: string): boolean {
-    this.report.gaveUp = why;
-    this.passRest();
-    return true;
   }
 }
 

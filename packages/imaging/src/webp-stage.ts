@@ -1,6 +1,5 @@
-import { ByteStage } from "./byte-stage.ts";
-import { displayed, minimalExif, readOrientation, tiffOf } from "./exif-orientation.ts";
-import type { ImageInfo, StripReport } from "./image-info.ts";
+import { MetadataStage } from "./metadata-stage.ts";
+import { minimalExif, readOrientation, tiffOf } from "./exif-orientation.ts";
 
 const MAX_EXIF_READ = 1024 * 1024;
 const VP8X_EXIF = 0x08;
@@ -22,11 +21,8 @@ interface Removed {
  * A larger file is streamed instead and keeps its size: each removed chunk becomes a "JUNK" chunk
  * of zeros (readers skip unknown chunks), with a minimal EXIF first where there was EXIF.
  */
-export class WebpStage extends ByteStage {
-  readonly report: StripReport = { removed: [] };
-  private size?: { width: number; height: number };
+export class WebpStage extends MetadataStage {
   private fromVp8x = false;
-  private orientation?: number;
   private riff?: Buffer;
   private vp8x?: Buffer;
   private held: (Buffer | Removed)[] | undefined = [];
@@ -38,11 +34,6 @@ export class WebpStage extends ByteStage {
   ) {
     super();
     if (!strip) this.held = undefined;
-  }
-
-  info(): ImageInfo | undefined {
-    if (!this.size) return undefined;
-    return { ...displayed(this.size.width, this.size.height, this.orientation), orientation: this.orientation };
   }
 
   protected step(): boolean {
@@ -173,12 +164,6 @@ export class WebpStage extends ByteStage {
       this.vp8x[8] = flags | (exif ? VP8X_EXIF : 0);
     }
     for (const b of out) super.output(b);
-  }
-
-  private giveUp(why: string): boolean {
-    this.report.gaveUp = why;
-    this.passRest();
-    return true;
   }
 }
 
