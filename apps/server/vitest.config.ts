@@ -32,6 +32,7 @@ export default defineConfig({
             "test/realtime-instances.test.ts",
             "test/faults.test.ts",
             "test/load-faults.test.ts",
+            "test/preview-jobs-faults.test.ts",
           ],
         },
       },

@@ -1,0 +1,66 @@
+// The preview queue when PostgreSQL goes away between a job's work and its completion: the process
+// carries on (an 'error' event, logged), never an unhandled rejection, which would end a server.
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DbHandle } from "@parley/db";
+import { createTestDatabase, type TestDatabase } from "@parley/testkit";
+import { startPreviewJobs, type PreviewJobs } from "../src/jobs/preview-jobs.ts";
+import type { PreviewsRepository } from "../src/media/previews-repository.ts";
+import type { PreviewService } from "../src/services/previews.ts";
+import { eventually } from "./eventually.ts";
+import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
+
+describe("preview jobs and a PostgreSQL outage", () => {
+  let database: TestDatabase;
+  let db: DbHandle;
+  let proxy: TcpProxy;
+  let jobs: PreviewJobs | undefined;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  beforeAll(async () => {
+    database = await createTestDatabase("parley_jobs");
+    db = await openDatabase({ url: database.url });
+    const url = new URL(database.url);
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    process.on("unhandledRejection", onUnhandled);
+  });
+  afterAll(async () => {
+    process.off("unhandledRejection", onUnhandled);
+    await proxy?.accept();
+    await jobs?.stop();
+    await db?.close();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it("reports a completion that cannot be written as an error and keeps the process alive", async () => {
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(proxy.port);
+    const errors: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void errors.push(line) });
+    let ran = 0;
+    // The job's work succeeds, then the database goes away before pg-boss records its completion.
+    const service = {
+      make: async () => {
+        ran++;
+        await proxy.refuse();
+        return "ready";
+      },
+    } as unknown as PreviewService;
+    const repository = { pendingIds: async () => [] } as unknown as PreviewsRepository;
+    jobs = await startPreviewJobs({
+      db,
+      databaseUrl: viaProxy.toString(),
+      service,
+      repository,
+      options: { workers: 1, timeoutSeconds: 5, pollingIntervalSeconds: 0.5 },
+      logger,
+    });
+    await jobs.enqueue(["0193f0a0-0000-7000-8000-000000000001"]);
+    await eventually(async () => expect(ran).toBe(1), 10_000);
+    await eventually(async () => expect(errors.join("")).toMatch(/preview job queue error/), 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(unhandled).toEqual([]);
+  });
+});
