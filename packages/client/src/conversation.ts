@@ -48,8 +48,8 @@ export interface GetMessagesOptions {
 
 export interface SendMessageOptions {
   /**
-   * Repeating a send with the same key returns the first message, for as long as that message
-   * exists (the contract promises at least 24 h). Default: a new key.
+   * Repeating a send with the same key returns the first message. A key is kept as long as its
+   * message exists (the contract promises at least 24 h); removing the message frees it. Default: a new key.
    */
   idempotencyKey?: string;
   signal?: AbortSignal;
@@ -151,9 +151,18 @@ export class ConversationHandle {
     if (direction !== "backwards" && direction !== "forward") {
       throw new ParleyError("BAD_USER_INPUT", `direction must be "backwards" or "forward", got ${String(direction)}.`);
     }
-    return direction === "forward"
-      ? this.#messagesPage(size, { first: size, after: options.anchor ?? null })
-      : this.#messagesPage(size, { last: size, before: options.anchor ?? null });
+    const anchor: unknown = options.anchor;
+    if (anchor !== undefined && (typeof anchor !== "string" || anchor === "")) {
+      throw new ParleyError(
+        "BAD_USER_INPUT",
+        `anchor must be a cursor (a listed message's cursor, or a paginator's startCursor/endCursor), got ${JSON.stringify(anchor) ?? String(anchor)}${typeof anchor === "number" ? ": message indexes are not anchors here (Twilio's numeric anchors have no equivalent)" : ""}.`,
+      );
+    }
+    const page =
+      direction === "forward"
+        ? this.#messagesPage(size, { first: size, after: anchor ?? null })
+        : this.#messagesPage(size, { last: size, before: anchor ?? null });
+    return anchor === undefined ? page : page.catch((error: unknown) => Promise.reject(anchorError(error)));
   }
 
   async #messagesPage(size: number, args: Omit<MessagesQueryVariables, "conversationId">): Promise<Paginator<Message>> {
@@ -297,6 +306,21 @@ export class ConversationHandle {
   ): Unsubscribe {
     return this.#context.realtime.feed(this.id).on(event, handler, options);
   }
+}
+
+/**
+ * The server names its own argument (`before`/`after`) when a cursor is not one of its own; the
+ * caller passed `anchor`, so say that.
+ */
+function anchorError(error: unknown): unknown {
+  if (!(error instanceof ParleyError) || error.code !== "BAD_USER_INPUT") return error;
+  const field = error.errors[0]?.extensions?.field;
+  if (field !== "before" && field !== "after") return error;
+  return new ParleyError(
+    "BAD_USER_INPUT",
+    "anchor is not a cursor returned by this API: pass a listed message's cursor, or a paginator's startCursor/endCursor, unchanged.",
+    { status: error.status, httpStatus: error.httpStatus, errors: error.errors, cause: error },
+  );
 }
 
 /** A loaded conversation: its fields as of loading, and every ConversationHandle method. */

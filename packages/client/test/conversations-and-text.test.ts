@@ -175,6 +175,14 @@ describe("text messages", () => {
     expect(again.body).toBe("once");
     const rows = await t.sql`select count(*)::int as n from messages where conversation_id = ${c.id}`;
     expect(rows[0]!.n).toBe(1);
+    // Kept as long as the message exists (the README's one statement): not only 24 h ...
+    await t.sql`update messages set created_at = now() - interval '30 days' where id = ${first.id}`;
+    expect((await c.sendMessage("a month later", undefined, { idempotencyKey: "key-1" })).id).toBe(first.id);
+    // ... and removing the message frees the key.
+    await again.remove();
+    const fresh = await c.sendMessage("after removal", undefined, { idempotencyKey: "key-1" });
+    expect(fresh).toMatchObject({ index: 1, body: "after removal" });
+    expect(fresh.id).not.toBe(first.id);
   });
 
   it("surfaces the server's refusal of an empty body as BAD_USER_INPUT", async () => {
@@ -224,6 +232,29 @@ describe("getMessages", () => {
     expect(indexes(await c.getMessages({ pageSize: 2, anchor, direction: "forward" }))).toEqual([3, 4]);
     expect(indexes(await c.getMessages({ pageSize: 5, anchor }))).toEqual([0, 1]);
     expect(indexes(await c.getMessages({ anchor: rest.endCursor!, direction: "forward" }))).toEqual([]);
+  });
+
+  it("names the anchor when it is not a cursor: a number before sending, a forged string as the server refuses it", async () => {
+    const f = countingFetch();
+    const c = (await clientFor(t, "alice", { fetch: f })).conversation(conversationId);
+    // A Twilio habit: a message index as the anchor (a type error in TypeScript, possible from JavaScript).
+    const numeric = await c.getMessages({ anchor: 3 as unknown as string }).catch((e: unknown) => e);
+    expect(numeric).toBeInstanceOf(ParleyError);
+    expect(numeric).toMatchObject({ code: "BAD_USER_INPUT", status: null });
+    expect((numeric as ParleyError).message).toMatch(
+      /^anchor must be a cursor .*got 3: message indexes are not anchors/,
+    );
+    await expect(c.getMessages({ anchor: "" })).rejects.toMatchObject({ code: "BAD_USER_INPUT", status: null });
+    expect(f.calls).toHaveLength(0);
+    for (const direction of ["backwards", "forward"] as const) {
+      const forged = await c.getMessages({ anchor: "3", direction }).catch((e: unknown) => e);
+      expect(forged).toMatchObject({ code: "BAD_USER_INPUT", status: 400 });
+      expect((forged as ParleyError).message).toMatch(/^anchor is not a cursor returned by this API/);
+      expect((forged as ParleyError).message).not.toMatch(/before|after/);
+      // The server's own error stays at hand.
+      expect((forged as ParleyError).errors[0]?.extensions?.field).toBe(direction === "forward" ? "after" : "before");
+    }
+    expect(f.calls).toHaveLength(2);
   });
 
   it("refuses a page size outside 1..100 before sending", async () => {
