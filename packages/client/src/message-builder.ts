@@ -16,7 +16,10 @@ export interface SendOptions {
   onProgress?: ProgressListener;
   /** Aborting cancels the upload; send() then rejects with an AbortError and nothing is stored. */
   signal?: AbortSignal;
-  /** Overrides the key this UnsentMessage made for itself. */
+  /**
+   * Overrides the key this UnsentMessage made for itself. A key is kept as long as its message
+   * exists (the contract promises at least 24 h); removing the message frees it.
+   */
   idempotencyKey?: string;
 }
 
