@@ -42,6 +42,7 @@ import { previewService } from "./services/previews.ts";
 import { EventHub } from "./realtime/event-hub.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { createStore } from "./storage.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 
 export interface Parley {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4000. */
@@ -70,24 +71,28 @@ export async function startParley(config: Config, options: { logger?: Logger } =
   const logger = options.logger ?? createLogger(config);
   const server = createServer();
   server.on("clientError", answerClientErrorsWithJson);
-  server.listen(config.port, config.host);
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  // The port opens last, once everything can answer (a starting server never holds a connection);
+  // until then the URL is unknown with PORT=0, so the embedded store reads it when it first signs.
+  let url = "";
 
   let db: DbHandle | undefined;
   let previewJobs: PreviewJobs | undefined;
+  let unlock: (() => Promise<void>) | undefined;
+  // What has started so far, stopped in reverse if a later step (even listen()) fails.
+  const started: (() => Promise<unknown>)[] = [];
   try {
+    if ("dataDir" in config.database) unlock = await lockDataDir(config.dataDir);
     db = await openDatabase(
       "url" in config.database
         ? { url: config.database.url, poolMax: config.database.poolMax }
         : { dataDir: config.database.dataDir },
     );
-    const store = await createStore(config, config.publicUrl ?? url);
+    const store = await createStore(config, () => config.publicUrl ?? url);
     await store.init();
     const tokens = createTokenService(config);
     const hub = new EventHub(logger);
     await hub.start(db);
+    started.push(() => hub.stop());
     const previewRepository = previewsRepository(db.db);
     previewJobs = await startPreviewJobs({
       db,
@@ -164,15 +169,18 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           maxParticipants: config.limits.maxParticipants,
           maxFiles: config.media.maxFiles,
         }),
-        ApolloServerPluginDrainHttpServer({ httpServer: server }),
+        // In-flight requests get 8 s, then their connections are closed: the process exits within 10 s.
+        ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: 8_000 }),
         { serverWillStart: async () => ({ drainServer: async () => void (await wsServer.dispose()) }) },
       ],
     });
     await apollo.start();
+    started.push(() => apollo.stop());
 
     const app = express();
     app.disable("x-powered-by");
-    app.use(healthRoutes(db, store));
+    let draining = false;
+    app.use(healthRoutes(db, store, () => draining));
     const media = mediaRoutes(store, logger);
     if (media) app.use(media);
     if (config.auth.devTokens) {
@@ -241,7 +249,14 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       config.orphans.intervalSeconds > 0
         ? services.media.scheduleSweeps(config.orphans.graceSeconds * 1000, config.orphans.intervalSeconds * 1000)
         : async () => {};
+    started.push(stopSweeps);
+    server.listen(config.port, config.host);
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+
     const handle = db;
+    const release = unlock;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -253,17 +268,21 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       logger,
       close: () =>
         (closing ??= (async () => {
+          draining = true; // /readyz answers 503 from now on
           await apollo.stop();
           await hub.stop();
           await stopSweeps();
           await previewJobs?.stop();
           await handle.close();
+          await release?.();
         })()),
     };
   } catch (error) {
     server.close();
+    for (const stop of started.reverse()) await stop().catch(() => {});
     await previewJobs?.stop().catch(() => {});
     await db?.close();
+    await unlock?.();
     throw error;
   }
 }

@@ -15,7 +15,16 @@ try {
 const logger = createLogger(config);
 const uploadTmpDir = await useUploadTmpDir(config);
 logger.debug({ uploadTmpDir }, "upload buffer directory emptied");
-const parley = await startParley(config, { logger });
+let parley;
+try {
+  parley = await startParley(config, { logger });
+} catch (error) {
+  if (error instanceof ConfigError) {
+    logger.error(error.message);
+    process.exit(78);
+  }
+  throw error;
+}
 logger.info(
   { url: `${parley.url}/graphql`, database: parley.db.driver, storage: parley.store.kind },
   "Parley is listening",

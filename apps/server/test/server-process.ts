@@ -13,7 +13,7 @@ export interface ServerProcess {
 const serverDir = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * Starts src/main.ts with `env` on a free port. The deadline suits a busy CI machine (the embedded
+ * Starts src/main.ts with `env` on a free port (or env.PORT). The deadline suits a busy CI machine (the embedded
  * backend's first start initialises PGlite); a child that misses it is killed, not left running.
  */
 export async function startServerProcess(
@@ -22,7 +22,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: serverDir,
-    env: { ...process.env, ...env, PORT: "0", LOG_LEVEL: "info", NODE_ENV: env.NODE_ENV ?? "test" },
+    env: { ...process.env, ...env, PORT: env.PORT ?? "0", LOG_LEVEL: "info", NODE_ENV: env.NODE_ENV ?? "test" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

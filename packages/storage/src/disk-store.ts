@@ -47,8 +47,8 @@ export interface DiskStoreOptions {
   encryptionKey: Buffer;
   /** HMAC key for temporary URLs (at least 16 bytes). */
   signingKey: Buffer;
-  /** Base of temporary URLs (PUBLIC_URL), e.g. `http://127.0.0.1:4000`. */
-  publicUrl: string;
+  /** Base of temporary URLs (PUBLIC_URL), e.g. `http://127.0.0.1:4000`; a function is read at first use. */
+  publicUrl: string | (() => string);
   /** Plaintext bytes per encrypted chunk (default 64 KiB); stored per file, so it may change later. */
   chunkSize?: number;
 }

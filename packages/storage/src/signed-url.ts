@@ -65,19 +65,43 @@ const SIGNATURE_BYTES = 32;
  * `<publicUrl>/media/<key>?exp=<unix s>&ct=<type>&cd=<disposition>&sig=<base64url>`.
  */
 export class MediaUrlSigner {
-  private readonly base: URL;
-  private readonly routePrefix: string;
-  private readonly uploadPrefix: string;
+  private resolved: { base: URL; routePrefix: string; uploadPrefix: string } | undefined;
 
+  /**
+   * `publicUrl` may be a function: a server listening on port 0 knows its URL only once it listens,
+   * which is after the store is built. It is read once, at the first URL signed or verified.
+   */
   constructor(
     private readonly signingKey: Buffer,
-    publicUrl: string,
+    private readonly publicUrl: string | (() => string),
   ) {
     if (signingKey.length < 16) throw new RangeError("media URL signing key must be at least 16 bytes");
-    this.base = new URL(publicUrl);
+    if (typeof publicUrl === "string") this.resolve();
+  }
+
+  private resolve() {
+    if (this.resolved) return this.resolved;
+    const base = new URL(typeof this.publicUrl === "string" ? this.publicUrl : this.publicUrl());
     // PUBLIC_URL may carry a path (behind a reverse proxy); the route lives under it.
-    this.routePrefix = `${this.base.pathname.replace(/\/+$/, "")}/${MEDIA_ROUTE_SEGMENT}/`;
-    this.uploadPrefix = `${this.base.pathname.replace(/\/+$/, "")}/${UPLOAD_ROUTE_SEGMENT}/`;
+    const path = base.pathname.replace(/\/+$/, "");
+    this.resolved = {
+      base,
+      routePrefix: `${path}/${MEDIA_ROUTE_SEGMENT}/`,
+      uploadPrefix: `${path}/${UPLOAD_ROUTE_SEGMENT}/`,
+    };
+    return this.resolved;
+  }
+
+  private get base(): URL {
+    return this.resolve().base;
+  }
+
+  private get routePrefix(): string {
+    return this.resolve().routePrefix;
+  }
+
+  private get uploadPrefix(): string {
+    return this.resolve().uploadPrefix;
   }
 
   sign(key: string, o: PresignOptions): PresignedUrl {
