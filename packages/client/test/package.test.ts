@@ -284,6 +284,59 @@ console.log(JSON.stringify({ id: message.id, sha256: message.media[0].sha256, do
       }, 240_000);
     }
 
+    it("serves moduleResolution node10 (CommonJS): compiles against the Node entry and runs, sending a file", async () => {
+      // typesVersions maps "@parley/client/node" for resolvers that ignore `exports`; the emitted
+      // require() of the ESM package works on Node >= 20.19 (require(esm)).
+      const project = join(dir, "node10");
+      mkdirSync(project, { recursive: true });
+      writeFileSync(join(project, "package.json"), JSON.stringify({ private: true, type: "commonjs" }));
+      writeFileSync(
+        join(project, "send.ts"),
+        `import { createClient, type Message } from "@parley/client";
+import { mediaFromPath } from "@parley/client/node";
+export async function send(url: string, token: string, path: string): Promise<Message> {
+  const client = createClient({ url, token });
+  const { id } = await client.createConversation();
+  return client.conversation(id).prepareMessage().setBody("node10").addMedia(await mediaFromPath(path)).buildAndSend();
+}
+const [url, token, path] = process.argv.slice(2);
+send(url!, token!, path!).then((m) => console.log(JSON.stringify({ id: m.id, sha256: m.media[0]!.sha256 })));
+`,
+      );
+      const compilerOptions = {
+        strict: true,
+        module: "commonjs",
+        moduleResolution: "node10",
+        target: "es2022",
+        lib: ["es2022"],
+        types: ["node"],
+        skipLibCheck: false,
+        outDir: "out",
+      };
+      writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["send.ts"] }));
+      const tsc = await runAsync(
+        process.execPath,
+        [require.resolve("typescript/bin/tsc"), "-p", "."],
+        project,
+        120_000,
+      );
+      expect(tsc.stdout + tsc.stderr).toBe("");
+      expect(tsc.code).toBe(0);
+      expect(readFileSync(join(project, "out/send.js"), "utf8")).toContain('require("@parley/client/node")');
+      const fixture = new URL("./fixtures/report.pdf", import.meta.url).pathname;
+      const run = await runAsync(
+        process.execPath,
+        ["out/send.js", t.url, await t.token("alice"), fixture],
+        project,
+        30_000,
+      );
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const out = JSON.parse(run.stdout) as { id: string; sha256: string };
+      expect(out.sha256).toBe(sha256(readFileSync(fixture)));
+      expect(await t.sql`select body from messages where id = ${out.id}`).toEqual([{ body: "node10" }]);
+    }, 180_000);
+
     it("runs live events with the ws WebSocket from the Node entry, and with the runtime's global WebSocket", async () => {
       writeFileSync(
         join(dir, "live.mjs"),
