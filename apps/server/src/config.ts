@@ -1,5 +1,3 @@
-import { mkdir, rm } from "node:fs/promises";
-import { resolve } from "node:path";
 import { z } from "zod";
 
 const bool = z
@@ -114,7 +112,7 @@ export interface Config {
     issuer: string | undefined;
     audience: string | undefined;
   };
-  /** Where graphql-upload buffers incoming files; Parley's own, emptied at start. */
+  /** Where graphql-upload buffers incoming files, in a directory of each process's own (upload-tmp-dir.ts). */
   uploadTmpDir: string;
   /** Per identity and per process (0 = off). */
   rateLimits: { messagesPerMinute: number; uploadBytesPerMinute: number };
@@ -208,15 +206,7 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
   return loadConfig(copy);
 }
 
-/**
- * Points the process's temporary directory at Parley's own upload directory (graphql-upload's
- * fs-capacitor buffers files in os.tmpdir()), after emptying it: files left by a crashed process
- * go away at the next start. Call once, from the process entry point.
- */
-export async function useUploadTmpDir(config: Config): Promise<string> {
-  const dir = resolve(config.uploadTmpDir);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+/** Points os.tmpdir() (which graphql-upload's fs-capacitor buffers files in) at `dir`, for this process. */
+export function setProcessTmpdir(dir: string): void {
   process.env.TMPDIR = dir;
-  return dir;
 }

@@ -1,19 +1,11 @@
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ConfigError } from "./config.ts";
+import { processAlive } from "./process-alive.ts";
 
 const LOCK_FILE = "parley.lock";
 // Directories this process holds, so a second instance in the same process is refused too.
 const held = new Set<string>();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Takes `<dataDir>/parley.lock` for this process: the embedded database (PGlite) must never be opened
@@ -41,7 +33,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
       const owner = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) throw inUse(dir, owner);
+      if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) throw inUse(dir, owner);
       await unlink(path).catch(() => {}); // stale: its process is gone
     }
   }

@@ -1,10 +1,13 @@
 import { startParley } from "./app.ts";
-import { ConfigError, loadConfig, useUploadTmpDir } from "./config.ts";
+import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
+import { claimUploadTmpDir, type UploadTmpDir } from "./upload-tmp-dir.ts";
 
 let config;
+let uploadTmp: UploadTmpDir;
 try {
   config = loadConfig();
+  uploadTmp = await claimUploadTmpDir(config);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
@@ -12,10 +15,11 @@ try {
   }
   throw error;
 }
+// The process's own buffer directory goes with it (a crash's is swept by the next start).
+process.once("exit", () => uploadTmp.release());
 const logger = createLogger(config);
-const uploadTmpDir = await useUploadTmpDir(config);
-logger.debug({ uploadTmpDir }, "upload buffer directory emptied");
-let parley;
+logger.debug({ uploadTmpDir: uploadTmp.dir, swept: uploadTmp.swept }, "upload buffer directory ready");
+let parley: Awaited<ReturnType<typeof startParley>>;
 try {
   parley = await startParley(config, { logger });
 } catch (error) {
@@ -25,11 +29,6 @@ try {
   }
   throw error;
 }
-logger.info(
-  { url: `${parley.url}/graphql`, database: parley.db.driver, storage: parley.store.kind },
-  "Parley is listening",
-);
-
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
@@ -50,3 +49,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     );
   });
 }
+// Logged once the signal handlers are in place: whoever waits for this line may send SIGTERM at once.
+logger.info(
+  { url: `${parley.url}/graphql`, database: parley.db.driver, storage: parley.store.kind },
+  "Parley is listening",
+);

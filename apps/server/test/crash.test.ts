@@ -79,7 +79,7 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
           // second file's bytes in graphql-upload's buffer, and a partial upload of the second.
           await eventually(async () => {
             atKill.objects = await pb.objects(`media/${conv}/`);
-            atKill.uploadBuffers = listDir(pb.uploadTmpDir);
+            atKill.uploadBuffers = pb.uploadBuffers();
             atKill.partialUploads = await pb.partialUploads();
             expect(atKill.objects.length).toBe(1);
             expect(atKill.uploadBuffers.length).toBeGreaterThan(0);
@@ -151,8 +151,10 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
   });
 
   it("graphql-upload's buffer files were in UPLOAD_TMP_DIR and are gone after the restart", () => {
-    for (const name of atKill.uploadBuffers) expect(name).toMatch(/^capacitor-[0-9a-f]+\.tmp$/);
-    expect(listDir(pb.uploadTmpDir)).toEqual([]);
+    for (const name of atKill.uploadBuffers) expect(name).toMatch(/^parley-uploads-\w+\/capacitor-[0-9a-f]+\.tmp$/);
+    expect(pb.uploadBuffers()).toEqual([]);
+    // Only the restarted process's own directory is left.
+    expect(listDir(pb.uploadTmpDir)).toHaveLength(1);
   });
 
   // The restarted server's sweep (small grace here) aborts the upload cut off by the kill: by its key,
@@ -225,6 +227,8 @@ describe("SIGTERM", () => {
     expect(code).toBe(0);
     expect(at - sigtermAt).toBeLessThan(10_000);
     expect(server.output()).toMatch(/shutting down: draining requests/);
+    // Its upload buffer directory went with it.
+    expect(listDir(pb.uploadTmpDir)).toEqual([]);
 
     // What it committed while draining is there after a restart, object included.
     after = await startServer(pb.env);

@@ -1,11 +1,24 @@
-import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startParley } from "../src/app.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
+import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
 import { postMultipart } from "./multipart.ts";
+import { startServerProcess } from "./server-process.ts";
 
 // The zero-dependency default: no DATABASE_URL, no S3_ENDPOINT, everything in DATA_DIR.
 const dataDir = mkdtempSync(join(tmpdir(), "parley-embedded-restart-"));
@@ -124,4 +137,110 @@ describe("embedded default (PGlite + encrypted disk store)", () => {
     expect(() => loadConfig({ ...env, NODE_ENV: "production" })).toThrow(/AUTH_DEV_TOKENS/);
     expect(() => loadConfig({ PORT: "0" })).toThrow(/AUTH_JWT_SECRET/);
   });
+});
+
+/** Every entry under `dir` with its content's digest (files) or target (links), to compare before and after. */
+function snapshot(dir: string, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    const stat = lstatSync(path);
+    const key = `${prefix}${name}`;
+    if (stat.isSymbolicLink()) out[key] = `-> ${readlinkSync(path)}`;
+    else if (stat.isDirectory()) Object.assign(out, { [`${key}/`]: "dir" }, snapshot(path, `${key}/`));
+    else out[key] = createHash("sha256").update(readFileSync(path)).digest("hex");
+  }
+  return out;
+}
+
+/** Parley's own buffer directories in `dir`: real directories with its marker. */
+const ownDirs = (dir: string) =>
+  readdirSync(dir).filter(
+    (n) =>
+      n.startsWith(UPLOAD_DIR_PREFIX) &&
+      lstatSync(join(dir, n)).isDirectory() &&
+      readdirSync(join(dir, n)).includes(UPLOAD_DIR_MARKER),
+  );
+
+// Review finding 7: UPLOAD_TMP_DIR was emptied recursively at every start. Set to DATA_DIR it wiped
+// the database, the media and both keys; set to /tmp it would have emptied /tmp.
+describe("UPLOAD_TMP_DIR: Parley deletes only what it created", () => {
+  const root = mkdtempSync(join(tmpdir(), "parley-upload-tmp-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const secret = randomBytes(32).toString("hex");
+
+  it("leaves foreign files in a shared UPLOAD_TMP_DIR through starts, a crash and a shutdown; sweeps a crashed process's buffers", async () => {
+    // A shared directory such as /tmp, with files of others, one of them named like Parley's.
+    const shared = join(root, "shared");
+    mkdirSync(join(shared, "keep", "deeper"), { recursive: true });
+    writeFileSync(join(shared, "foreign.txt"), "not Parley's");
+    writeFileSync(join(shared, "keep", "deeper", "x.bin"), randomBytes(64));
+    mkdirSync(join(shared, `${UPLOAD_DIR_PREFIX}lookalike`));
+    writeFileSync(join(shared, `${UPLOAD_DIR_PREFIX}lookalike`, "data"), "no marker: not Parley's");
+    // A link named like Parley's, to a directory with a stale-looking marker: never followed.
+    const elsewhere = join(root, "elsewhere");
+    mkdirSync(elsewhere);
+    const stale = { kind: "parley-upload-buffers/1", pid: 2 ** 22 + 1, host: hostname(), startedAt: "" };
+    writeFileSync(join(elsewhere, UPLOAD_DIR_MARKER), JSON.stringify(stale));
+    writeFileSync(join(elsewhere, "precious"), "x");
+    symlinkSync(elsewhere, join(shared, `${UPLOAD_DIR_PREFIX}looklink`));
+    const foreign = snapshot(shared);
+    const outside = snapshot(elsewhere);
+    const env = { DATA_DIR: join(root, "data-shared"), AUTH_JWT_SECRET: secret, UPLOAD_TMP_DIR: shared };
+
+    /** The shared directory without Parley's own directories in it. */
+    const others = () => {
+      const own = ownDirs(shared);
+      return Object.fromEntries(
+        Object.entries(snapshot(shared)).filter(([k]) => !own.some((d) => k.startsWith(`${d}/`))),
+      );
+    };
+
+    const first = await startServerProcess(env);
+    expect(others()).toEqual(foreign);
+    expect(snapshot(elsewhere)).toEqual(outside);
+    const [firstDir] = ownDirs(shared);
+    expect(ownDirs(shared)).toHaveLength(1);
+    expect(readdirSync(join(shared, firstDir!))).toEqual([UPLOAD_DIR_MARKER]);
+    expect(statSync(join(shared, firstDir!)).mode & 0o777).toBe(0o700);
+    // A buffer file the crash leaves behind.
+    writeFileSync(join(shared, firstDir!, "capacitor-0123.tmp"), "plaintext in flight");
+    await first.kill("SIGKILL");
+
+    const second = await startServerProcess(env);
+    try {
+      expect(ownDirs(shared), second.output()).toHaveLength(1);
+      expect(ownDirs(shared)).not.toContain(firstDir);
+      expect(others()).toEqual(foreign);
+      expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await second.kill("SIGTERM")).toBe(0);
+    }
+    // What remains is exactly what was there before Parley ever ran.
+    expect(snapshot(shared)).toEqual(foreign);
+    expect(snapshot(elsewhere)).toEqual(outside);
+  }, 300_000);
+
+  it("refuses to start with UPLOAD_TMP_DIR set to DATA_DIR, a directory holding it or a link to it, and leaves DATA_DIR as it was", async () => {
+    const dataDir = join(root, "parent", "data");
+    const env = { DATA_DIR: dataDir, AUTH_JWT_SECRET: secret };
+    const first = await startServerProcess(env);
+    const code = await first.kill("SIGTERM");
+    expect(code, `${first.child.signalCode} ${first.output()}`).toBe(0);
+    const before = snapshot(dataDir);
+    // The database and both keys are there to be lost.
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining(["db/", "media-encryption.key", "media-url-signing.key"]),
+    );
+    symlinkSync(dataDir, join(root, "link-to-data"));
+    for (const uploadTmpDir of [dataDir, join(root, "parent"), join(root, "link-to-data")]) {
+      const refused = await startServerProcess({ ...env, UPLOAD_TMP_DIR: uploadTmpDir }).then(
+        (p) => p.kill("SIGKILL").then(() => "started"),
+        (error: Error) => error.message,
+      );
+      expect(refused, uploadTmpDir).toMatch(/exited with 78/);
+      expect(refused, uploadTmpDir).toMatch(/UPLOAD_TMP_DIR: must not be DATA_DIR or a directory that holds it/);
+      expect(snapshot(dataDir), uploadTmpDir).toEqual(before);
+    }
+  }, 300_000);
 });

@@ -9,6 +9,7 @@ import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@parley/testkit";
 import { loadConfig } from "../src/config.ts";
 import { createStore } from "../src/storage.ts";
+import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
 import type { Backend } from "./harness.ts";
 import { eventually as poll } from "./eventually.ts";
 import { startServerProcess } from "./server-process.ts";
@@ -17,8 +18,10 @@ export interface ProcessBackend {
   backend: Backend;
   /** Environment for startServerProcess (database, storage, secret, UPLOAD_TMP_DIR). */
   env: Record<string, string>;
-  /** graphql-upload's buffer directory the server is told to own. */
+  /** UPLOAD_TMP_DIR: the server buffers uploads in a directory of its own inside it. */
   uploadTmpDir: string;
+  /** graphql-upload's buffer files in the servers' own directories, as `<dir>/<file>`. */
+  uploadBuffers(): string[];
   /** A token the server accepts. */
   token(identity: string): Promise<string>;
   /** Keys stored under `prefix`, listed through the same ObjectStore the server uses. */
@@ -70,6 +73,14 @@ export async function processBackend(
     backend,
     env,
     uploadTmpDir,
+    uploadBuffers: () =>
+      listDir(uploadTmpDir)
+        .filter((d) => d.startsWith(UPLOAD_DIR_PREFIX))
+        .flatMap((d) =>
+          listDir(join(uploadTmpDir, d))
+            .filter((f) => f !== UPLOAD_DIR_MARKER)
+            .map((f) => `${d}/${f}`),
+        ),
     token: (identity) =>
       new SignJWT({})
         .setProtectedHeader({ alg: "HS256" })
