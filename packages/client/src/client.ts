@@ -23,6 +23,11 @@ export interface ClientOptions {
   token?: string;
   /** Called for a token on first use and again, once per refusal, when the server answers UNAUTHENTICATED. */
   getToken?: TokenProvider;
+  /**
+   * A getToken() call that has not settled after this long fails (NETWORK_ERROR) and the next
+   * request calls it again. Default 10 000 ms.
+   */
+  getTokenTimeoutMs?: number;
   /** Defaults to the global fetch. Used for every request, except uploads in browsers (XMLHttpRequest, for progress). */
   fetch?: FetchLike;
   /** Media uploads: "auto" (default) uses XMLHttpRequest in browsers and a streamed fetch elsewhere. */
@@ -32,7 +37,10 @@ export interface ClientOptions {
    * browsers and Node.js ≥ 22. On Node.js 20 pass `WebSocket` from "@parley/client/node".
    */
   webSocketImpl?: WebSocketConstructor;
-  /** How live events reconnect after the WebSocket drops: by default forever, 0.5 s doubling to 30 s. */
+  /**
+   * How live events connect and reconnect: by default forever, 0.5 s doubling to 30 s, each attempt
+   * given 10 s to connect.
+   */
   reconnect?: ReconnectOptions;
 }
 
@@ -51,7 +59,11 @@ export class ParleyClient {
     }
     this.endpoint = graphqlEndpoint(options.url);
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    const transport = new Transport(this.endpoint, fetchImpl, new TokenSource(options.token, options.getToken));
+    const transport = new Transport(
+      this.endpoint,
+      fetchImpl,
+      new TokenSource(options.token, options.getToken, options.getTokenTimeoutMs),
+    );
     this.#context = {
       transport,
       uploadMode: options.uploadMode ?? "auto",
@@ -69,17 +81,31 @@ export class ParleyClient {
   }
 
   /**
-   * `connectionStateChanged`: the live-events WebSocket is `connecting`, `connected` or
-   * `disconnected` (it reconnects by itself while handlers are registered). Returns a function
-   * that removes the handler.
+   * Client events. Returns a function that removes the handler.
+   *
+   * - `connectionStateChanged`: the live-events WebSocket is `connecting`, `connected` or
+   *   `disconnected` (it reconnects by itself while handlers are registered).
+   * - `connectionError`: a connection attempt failed or the connection was lost, with why
+   *   (`NETWORK_ERROR`: no answer within `reconnect.connectTimeoutMs`, refused, dropped;
+   *   `UNAUTHENTICATED`: getToken() failed or timed out, or the server refused the token). The
+   *   SDK keeps retrying with backoff; failures for good go to the conversations' `error` handlers.
    */
-  on(event: "connectionStateChanged", handler: (state: ConnectionState) => void): () => void {
-    if (event !== "connectionStateChanged")
-      throw new ParleyError(
-        "BAD_USER_INPUT",
-        `Unknown client event ${JSON.stringify(event)}: use connectionStateChanged.`,
-      );
-    return this.#context.realtime.onStateChange(handler);
+  on(event: "connectionStateChanged", handler: (state: ConnectionState) => void): () => void;
+  on(event: "connectionError", handler: (error: ParleyError) => void): () => void;
+  on(
+    event: "connectionStateChanged" | "connectionError",
+    handler: ((state: ConnectionState) => void) | ((error: ParleyError) => void),
+  ): () => void {
+    if (typeof handler !== "function")
+      throw new ParleyError("BAD_USER_INPUT", `on(${JSON.stringify(event)}) needs a handler function.`);
+    if (event === "connectionStateChanged")
+      return this.#context.realtime.onStateChange(handler as (state: ConnectionState) => void);
+    if (event === "connectionError")
+      return this.#context.realtime.onConnectionError(handler as (error: ParleyError) => void);
+    throw new ParleyError(
+      "BAD_USER_INPUT",
+      `Unknown client event ${JSON.stringify(event)}: use connectionStateChanged or connectionError.`,
+    );
   }
 
   /** Stops every conversation's live events and closes the WebSocket (e.g. on sign-out). */

@@ -29,6 +29,12 @@ export interface ReconnectOptions {
    * dropped and reconnected (a network that silently lost it). Default 20 000 ms.
    */
   pingIntervalMs?: number;
+  /**
+   * How long one connection attempt may take from creating the socket to the server's
+   * acknowledgement; an attempt that takes longer (a socket that never opens, an upgrade that is
+   * never answered) is dropped, reported as `connectionError` and retried. Default 10 000 ms.
+   */
+  connectTimeoutMs?: number;
 }
 
 /** The live-events WebSocket: opened by the first `on()`, closed a second after the last handler goes. */
@@ -37,6 +43,25 @@ export type ConnectionState = "disconnected" | "connecting" | "connected";
 export interface RealtimeOptions {
   webSocketImpl?: WebSocketConstructor | undefined;
   reconnect?: ReconnectOptions | undefined;
+}
+
+/** The socket of the attempt in progress, as far as the SDK touches it. */
+interface SocketLike {
+  readonly readyState: number;
+  addEventListener?(type: "error", listener: () => void): void;
+}
+
+/** One connection attempt: from graphql-ws's `connecting` to `connected` or `closed`. */
+interface Attempt {
+  /** What the attempt is waiting for. */
+  phase: "token" | "open" | "acknowledgement";
+  socket: SocketLike | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  startedAt: number;
+  /** A connectionError was already emitted for this attempt. */
+  reported: boolean;
+  /** The socket's error event, if any (it comes before the close). */
+  error?: unknown;
 }
 
 /** A token that expires within this many seconds is replaced before it is sent in connection_init. */
@@ -57,6 +82,13 @@ export class Realtime {
   #refusals = 0;
   #connections = 0;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
+  #pongTimedOut = false;
+  #attempt: Attempt | undefined;
+  /** The connection_init payload prepared before the socket opened, or why there is none. */
+  #params: Record<string, unknown> | ParleyError = {};
+  /** Aborted by close(): ends a wait between getToken attempts. */
+  #closing: AbortController | undefined;
+  readonly #errorListeners = new Set<(error: ParleyError) => void>();
   readonly #reconnect: Required<ReconnectOptions>;
   readonly #feedContext: FeedContext;
 
@@ -70,6 +102,7 @@ export class Realtime {
       minDelayMs: options.reconnect?.minDelayMs ?? 500,
       maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
       pingIntervalMs: options.reconnect?.pingIntervalMs ?? 20_000,
+      connectTimeoutMs: options.reconnect?.connectTimeoutMs ?? 10_000,
     };
     this.#feedContext = {
       transport,
@@ -89,6 +122,12 @@ export class Realtime {
   onStateChange(listener: (state: ConnectionState) => void): () => void {
     this.#stateListeners.add(listener);
     return () => void this.#stateListeners.delete(listener);
+  }
+
+  /** Every failed connection attempt and every unexpected drop; the connection is retried regardless. */
+  onConnectionError(listener: (error: ParleyError) => void): () => void {
+    this.#errorListeners.add(listener);
+    return () => void this.#errorListeners.delete(listener);
   }
 
   /** The events of one conversation for this client; created on first use, dropped when unused. */
@@ -134,8 +173,15 @@ export class Realtime {
     this.#feeds.clear();
     const ws = this.#ws;
     this.#ws = undefined;
+    this.#closing?.abort();
     clearTimeout(this.#pongTimer);
-    await ws?.dispose();
+    this.#endAttempt();
+    // dispose() waits for an attempt in progress, and rejects when that attempt fails: closed either way.
+    try {
+      await ws?.dispose();
+    } catch {
+      // closed
+    }
     this.#setState("disconnected");
   }
 
@@ -148,9 +194,17 @@ export class Realtime {
         'This runtime has no WebSocket (Node.js before 22): pass createClient({ webSocketImpl: WebSocket }) with the WebSocket that "@parley/client/node" exports.',
       );
     }
+    const url = this.endpoint.replace(/^http/, "ws");
+    const closing = new AbortController();
+    this.#closing = closing;
     const ws: WsClient = createWsClient({
-      url: this.endpoint.replace(/^http/, "ws"),
-      webSocketImpl: impl,
+      // The token is fetched before the socket is created: a slow getToken does not run into the
+      // server's wait for connection_init, and a failing one costs no upgrade request.
+      url: async () => {
+        await this.#prepare(ws, closing.signal);
+        return url;
+      },
+      webSocketImpl: this.#tracked(impl),
       lazy: true,
       // Switching conversations (last handler off, next one on) keeps the socket.
       lazyCloseTimeout: 1000,
@@ -158,10 +212,33 @@ export class Realtime {
       retryAttempts: this.#reconnect.attempts,
       retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, this.#delay(retries))),
       shouldRetry: (error) => this.#shouldRetry(error),
-      connectionParams: () => this.#connectionParams(),
+      // A failure here only when the client closed during #prepare(): graphql-ws then stops.
+      connectionParams: () => {
+        const params = this.#params;
+        this.#params = {};
+        if (params instanceof ParleyError) throw params;
+        return params;
+      },
       on: {
-        connecting: () => this.#setState("connecting"),
+        connecting: () => {
+          this.#endAttempt();
+          this.#attempt = {
+            phase: "token",
+            socket: undefined,
+            timer: undefined,
+            startedAt: Date.now(),
+            reported: false,
+          };
+          this.#setState("connecting");
+        },
+        error: (error) => {
+          if (this.#attempt) this.#attempt.error = error;
+        },
+        opened: () => {
+          if (this.#attempt) this.#attempt.phase = "acknowledgement";
+        },
         connected: () => {
+          this.#endAttempt();
           this.#refusals = 0;
           this.#connections++;
           this.#setState("connected");
@@ -171,13 +248,23 @@ export class Realtime {
           // Counted here, once per connection: shouldRetry runs once per active subscription.
           if (closeCode(event) === CLOSE_FORBIDDEN) this.#refusals++;
           clearTimeout(this.#pongTimer);
+          const attempt = this.#attempt;
+          this.#endAttempt();
+          if (this.#ws === ws && !attempt?.reported) {
+            const error = this.#closedError(event, attempt);
+            if (error) this.#report(error);
+          }
+          this.#pongTimedOut = false;
           this.#setState("disconnected");
         },
         ping: (received) => {
           if (received) return;
           clearTimeout(this.#pongTimer);
           // No pong in time: the connection is gone without a close (half-open TCP); reconnect.
-          this.#pongTimer = setTimeout(() => ws.terminate(), this.#reconnect.pingIntervalMs / 2);
+          this.#pongTimer = setTimeout(() => {
+            this.#pongTimedOut = true;
+            ws.terminate();
+          }, this.#reconnect.pingIntervalMs / 2);
         },
         pong: (received) => {
           if (received) clearTimeout(this.#pongTimer);
@@ -189,25 +276,139 @@ export class Realtime {
   }
 
   /**
-   * The connection_init payload. Every reconnect asks getToken for a current token (the old one may
-   * have expired or been revoked meanwhile); the first connection reuses the HTTP token unless it
-   * is about to expire. Never throws: graphql-ws treats a failure here as fatal, so a getToken
-   * failure sends the token in hand (or none) and the server's 4403 goes through shouldRetry.
+   * Prepares the connection_init payload before the socket is created. Every reconnect asks
+   * getToken for a current token (the old one may have expired or been revoked meanwhile); the
+   * first connection reuses the HTTP token unless it is about to expire. When getToken fails or
+   * does not answer in time (`getTokenTimeoutMs`), each failure is a connectionError: a token in
+   * hand that is not about to expire still serves, otherwise getToken is asked again with backoff,
+   * and no socket is opened meanwhile. Never throws: graphql-ws cannot recover from a failing `url`.
    */
-  async #connectionParams(): Promise<Record<string, unknown>> {
+  async #prepare(ws: WsClient, closed: AbortSignal): Promise<void> {
     const tokens = this.transport.tokens;
-    let token: string | undefined;
-    try {
-      token = await tokens.current();
-      const stale =
-        this.#refusals > 0 ||
-        this.#connections > 0 ||
-        (secondsUntilExpiry(token, Date.now()) ?? Infinity) < TOKEN_MARGIN_S;
-      if (stale && tokens.canRefresh) token = await tokens.refresh(token);
-    } catch {
-      // Keep the token in hand, if any.
+    for (let failures = 0; ; failures++) {
+      let token: string | undefined;
+      try {
+        token = await tokens.current();
+        const stale =
+          this.#refusals > 0 ||
+          this.#connections > 0 ||
+          (secondsUntilExpiry(token, Date.now()) ?? Infinity) < TOKEN_MARGIN_S;
+        if (stale && tokens.canRefresh) token = await tokens.refresh(token);
+        this.#params = { authorization: `Bearer ${token}` };
+        break;
+      } catch (cause) {
+        const usable =
+          token !== undefined &&
+          this.#refusals === 0 &&
+          (secondsUntilExpiry(token, Date.now()) ?? Infinity) >= TOKEN_MARGIN_S;
+        const delay = this.#delay(failures);
+        const error = new ParleyError(
+          "UNAUTHENTICATED",
+          `Live events could not get a token: getToken() ${describeFailure(cause)}; ${usable ? "connecting with the token in hand, which has not expired" : `asking again in ${formatSeconds(delay)}`}.`,
+          { cause },
+        );
+        if (this.#ws !== ws || closed.aborted) {
+          this.#params = error; // the client closed meanwhile: graphql-ws stops at this failure
+          break;
+        }
+        this.#report(error);
+        if (usable) {
+          this.#params = { authorization: `Bearer ${token}` };
+          break;
+        }
+        await sleep(delay, closed);
+      }
     }
-    return token ? { authorization: `Bearer ${token}` } : {};
+    if (this.#attempt) this.#attempt.phase = "open";
+  }
+
+  /**
+   * The WebSocket class graphql-ws gets: the same sockets, with the attempt's timer started as each
+   * is created, and a listener that keeps `ws` from throwing an error emitted after graphql-ws has
+   * let go of a socket (terminate() while it is still connecting).
+   */
+  #tracked(impl: WebSocketConstructor): WebSocketConstructor {
+    const created = (socket: SocketLike) => {
+      socket.addEventListener?.("error", () => {});
+      const attempt = this.#attempt;
+      if (!attempt || attempt.socket) return;
+      attempt.socket = socket;
+      attempt.timer = setTimeout(() => this.#timedOut(attempt), this.#reconnect.connectTimeoutMs);
+    };
+    function Tracked(url: string, protocols?: string | string[]): object {
+      const socket = new impl(url, protocols);
+      created(socket as SocketLike);
+      return socket;
+    }
+    return Object.assign(Tracked, {
+      CONNECTING: impl.CONNECTING,
+      OPEN: impl.OPEN,
+      CLOSING: impl.CLOSING,
+      CLOSED: impl.CLOSED,
+    }) as unknown as WebSocketConstructor;
+  }
+
+  /** The attempt took longer than connectTimeoutMs: report it and drop the socket (graphql-ws retries). */
+  #timedOut(attempt: Attempt): void {
+    if (this.#attempt !== attempt || !this.#ws) return;
+    const seconds = formatSeconds(Date.now() - attempt.startedAt);
+    const what =
+      attempt.socket?.readyState === 0
+        ? `did not open within ${seconds} (the server never answered the upgrade request)`
+        : `got no connection_ack from the server within ${seconds}`;
+    attempt.reported = true;
+    this.#report(new ParleyError("NETWORK_ERROR", `Live events: the WebSocket to ${this.endpoint} ${what}; retrying.`));
+    this.#ws.terminate();
+  }
+
+  /** Why a connection closed, for connectionError; null for a close that is no problem. */
+  #closedError(event: unknown, attempt: Attempt | undefined): ParleyError | null {
+    const code = closeCode(event);
+    const reason = (event as { reason?: unknown } | null)?.reason;
+    const detail =
+      code === undefined
+        ? "failed"
+        : `closed with ${code}${typeof reason === "string" && reason ? ` (${reason})` : ""}`;
+    if (code === CLOSE_FORBIDDEN)
+      return new ParleyError("UNAUTHENTICATED", `Live events: the server refused the token (WebSocket ${detail}).`, {
+        cause: event,
+      });
+    if (!attempt) {
+      if (code === 1000) return null; // the client's own close, or the server's orderly one
+      const why = this.#pongTimedOut ? "no pong within the ping interval's half" : detail;
+      return new ParleyError(
+        "NETWORK_ERROR",
+        `Live events: the connection to ${this.endpoint} was lost (${why}); reconnecting.`,
+        {
+          cause: event,
+        },
+      );
+    }
+    const seconds = formatSeconds(Date.now() - attempt.startedAt);
+    const message = (attempt.error as { message?: unknown } | undefined)?.message;
+    const because = typeof message === "string" && message ? ` (${message})` : "";
+    return new ParleyError(
+      "NETWORK_ERROR",
+      `Live events: the WebSocket to ${this.endpoint} ${detail}${because} after ${seconds}, before the server acknowledged it; retrying.`,
+      { cause: event },
+    );
+  }
+
+  #endAttempt(): void {
+    clearTimeout(this.#attempt?.timer);
+    this.#attempt = undefined;
+  }
+
+  #report(error: ParleyError): void {
+    for (const listener of [...this.#errorListeners]) {
+      try {
+        listener(error);
+      } catch (thrown) {
+        queueMicrotask(() => {
+          throw thrown;
+        });
+      }
+    }
   }
 
   #shouldRetry(error: unknown): boolean {
@@ -220,6 +421,7 @@ export class Realtime {
   }
 
   #describe(error: unknown): ParleyError {
+    if (error instanceof ParleyError) return error;
     if (Array.isArray(error)) return errorFromGraphQL(error as GraphQLErrorEntry[], null);
     const code = closeCode(error);
     if (code === CLOSE_FORBIDDEN) {
@@ -251,6 +453,27 @@ export class Realtime {
     this.#state = state;
     for (const listener of [...this.#stateListeners]) listener(state);
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
+
+const formatSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function describeFailure(cause: unknown): string {
+  if (cause instanceof ParleyError && cause.code === "NETWORK_ERROR")
+    return cause.message.replace(/^getToken\(\) /, "").replace(/\.$/, "");
+  return `failed: ${cause instanceof Error ? cause.message : String(cause)}`;
 }
 
 function closeCode(error: unknown): number | undefined {

@@ -12,7 +12,7 @@ import {
   type RemovedMessage,
 } from "../src/index.ts";
 import { WebSocket } from "../src/node.ts";
-import { collector, firstError, indexesOf, liveClient, range } from "./live.ts";
+import { collector, firstError, indexesOf, liveClient, range, tcpProxy } from "./live.ts";
 import { clientFor, countingFetch, download, eventually, sha256, startTestServer, type TestServer } from "./support.ts";
 
 const photo = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
@@ -374,6 +374,137 @@ describe("refusals", () => {
       await client.close();
     }
     expect(() => client.conversation(id).on("nope" as "error", () => {})).toThrow();
+  });
+});
+
+describe("connecting", () => {
+  it("times out a WebSocket that never opens (10 s by default), reports it and retries until it connects", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const proxy = await tcpProxy(t.url);
+    try {
+      proxy.hangUpgrades(true); // TCP accepted, the upgrade request never answered; HTTP still passes
+      const quick = await live("bob", {
+        url: proxy.url,
+        reconnect: { minDelayMs: 100, maxDelayMs: 200, connectTimeoutMs: 500 },
+      });
+      const byDefault = await live("bob", { url: proxy.url });
+      const quickErrors = collector<ParleyError>();
+      const defaultErrors = collector<ParleyError>();
+      quick.on("connectionError", quickErrors.handler);
+      byDefault.on("connectionError", defaultErrors.handler);
+      const states = collector<ConnectionState>();
+      quick.on("connectionStateChanged", states.handler);
+      const added = collector<Message>();
+      const started = Date.now();
+      quick.conversation(id).on("messageAdded", added.handler, { after: -1 });
+      byDefault.conversation(id).on("messageAdded", () => {}, { after: -1 });
+      await alice.conversation(id).sendMessage("sent while the socket hangs");
+
+      await quickErrors.waitFor(3);
+      for (const error of quickErrors.items.slice(0, 3)) {
+        expect(error).toBeInstanceOf(ParleyError);
+        expect(error.code).toBe("NETWORK_ERROR");
+        expect(error.message).toMatch(
+          /did not open within 0\.\d s \(the server never answered the upgrade request\); retrying\.$/,
+        );
+      }
+      expect(proxy.upgrades).toBeGreaterThanOrEqual(4); // three timed out, one more hanging
+      expect(states.items.slice(0, 4)).toEqual(["connecting", "disconnected", "connecting", "disconnected"]);
+      expect(added.items).toEqual([]);
+
+      proxy.hangUpgrades(false);
+      await added.waitFor(1);
+      expect(added.items[0]!.body).toBe("sent while the socket hangs");
+      expect(quick.connectionState).toBe("connected");
+
+      // The default: one attempt given 10 s.
+      const [first] = await defaultErrors.waitFor(1, 20_000);
+      const elapsed = Date.now() - started;
+      expect(first!.message).toMatch(/did not open within 1\d\.\d s/);
+      expect(elapsed).toBeGreaterThanOrEqual(10_000);
+      expect(elapsed).toBeLessThan(15_000);
+      await eventually(async () => expect(byDefault.connectionState).toBe("connected"));
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it("reports a failing getToken as connectionError and asks again with backoff, opening no socket meanwhile", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    const proxy = await tcpProxy(t.url);
+    try {
+      const calls: number[] = [];
+      let failures = 4;
+      const bob = await live("bob", {
+        url: proxy.url,
+        token: undefined,
+        getToken: async () => {
+          calls.push(Date.now());
+          if (failures-- > 0) throw new Error("token backend down");
+          return t.token("bob");
+        },
+        reconnect: { minDelayMs: 100, maxDelayMs: 2000 },
+      });
+      const errors = collector<ParleyError>();
+      bob.on("connectionError", errors.handler);
+      const added = collector<Message>();
+      bob.conversation(id).on("messageAdded", added.handler, { after: -1 });
+      await alice.conversation(id).sendMessage("after the token came back");
+      await added.waitFor(1);
+      expect(added.items[0]!.body).toBe("after the token came back");
+      expect(errors.items).toHaveLength(4);
+      for (const error of errors.items) {
+        expect(error).toMatchObject({ code: "UNAUTHENTICATED" });
+        expect(error.message).toMatch(
+          /^Live events could not get a token: getToken\(\) failed: token backend down; asking again in \d+\.\d s\.$/,
+        );
+        expect((error.cause as Error).message).toBe("token backend down");
+      }
+      // Backoff: the waits between calls grow (0.1 s doubling, with jitter between half and all of it).
+      const waits = calls.slice(1, 5).map((at, i) => at - calls[i]!);
+      expect(waits[3]!).toBeGreaterThan(waits[0]!);
+      expect(waits[3]!).toBeGreaterThanOrEqual(400);
+      // No upgrade request while there was no token: the one that connected.
+      expect(proxy.upgrades).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("gives up on a getToken that never answers (getTokenTimeoutMs), reports it and asks again", async () => {
+    const { alice, id } = await conversationWith(["bob"]);
+    let calls = 0;
+    const bob = await live("bob", {
+      token: undefined,
+      getTokenTimeoutMs: 500,
+      // The first call hangs for good (a request to your backend that never returns).
+      getToken: () => (++calls === 1 ? new Promise<string>(() => {}) : t.token("bob")),
+    });
+    const errors = collector<ParleyError>();
+    bob.on("connectionError", errors.handler);
+    const added = collector<Message>();
+    const started = Date.now();
+    bob.conversation(id).on("messageAdded", added.handler, { after: -1 });
+    await alice.conversation(id).sendMessage("after a hung getToken");
+    await added.waitFor(1);
+    expect(errors.items).toHaveLength(1);
+    expect(errors.items[0]!.message).toMatch(
+      /^Live events could not get a token: getToken\(\) did not answer within 0\.5 s; asking again in /,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(calls).toBe(2);
+
+    // Requests over HTTP get an answer too.
+    let hung = 0;
+    const stuck = createClient({
+      url: t.url,
+      getToken: () => (hung++, new Promise<string>(() => {})),
+      getTokenTimeoutMs: 300,
+    });
+    const failure = await stuck.getViewer().catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: "NETWORK_ERROR", message: "getToken() did not answer within 0.3 s." });
+    await stuck.getViewer().catch(() => {});
+    expect(hung).toBe(2); // asked again, not stuck on the first call
   });
 });
 

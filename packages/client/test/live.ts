@@ -78,6 +78,13 @@ export interface TcpProxy {
    * (a NAT or a network that silently lost them). New connections work.
    */
   blackholeWebSockets(): number;
+  /**
+   * While true, new WebSocket upgrade requests are accepted over TCP and never answered (a server
+   * or middlebox that hangs); plain HTTP still passes.
+   */
+  hangUpgrades(on: boolean): void;
+  /** WebSocket upgrade requests seen so far. */
+  readonly upgrades: number;
   /** Connections currently open through the proxy. */
   readonly open: number;
   close(): Promise<void>;
@@ -86,6 +93,8 @@ export interface TcpProxy {
 export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
   let target = Number(new URL(targetUrl).port);
   let refusing = false;
+  let hanging = false;
+  let upgrades = 0;
   const sockets = new Set<Socket>();
   const track = (s: Socket) => {
     sockets.add(s);
@@ -102,7 +111,11 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
     pairs.add(pair);
     let first = true;
     client.on("data", (chunk: Buffer) => {
-      if (first) pair.websocket = /^upgrade: websocket/im.test(chunk.toString("latin1"));
+      if (first) {
+        pair.websocket = /^upgrade: websocket/im.test(chunk.toString("latin1"));
+        if (pair.websocket) upgrades++;
+        if (pair.websocket && hanging) pair.dead = true;
+      }
       first = false;
       if (!pair.dead) upstream.write(chunk);
     });
@@ -136,6 +149,10 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
         n++;
       }
       return n;
+    },
+    hangUpgrades: (on) => void (hanging = on),
+    get upgrades() {
+      return upgrades;
     },
     get open() {
       return sockets.size;
