@@ -110,3 +110,11 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
     close: () => client.close(),
   };
 }
+
+/**
+ * The rows of `db.execute()`: postgres.js answers an array of rows, PGlite an object with `rows`.
+ * The one place that knows the drivers' shapes.
+ */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}

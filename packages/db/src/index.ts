@@ -1,2 +1,2 @@
 export * from "./schema.ts";
-export { openDatabase, type Database, type DbHandle, type DbOptions } from "./client.ts";
+export { openDatabase, rowsOf, type Database, type DbHandle, type DbOptions } from "./client.ts";

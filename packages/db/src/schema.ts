@@ -173,3 +173,15 @@ export const pendingUploads = pgTable(
   },
   (t) => [index("pending_uploads_created_idx").on(t.createdAt)],
 );
+
+// Rate limits shared by every instance: one fixed one-minute window per (budget, identity), counted
+// in one upsert per decision (apps/server/src/services/rate-limit.ts). Rows idle for an hour go.
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    windowStart: timestamp("window_start", { withTimezone: true, mode: "date" }).notNull(),
+    used: bigint("used", { mode: "number" }).notNull(),
+  },
+  (t) => [index("rate_limits_window_idx").on(t.windowStart)],
+);

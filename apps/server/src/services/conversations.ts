@@ -56,7 +56,7 @@ export function conversationService(
     const unique = new Set([identity, ...listed]).size;
     if (unique > limits.maxParticipants) throw overCap(unique);
     const identities = [...new Set([identity, ...listed.map((p) => checkIdentity(p, "participants"))])];
-    changes?.take(identity);
+    await changes?.take(identity);
     const id = newId();
     try {
       return await db.transaction(async (tx) => {
@@ -95,7 +95,7 @@ export function conversationService(
       )[0];
     const found = await existing(db);
     if (found) return found;
-    changes?.take(viewer);
+    await changes?.take(viewer);
     return db.transaction(async (tx) => {
       // The conversation's row lock serialises additions, so concurrent ones cannot pass the cap together.
       await tx

@@ -23,10 +23,11 @@ export function createServices(deps: {
   const { db, store, config, logger, hub } = deps;
   const previewQueue = deps.previewQueue ?? { enqueue: async () => {} };
   const rateLimits = {
-    messages: new RateLimiter(config.rateLimits.messagesPerMinute, "messages"),
-    uploadBytes: new RateLimiter(config.rateLimits.uploadBytesPerMinute, "uploaded bytes"),
+    messages: new RateLimiter(db, config.rateLimits.messagesPerMinute, "messages"),
+    uploadBytes: new RateLimiter(db, config.rateLimits.uploadBytesPerMinute, "uploaded bytes"),
     // Writes that are not sends share the messages budget's size, in a window of their own.
     changes: new RateLimiter(
+      db,
       config.rateLimits.messagesPerMinute,
       "changes (createConversation, addParticipant, updateMessage)",
     ),

@@ -39,7 +39,7 @@ export function mediaMessageService(deps: {
     await conversations.requireParticipant(input.conversationId, author);
     const repeat = await messages.findIdempotent(input.conversationId, author, input.idempotencyKey);
     if (repeat) {
-      rateLimits.messages.take(author);
+      await rateLimits.messages.take(author);
       return repeat;
     }
     if (input.media.length === 0)
@@ -56,10 +56,17 @@ export function mediaMessageService(deps: {
     };
     const attributes = messages.validate(message);
     // Upload bytes are charged once known, so one message may overshoot the byte budget by its size.
-    rateLimits.uploadBytes.check(author);
-    rateLimits.messages.take(author);
+    // Bytes received count whether the send succeeds or not: a refused upload is not free.
+    await rateLimits.uploadBytes.check(author);
+    await rateLimits.messages.take(author);
 
-    const stored = await media.ingest(input.conversationId, input.media, signal);
+    const meter = { receivedBytes: 0 };
+    const stored = await media
+      .ingest(input.conversationId, input.media, signal, meter)
+      .catch(async (error: unknown) => {
+        await rateLimits.uploadBytes.charge(author, meter.receivedBytes).catch(() => {});
+        throw error;
+      });
     // Images get previews: "pending" commits with the row, so a job lost in a crash is found again.
     const rows = stored.media.map((r) =>
       PREVIEWABLE_TYPES.has(r.contentType) ? { ...r, previewState: "pending" as const } : r,
@@ -71,11 +78,8 @@ export function mediaMessageService(deps: {
         "The multipart request ended before its closing boundary; the files may be truncated, so nothing was sent.",
       );
     }
-    rateLimits.uploadBytes.charge(
-      author,
-      stored.media.reduce((n, r) => n + r.size, 0),
-    );
     try {
+      await rateLimits.uploadBytes.charge(author, meter.receivedBytes);
       const { message: saved, duplicate } = await messages.insert(author, message, attributes, rows, (tx) =>
         stored.commit(tx),
       );

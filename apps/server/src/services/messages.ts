@@ -6,6 +6,7 @@ import {
   messages,
   participants,
   removedMessages,
+  rowsOf,
   type Database,
   type MediaRow,
   type MessageRow,
@@ -170,7 +171,7 @@ export function messageService(
       select inserted.index, pg_notify(${EVENTS_CHANNEL}, json_build_object(
         'type', 'messageAdded', 'conversationId', ${input.conversationId}::text, 'messageId', ${id}::text, 'index', inserted.index
       )::text) from inserted`)) as unknown;
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { index: number }[];
+    const rows = rowsOf<{ index: number }>(result);
     const index = rows[0]?.index;
     if (index === undefined) throw notFound("Conversation", input.conversationId);
     return {
@@ -192,13 +193,13 @@ export function messageService(
     const repeat = await findIdempotent(input.conversationId, author, input.idempotencyKey);
     if (repeat) {
       // A repeat is cheap but not free: it counts as a send, or retries could hammer the database.
-      rateLimit.take(author);
+      await rateLimit.take(author);
       return repeat;
     }
     if (input.body.length === 0)
       throw badInput("body must not be empty; send media with sendMediaMessage.", { field: "body" });
     const attributes = validate(input);
-    rateLimit.take(author);
+    await rateLimit.take(author);
     return (await insert(author, input, attributes, [])).message;
   }
 
@@ -339,7 +340,7 @@ export function messageService(
     input: { id: string; body?: string | null; attributes?: Record<string, unknown> | null },
   ): Promise<MessageRow> {
     const row = await requireAuthor(viewer, input.id);
-    changes?.take(viewer);
+    await changes?.take(viewer);
     const set: Partial<MessageRow> = {};
     const reasons: MessageUpdateReason[] = [];
     if (input.body !== undefined) {

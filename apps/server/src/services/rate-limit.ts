@@ -1,63 +1,86 @@
+import { sql } from "drizzle-orm";
+import { rowsOf, type Database } from "@parley/db";
 import { ParleyError } from "../errors.ts";
 
-const WINDOW_MS = 60_000;
-
-interface Window {
-  start: number;
-  used: number;
-}
+// Rows untouched for this long belong to windows long over; deleted now and then.
+const IDLE_ROWS_AFTER = "1 hour";
+const CLEANUP_EVERY = 1000;
 
 /**
- * Fixed one-minute windows per identity, in this process's memory: cheap (no SQL on the send path)
- * but per instance, so N instances allow N times the limit. A global limit belongs in front of the
- * API (gateway) or in a shared store; see docs/security.md.
+ * Fixed one-minute windows per identity, counted in PostgreSQL (the rate_limits table), so every
+ * instance shares one limit: N instances allow the limit once, not N times. Each decision is one
+ * upsert that checks and spends atomically; concurrent requests on any instance cannot both take
+ * the last unit. A limit of 0 turns the budget off (no SQL at all).
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, Window>();
-  private sweeps = 0;
+  private decisions = 0;
 
   constructor(
+    private readonly db: Database,
     private readonly limit: number,
+    /** The budget's name: part of the row key, and said in the error ("Too many messages"). */
     private readonly what: string,
-    private readonly now: () => number = Date.now,
   ) {}
 
-  private window(identity: string): Window {
-    const now = this.now();
-    if (++this.sweeps % 1000 === 0) {
-      for (const [k, w] of this.windows) if (now - w.start >= WINDOW_MS) this.windows.delete(k);
-    }
-    let w = this.windows.get(identity);
-    if (!w || now - w.start >= WINDOW_MS) {
-      w = { start: now, used: 0 };
-      this.windows.set(identity, w);
-    }
-    return w;
+  private key(identity: string) {
+    return `${this.what}:${identity}`; // the first ":" ends the budget's name
   }
 
   /** Throws RATE_LIMITED (with retryAfterSeconds) when nothing is left in the identity's window. */
-  check(identity: string): void {
+  async check(identity: string): Promise<void> {
     if (this.limit === 0) return;
-    const w = this.window(identity);
-    if (w.used >= this.limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((w.start + WINDOW_MS - this.now()) / 1000));
-      throw new ParleyError(
-        "RATE_LIMITED",
-        `Too many ${this.what}: at most ${this.limit} per minute. Retry after ${retryAfterSeconds} s.`,
-        { retryAfterSeconds },
-      );
-    }
+    const rows = await this.db.execute(sql`
+      SELECT used FROM rate_limits
+      WHERE key = ${this.key(identity)} AND window_start > now() - interval '1 minute'`);
+    const used = Number(rowsOf<{ used: number | string }>(rows)[0]?.used ?? 0);
+    if (used >= this.limit) await this.refuse(identity);
   }
 
-  /** Checks, then spends `amount`. */
-  take(identity: string, amount = 1): void {
-    this.check(identity);
-    this.charge(identity, amount);
+  /** Checks, then spends `amount`, in one statement. */
+  async take(identity: string, amount = 1): Promise<void> {
+    if (this.limit === 0) return;
+    const rows = await this.db.execute(sql`
+      INSERT INTO rate_limits AS r (key, window_start, used) VALUES (${this.key(identity)}, now(), ${amount})
+      ON CONFLICT (key) DO UPDATE SET
+        window_start = CASE WHEN r.window_start <= now() - interval '1 minute' THEN now() ELSE r.window_start END,
+        used = CASE WHEN r.window_start <= now() - interval '1 minute' THEN ${amount} ELSE r.used + ${amount} END
+      WHERE r.window_start <= now() - interval '1 minute' OR r.used < ${this.limit}
+      RETURNING used`);
+    this.tidy();
+    if (rowsOf(rows).length === 0) await this.refuse(identity);
   }
 
-  /** Spends `amount` without checking (bytes are known only after the upload). */
-  charge(identity: string, amount: number): void {
-    if (this.limit === 0) return;
-    this.window(identity).used += amount;
+  /** Spends `amount` without checking (bytes are known only after the upload, or its failure). */
+  async charge(identity: string, amount: number): Promise<void> {
+    if (this.limit === 0 || amount <= 0) return;
+    await this.db.execute(sql`
+      INSERT INTO rate_limits AS r (key, window_start, used) VALUES (${this.key(identity)}, now(), ${amount})
+      ON CONFLICT (key) DO UPDATE SET
+        window_start = CASE WHEN r.window_start <= now() - interval '1 minute' THEN now() ELSE r.window_start END,
+        used = CASE WHEN r.window_start <= now() - interval '1 minute' THEN ${amount} ELSE r.used + ${amount} END`);
+    this.tidy();
+  }
+
+  private async refuse(identity: string): Promise<never> {
+    const rows = await this.db.execute(sql`
+      SELECT ceil(extract(epoch FROM window_start + interval '1 minute' - now())) AS seconds
+      FROM rate_limits WHERE key = ${this.key(identity)}`);
+    const retryAfterSeconds = Math.min(
+      60,
+      Math.max(1, Number(rowsOf<{ seconds: number | string | null }>(rows)[0]?.seconds ?? 1)),
+    );
+    throw new ParleyError(
+      "RATE_LIMITED",
+      `Too many ${this.what}: at most ${this.limit} per minute. Retry after ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+    );
+  }
+
+  /** Now and then (never on the request's path), deletes rows of windows long over. */
+  private tidy() {
+    if (++this.decisions % CLEANUP_EVERY !== 0) return;
+    this.db
+      .execute(sql`DELETE FROM rate_limits WHERE window_start < now() - ${IDLE_ROWS_AFTER}::interval`)
+      .catch(() => {}); // best effort: the next round tries again
   }
 }

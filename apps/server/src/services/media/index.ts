@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import type { Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
+import type { UploadMeter } from "./stages.ts";
 import type { MediaFileInput } from "./incoming-file.ts";
 import { deleteObjects, ingestFiles, type MediaLimits, type StoredUploads } from "./ingest.ts";
 import { reservationsIn } from "./reservations.ts";
@@ -13,6 +14,7 @@ import { scheduleSweeps, sweepOrphans } from "./sweeper.ts";
 
 export type { IncomingFile, MediaFileInput, OpenedFile } from "./incoming-file.ts";
 export type { MediaLimits, StoredUploads } from "./ingest.ts";
+export type { UploadMeter } from "./stages.ts";
 export { MEDIA_PREFIX, mediaObjectKey } from "./keys.ts";
 
 export function createMedia(deps: { db: Database; store: ObjectStore; logger: Logger; limits: MediaLimits }) {
@@ -23,8 +25,13 @@ export function createMedia(deps: { db: Database; store: ObjectStore; logger: Lo
     limits: deps.limits,
     reservations,
     /** Stores the files of one message, all or nothing; see StoredUploads for what must follow. */
-    ingest: (conversationId: string, inputs: MediaFileInput[], signal?: AbortSignal): Promise<StoredUploads> =>
-      ingestFiles(ingestDeps, { conversationId, inputs, limits: deps.limits, signal }),
+    ingest: (
+      conversationId: string,
+      inputs: MediaFileInput[],
+      signal?: AbortSignal,
+      meter?: UploadMeter,
+    ): Promise<StoredUploads> =>
+      ingestFiles(ingestDeps, { conversationId, inputs, limits: deps.limits, signal, meter }),
     /** Deletes the objects of a removed message. */
     deleteObjects: (keys: string[]) => deleteObjects(ingestDeps, keys),
     /** One sweep of unreferenced objects and abandoned reservations older than graceMs. */

@@ -8,7 +8,7 @@ import type { MediaFileInput, OpenedFile } from "./incoming-file.ts";
 import { mediaObjectKey } from "./keys.ts";
 import { declaredType, storeFile, uploadError } from "./pipeline.ts";
 import type { Reservations } from "./reservations.ts";
-import type { Budget } from "./stages.ts";
+import type { Budget, UploadMeter } from "./stages.ts";
 
 export interface MediaLimits {
   maxFiles: number;
@@ -65,7 +65,14 @@ async function discardKeys(deps: IngestDeps, keys: string[], unfinished: string[
  */
 export async function ingestFiles(
   deps: IngestDeps,
-  args: { conversationId: string; inputs: MediaFileInput[]; limits: MediaLimits; signal?: AbortSignal },
+  args: {
+    conversationId: string;
+    inputs: MediaFileInput[];
+    limits: MediaLimits;
+    signal?: AbortSignal;
+    /** Counts the bytes received, also of a send that fails (rate limits charge them). */
+    meter?: UploadMeter;
+  },
 ): Promise<StoredUploads> {
   const { store } = deps;
   const { conversationId, inputs, limits } = args;
@@ -74,7 +81,12 @@ export async function ingestFiles(
   // client's, not ours: remember them so they map to BAD_USER_INPUT, not INTERNAL_SERVER_ERROR.
   let sourceError: unknown;
   const opened: OpenedFile[] = [];
-  const budget: Budget = { maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxTotalBytes, usedBytes: 0 };
+  const budget: Budget = {
+    maxFileBytes: limits.maxFileBytes,
+    maxTotalBytes: limits.maxTotalBytes,
+    usedBytes: 0,
+    meter: args.meter,
+  };
   const ids = inputs.map(() => newId());
   const keys = ids.map((id) => mediaObjectKey(conversationId, id));
   await deps.reservations.reserve(keys);

@@ -14,6 +14,12 @@ export interface Budget {
   maxTotalBytes: number;
   /** Bytes of earlier files in the same message. */
   usedBytes: number;
+  meter?: UploadMeter;
+}
+
+/** Bytes received from the client for one message, as they arrive (before anything may refuse them). */
+export interface UploadMeter {
+  receivedBytes: number;
 }
 
 /**
@@ -25,6 +31,7 @@ export function limit(budget: Budget): Stage {
     let size = 0;
     for await (const chunk of chunks) {
       size += chunk.length;
+      if (budget.meter) budget.meter.receivedBytes += chunk.length;
       if (size > budget.maxFileBytes) {
         throw tooLarge(`A file is larger than the per-file limit of ${budget.maxFileBytes} bytes.`);
       }
