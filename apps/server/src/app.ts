@@ -161,6 +161,9 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       introspection: config.nodeEnv !== "production",
       includeStacktraceInErrorResponses: false,
       csrfPrevention: true,
+      // main.ts owns SIGTERM/SIGINT (drain, close everything, exit 0). Apollo's own handlers (on outside
+      // NODE_ENV=test) stopped only Apollo and re-raised the signal: the process died by it mid-shutdown.
+      stopOnTerminationSignals: false,
       plugins: [
         // armor's types name @apollo/server's CommonJS declarations; the plugin objects are the same.
         ...(armor.plugins as unknown as ApolloServerPlugin<Context>[]),

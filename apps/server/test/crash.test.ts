@@ -179,7 +179,8 @@ describe("SIGTERM", () => {
   });
 
   it("drains: an upload in flight when SIGTERM arrives completes, new connections are refused, the process exits 0 within 10 s", async () => {
-    server = await startServer(pb.env);
+    // Production: Apollo Server registers signal handlers of its own outside NODE_ENV=test.
+    server = await startServer({ ...pb.env, NODE_ENV: "production" });
     const token = await pb.token("alice");
     const conv = await createConversation(server.url, token);
     const proc = server;
@@ -234,5 +235,6 @@ describe("SIGTERM", () => {
     after = await startServer(pb.env);
     expect(await messagesOf(after.url, token, conv)).toEqual([expect.objectContaining({ index: 0 })]);
     expect(await pb.objects(`media/${conv}/`)).toHaveLength(1);
-  });
+    // Two embedded starts (PGlite) took over 60 s on a loaded 2-core machine.
+  }, 180_000);
 });
