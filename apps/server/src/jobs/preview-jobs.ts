@@ -6,6 +6,7 @@ import type { PreviewsRepository } from "../media/previews-repository.ts";
 import type { PreviewService } from "../services/previews.ts";
 
 const QUEUE = "media-previews";
+const DEADLOCK_DETECTED = "40P01";
 
 export interface PreviewJobsOptions {
   /** Jobs this process runs at once; 0: it only queues them. */
@@ -56,7 +57,7 @@ export async function startPreviewJobs(args: {
   });
   boss.on("error", (error: Error) => logger.warn({ err: error }, "preview job queue error; it carries on"));
   await boss.start();
-  await boss.createQueue(QUEUE, {
+  await createQueue(boss, {
     name: QUEUE,
     retryLimit: 5,
     retryDelay: 2,
@@ -95,4 +96,22 @@ export async function startPreviewJobs(args: {
     },
     boss,
   };
+}
+
+/**
+ * pg-boss's createQueue, safe when several instances start at once on a fresh database: there its
+ * create_queue() (insert the queue, create and attach its partition) deadlocks between processes, and
+ * PostgreSQL rolls one back (seen starting two instances: 2 of 3 concurrent starts failed). The survivor
+ * has created the queue, so a retry finds it and does nothing.
+ */
+async function createQueue(boss: PgBoss, options: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(options.name, options);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt === 5) throw error;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
