@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { inject } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@parley/testkit";
+import { createTestDatabase, incompleteUploads, type TestDatabase } from "@parley/testkit";
 import { loadConfig } from "../src/config.ts";
 import { createStore } from "../src/storage.ts";
 import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
@@ -104,11 +104,8 @@ export async function processBackend(
   };
 }
 
-/** MinIO's incomplete multipart uploads, from its data directory: `<object hash>/<upload id>`. */
-export function incompleteUploads(minioDataDir: string): string[] {
-  const root = join(minioDataDir, ".minio.sys", "multipart");
-  return listDir(root).flatMap((object) => listDir(join(root, object)).map((upload) => `${object}/${upload}`));
-}
+/** MinIO's incomplete multipart uploads, from its data directory (testkit's, shared with the cluster test). */
+export { incompleteUploads };
 
 function listDir(dir: string): string[] {
   try {

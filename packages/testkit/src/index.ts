@@ -1,5 +1,17 @@
 import "./provided.ts";
-export { startMinio, minioBinary, type MinioServer } from "./minio.ts";
+export {
+  startMinio,
+  startMinioCluster,
+  minioBinary,
+  incompleteUploads,
+  distinctFreePorts,
+  type MinioServer,
+  type MinioCluster,
+  type MinioNode,
+} from "./minio.ts";
 export { createTestDatabase, adminUrl, type TestDatabase } from "./postgres.ts";
 export { freePort } from "./ports.ts";
 export { chromiumExecutable } from "./chromium.ts";
+export { nginxBinary, startNginx, nginxConfig, type Nginx, type NginxOptions } from "./nginx.ts";
+export { parleyInstance, type ParleyInstance } from "./parley-process.ts";
+export { startCluster, type Cluster, type ClusterOptions } from "./cluster.ts";

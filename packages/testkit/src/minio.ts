@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,26 @@ export interface MinioServer {
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
   /** Stops it and deletes the data directory. */
+  dispose(): Promise<void>;
+}
+
+/** One server process of a distributed MinIO: its own address and drive. */
+export interface MinioNode {
+  endpoint: string;
+  dataDir: string;
+  /** Stops the process (SIGKILL when `hard`), keeping its drive. */
+  stop(options?: { hard?: boolean }): Promise<void>;
+  /** Starts it again on the same port and drive; resolves once it is back in the cluster. */
+  start(): Promise<void>;
+  running(): boolean;
+}
+
+/** A distributed, erasure-coded MinIO: one drive per process, every process on its own loopback port. */
+export interface MinioCluster {
+  nodes: MinioNode[];
+  accessKey: string;
+  secretKey: string;
+  /** Stops every node and deletes the drives. */
   dispose(): Promise<void>;
 }
 
@@ -39,56 +59,58 @@ export function minioBinary(): string {
   }
 }
 
+interface Credentials {
+  accessKey: string;
+  secretKey: string;
+  /** MINIO_KMS_SECRET_KEY: SSE-S3 (the bucket default encryption Parley sets) needs a KMS key. */
+  kmsKey: string;
+}
+
+function newCredentials(): Credentials {
+  return {
+    accessKey: "parley-test",
+    secretKey: randomBytes(16).toString("hex"),
+    kmsKey: `parley-test-key:${randomBytes(32).toString("base64")}`,
+  };
+}
+
 /**
- * Starts a real MinIO server on 127.0.0.1 with a temporary data directory and a KMS key, so
- * SSE-S3 (bucket default encryption) really happens.
+ * One `minio server` process that can be stopped and started again with the same arguments; start()
+ * resolves once `readyPath` answers 200 on `endpoint`.
  */
-export async function startMinio(): Promise<MinioServer> {
-  const bin = minioBinary();
-  const dataDir = mkdtempSync(join(tmpdir(), "parley-minio-"));
-  const port = await freePort();
-  const consolePort = await freePort();
-  const accessKey = "parley-test";
-  const secretKey = randomBytes(16).toString("hex");
-  const kmsKey = `parley-test-key:${randomBytes(32).toString("base64")}`;
-  const endpoint = `http://127.0.0.1:${port}`;
+function minioProcess(args: {
+  bin: string;
+  argv: string[];
+  env: Record<string, string>;
+  endpoint: string;
+  readyPath: string;
+  timeoutMs: number;
+}) {
   let child: ChildProcess | undefined;
   let log = "";
-
   const start = async () => {
     log = "";
-    child = spawn(
-      bin,
-      ["server", dataDir, "--address", `127.0.0.1:${port}`, "--console-address", `127.0.0.1:${consolePort}`, "--quiet"],
-      {
-        env: {
-          ...process.env,
-          MINIO_ROOT_USER: accessKey,
-          MINIO_ROOT_PASSWORD: secretKey,
-          MINIO_KMS_SECRET_KEY: kmsKey,
-          MINIO_BROWSER: "off",
-          MINIO_UPDATE: "off",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 30_000;
+    const proc = spawn(args.bin, args.argv, {
+      env: { ...process.env, MINIO_BROWSER: "off", MINIO_UPDATE: "off", ...args.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = proc;
+    proc.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+    proc.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+    const deadline = Date.now() + args.timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`MinIO exited with ${child.exitCode}:\n${log}`);
+      if (proc.exitCode !== null) throw new Error(`MinIO (${args.endpoint}) exited with ${proc.exitCode}:\n${log}`);
       try {
-        const res = await fetch(`${endpoint}/minio/health/ready`);
+        const res = await fetch(`${args.endpoint}${args.readyPath}`);
         if (res.ok) return;
       } catch {
         // not listening yet
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    child.kill("SIGKILL");
-    throw new Error(`MinIO did not become ready on ${endpoint} within 30 s:\n${log}`);
+    proc.kill("SIGKILL");
+    throw new Error(`MinIO did not become ready on ${args.endpoint} within ${args.timeoutMs / 1000} s:\n${log}`);
   };
-
   const stop = async ({ hard = false } = {}) => {
     const proc = child;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
@@ -96,18 +118,139 @@ export async function startMinio(): Promise<MinioServer> {
     proc.kill(hard ? "SIGKILL" : "SIGTERM");
     await exited;
   };
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  return { start, stop, running };
+}
 
-  await start();
+/**
+ * Starts a real MinIO server on 127.0.0.1 with a temporary data directory and a KMS key, so
+ * SSE-S3 (bucket default encryption) really happens.
+ */
+export async function startMinio(): Promise<MinioServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), "parley-minio-"));
+  const port = await freePort();
+  const consolePort = await freePort();
+  const { accessKey, secretKey, kmsKey } = newCredentials();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const server = minioProcess({
+    bin: minioBinary(),
+    argv: [
+      "server",
+      dataDir,
+      "--address",
+      `127.0.0.1:${port}`,
+      "--console-address",
+      `127.0.0.1:${consolePort}`,
+      "--quiet",
+    ],
+    env: { MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey, MINIO_KMS_SECRET_KEY: kmsKey },
+    endpoint,
+    readyPath: "/minio/health/ready",
+    timeoutMs: 30_000,
+  });
+  await server.start();
   return {
     endpoint,
     accessKey,
     secretKey,
     dataDir,
-    stop,
-    start,
+    stop: server.stop,
+    start: server.start,
     dispose: async () => {
-      await stop({ hard: true });
+      await server.stop({ hard: true });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts a distributed MinIO of `nodes` server processes (4 by default) on free loopback ports, one drive
+ * each under `dir` (a temporary directory by default), erasure-coded across the drives (4 drives: 2 data +
+ * 2 parity, so any one node may be down for reads and writes) and sharing one KMS key. Resolves once every
+ * node reports the cluster healthy (write quorum).
+ */
+export async function startMinioCluster(options: { nodes?: number; dir?: string } = {}): Promise<MinioCluster> {
+  const count = options.nodes ?? 4;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "parley-minio-cluster-"));
+  const bin = minioBinary();
+  const credentials = newCredentials();
+  const ports = await distinctFreePorts(count * 2);
+  const nodes = Array.from({ length: count }, (_, i) => ({
+    port: ports[i]!,
+    consolePort: ports[count + i]!,
+    dataDir: join(dir, `drive${i + 1}`),
+  }));
+  // Every process gets the whole list and finds itself in it by its own address.
+  const drives = nodes.map((n) => `http://127.0.0.1:${n.port}${n.dataDir}`);
+  const processes = nodes.map((n) => {
+    mkdirSync(n.dataDir, { recursive: true });
+    const endpoint = `http://127.0.0.1:${n.port}`;
+    const server = minioProcess({
+      bin,
+      argv: [
+        "server",
+        "--address",
+        `127.0.0.1:${n.port}`,
+        "--console-address",
+        `127.0.0.1:${n.consolePort}`,
+        "--quiet",
+        ...drives,
+      ],
+      env: {
+        MINIO_ROOT_USER: credentials.accessKey,
+        MINIO_ROOT_PASSWORD: credentials.secretKey,
+        MINIO_KMS_SECRET_KEY: credentials.kmsKey,
+        // Inside a container MinIO refuses loopback peers unless told which endpoint is its own,
+        // and refuses drives on the root filesystem unless in CI/CD mode: here every drive is a directory.
+        _MINIO_SERVER_LOCAL: `127.0.0.1:${n.port}`,
+        MINIO_CI_CD: "1",
+      },
+      endpoint,
+      readyPath: "/minio/health/cluster",
+      timeoutMs: 60_000,
+    });
+    return { endpoint, dataDir: n.dataDir, ...server };
+  });
+  const started = await Promise.allSettled(processes.map((p) => p.start()));
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) {
+    await Promise.all(processes.map((p) => p.stop({ hard: true })));
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return {
+    nodes: processes,
+    accessKey: credentials.accessKey,
+    secretKey: credentials.secretKey,
+    dispose: async () => {
+      await Promise.all(processes.map((p) => p.stop({ hard: true })));
+      for (const n of processes) rmSync(n.dataDir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `count` free ports, none twice (freePort alone may hand out the same one again). */
+export async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/**
+ * MinIO's incomplete multipart uploads, read from a drive: `<object hash>/<upload id>`. MinIO lists
+ * incomplete uploads only for an exact object key, and the key of an upload cut off by a crash may be
+ * unknown, so tests look at the drive, where each one is `.minio.sys/multipart/<object hash>/<upload id>/`.
+ */
+export function incompleteUploads(minioDataDir: string): string[] {
+  const root = join(minioDataDir, ".minio.sys", "multipart");
+  return listDir(root).flatMap((object) => listDir(join(root, object)).map((upload) => `${object}/${upload}`));
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -1,0 +1,77 @@
+// One Parley API instance as its own process: the real entry point (apps/server/src/main.ts) on a fixed
+// port, so it can be killed and started again where the load balancer expects it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export interface ParleyInstance {
+  name: string;
+  port: number;
+  /** http://127.0.0.1:port */
+  url: string;
+  /** Where its stdout and stderr (pino's JSON lines) go. */
+  logFile: string;
+  /** Starts the process; resolves once /readyz answers 200 (the port opens only when it can answer). */
+  start(extraEnv?: Record<string, string>): Promise<void>;
+  /** SIGTERM (drain, exit 0) or SIGKILL; resolves with the exit code (null when killed by a signal). */
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<number | null>;
+  running(): boolean;
+  /** The end of its log, for failure messages. */
+  logTail(lines?: number): string;
+}
+
+const serverDir = fileURLToPath(new URL("../../../apps/server/", import.meta.url));
+
+export function parleyInstance(options: {
+  name: string;
+  port: number;
+  env: Record<string, string>;
+  logFile: string;
+  startTimeoutMs?: number;
+}): ParleyInstance {
+  const url = `http://127.0.0.1:${options.port}`;
+  let child: ChildProcess | undefined;
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const logTail = (lines = 40) => {
+    try {
+      return readFileSync(options.logFile, "utf8").split("\n").slice(-lines).join("\n");
+    } catch {
+      return "(no log)";
+    }
+  };
+  const stop = (signal: "SIGTERM" | "SIGKILL" = "SIGTERM") =>
+    new Promise<number | null>((resolve) => {
+      const proc = child;
+      if (!proc || !running()) return resolve(proc?.exitCode ?? null);
+      proc.once("exit", (code) => resolve(code));
+      proc.kill(signal);
+    });
+  const start = async (extraEnv: Record<string, string> = {}) => {
+    if (running()) throw new Error(`${options.name} is already running`);
+    const log = openSync(options.logFile, "a");
+    const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: serverDir,
+      env: { ...process.env, ...options.env, ...extraEnv, PORT: String(options.port), HOST: "127.0.0.1" },
+      stdio: ["ignore", log, log],
+    });
+    closeSync(log);
+    child = proc;
+    const timeoutMs = options.startTimeoutMs ?? 120_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!running()) throw new Error(`${options.name} exited with ${proc.exitCode ?? proc.signalCode}:\n${logTail()}`);
+      try {
+        const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await stop("SIGKILL");
+        throw new Error(`${options.name} was not ready on ${url} within ${timeoutMs / 1000} s:\n${logTail()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { name: options.name, port: options.port, url, logFile: options.logFile, start, stop, running, logTail };
+}
