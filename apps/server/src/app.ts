@@ -36,7 +36,7 @@ import { mediaRoutes } from "./http/media-route.ts";
 import { multipartComplete, trackMultipartCompletion } from "./http/multipart-completion.ts";
 import { multipartUploads } from "./http/multipart-uploads.ts";
 import { createLogger } from "./logger.ts";
-import { startPreviewJobs, type PreviewJobs } from "./jobs/preview-jobs.ts";
+import { startPreviewJobs, type PreviewJobs, type PreviewQueueDepth } from "./jobs/preview-jobs.ts";
 import { previewsRepository } from "./media/previews-repository.ts";
 import { previewService } from "./services/previews.ts";
 import { EventHub } from "./realtime/event-hub.ts";
@@ -53,6 +53,8 @@ export interface Parley {
   db: DbHandle;
   store: ObjectStore;
   logger: Logger;
+  /** Preview jobs waiting and running, across every instance (for metrics). */
+  previewQueueDepth(): Promise<PreviewQueueDepth>;
   /** Stops accepting requests, drains the ones in flight, closes the database. */
   close(): Promise<void>;
 }
@@ -260,6 +262,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
 
     const handle = db;
     const release = unlock;
+    const jobs = previewJobs;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -269,6 +272,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       db: handle,
       store,
       logger,
+      previewQueueDepth: () => jobs.depth(),
       close: () =>
         (closing ??= (async () => {
           draining = true; // /readyz answers 503 from now on

@@ -128,7 +128,7 @@ export interface Config {
    * Preview jobs: how many this instance runs at once (0: it makes none, others do), the pixel
    * count refused before decoding, and how long one job may take before it fails.
    */
-  previews: { workers: number; maxPixels: number; timeoutSeconds: number; tmpDir: string };
+  previews: { workers: number; maxPixels: number; timeoutSeconds: number };
   /** Orphaned objects older than graceSeconds are swept every intervalSeconds (0 turns sweeping off). */
   orphans: { graceSeconds: number; intervalSeconds: number };
   limits: { bodyMaxLength: number; attributesMaxBytes: number; maxParticipants: number };
@@ -189,7 +189,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workers: e.MEDIA_PREVIEW_WORKERS,
       maxPixels: e.MEDIA_PREVIEW_MAX_PIXELS,
       timeoutSeconds: e.MEDIA_PREVIEW_TIMEOUT_SECONDS,
-      tmpDir: `${e.DATA_DIR}/tmp/previews`,
     },
     orphans: { graceSeconds: e.MEDIA_ORPHAN_GRACE_SECONDS, intervalSeconds: e.MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS },
     limits: { bodyMaxLength: 32_768, attributesMaxBytes: 16 * 1024, maxParticipants: e.CONVERSATION_MAX_PARTICIPANTS },

@@ -1,12 +1,12 @@
 // Crashes (issue 8, "Crashes and faults"): the real server entry (src/main.ts) as a child process,
 // killed with SIGKILL in the middle of a 50 MiB upload and started again; and stopped with SIGTERM
 // while a request is in flight. Runs on both backends.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMinio, type MinioServer } from "@parley/testkit";
 import { backend } from "./harness.ts";
 import { generated, postMultipart } from "./multipart.ts";
-import { eventually, gqlAt, processBackend, startServer, type ProcessBackend } from "./process-backend.ts";
+import { eventually, gqlAt, listDir, processBackend, startServer, type ProcessBackend } from "./process-backend.ts";
 import type { ServerProcess } from "./server-process.ts";
 
 const MiB = 1024 * 1024;
@@ -35,14 +35,6 @@ const messagesOf = async (url: string, token: string, conversationId: string) =>
   );
   expect(res.errors).toBeUndefined();
   return res.data!.conversation.messages.edges.map((e) => e.node);
-};
-
-const listDir = (dir: string) => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 };
 
 describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { deflateSync, crc32 } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import exifr from "exifr";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "./eventually.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
 import { postMediaMessage } from "./multipart.ts";
+import { ihdr, PNG_SIGNATURE, pngChunk } from "./png.ts";
 import { collect, wsClient } from "./ws.ts";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -39,15 +40,6 @@ function noise(width: number, height: number) {
     px[i] = x & 0xff;
   }
   return sharp(px, { raw: { width, height, channels: 3 } });
-}
-
-function chunk(type: string, data: Buffer) {
-  const c = Buffer.alloc(12 + data.length);
-  c.writeUInt32BE(data.length, 0);
-  c.write(type, 4, "latin1");
-  data.copy(c, 8);
-  c.writeUInt32BE(crc32(c.subarray(4, 8 + data.length)), 8 + data.length);
-  return c;
 }
 
 const GPS_EXIF = {
@@ -107,7 +99,7 @@ describe("media derivatives: metadata stripped, dimensions, previews", () => {
     const png = await noise(64, 32).png().withExif(GPS_EXIF).toBuffer();
     const withText = Buffer.concat([
       png.subarray(0, 33),
-      chunk("tEXt", Buffer.from("Comment\0at home, 51.5N", "latin1")),
+      pngChunk("tEXt", Buffer.from("Comment\0at home, 51.5N", "latin1")),
       png.subarray(33),
     ]);
     const [m] = (await send([{ filename: "shot.png", body: withText }])).media;
@@ -173,15 +165,11 @@ describe("media derivatives: metadata stripped, dimensions, previews", () => {
   });
 
   it("refuses a decompression bomb a preview, keeping the message and its original", async () => {
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(60_000, 0);
-    ihdr.writeUInt32BE(60_000, 4);
-    ihdr.set([8, 0, 0, 0, 0], 8);
     const bomb = Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk("IHDR", ihdr),
-      chunk("IDAT", deflateSync(Buffer.alloc(256 * 1024))),
-      chunk("IEND", Buffer.alloc(0)),
+      PNG_SIGNATURE,
+      pngChunk("IHDR", ihdr(60_000, 60_000, 0)),
+      pngChunk("IDAT", deflateSync(Buffer.alloc(256 * 1024))),
+      pngChunk("IEND", Buffer.alloc(0)),
     ]);
     const sent = await send([{ filename: "bomb.png", body: bomb }]);
     expect(sent.media[0]).toMatchObject({ width: 60_000, height: 60_000 });

@@ -1,15 +1,22 @@
-// The preview queue when PostgreSQL goes away between a job's work and its completion: the process
-// carries on (an 'error' event, logged), never an unhandled rejection, which would end a server.
-// And when several instances start at once on a fresh database (a cluster's first start).
+// The preview queue under faults (services only: they stop PostgreSQL or MinIO, or start several
+// instances on one PostgreSQL database).
+// - PostgreSQL goes away between a job's work and its completion: the process carries on (an
+//   'error' event, logged), never an unhandled rejection, which would end a server.
+// - Several instances start at once on a fresh database (a cluster's first start).
+// - MinIO is down for a while: jobs wait instead of spending their attempts, and the previews are
+//   made within seconds of its return.
 import { sql } from "drizzle-orm";
 import pino from "pino";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "@parley/db";
-import { createTestDatabase, type TestDatabase } from "@parley/testkit";
+import { createTestDatabase, startMinio, type MinioServer, type TestDatabase } from "@parley/testkit";
 import { startPreviewJobs, type PreviewJobs } from "../src/jobs/preview-jobs.ts";
 import type { PreviewsRepository } from "../src/media/previews-repository.ts";
 import type { PreviewService } from "../src/services/previews.ts";
 import { eventually } from "./eventually.ts";
+import { startTestServer, type TestServer } from "./harness.ts";
+import { postMediaMessage } from "./multipart.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 describe("preview jobs and a PostgreSQL outage", () => {
@@ -102,5 +109,65 @@ describe("preview jobs when several instances start at once on a fresh database"
         await database.drop();
       }
     }
+  }, 120_000);
+});
+
+describe("preview jobs and a MinIO outage", () => {
+  let minio: MinioServer;
+  let t: TestServer;
+  beforeAll(async () => {
+    minio = await startMinio();
+    t = await startTestServer({ minio, env: { MEDIA_PREVIEW_WORKERS: "1", RATE_LIMIT_MESSAGES_PER_MINUTE: "0" } });
+  });
+  afterAll(async () => {
+    await minio?.start().catch(() => {});
+    await t?.close();
+    await minio?.dispose();
+  });
+
+  it("spends no attempts while MinIO is down and makes every preview once it is back", async () => {
+    const created = await t.gql<{ createConversation: { id: string } }>(
+      "alice",
+      `mutation { createConversation(input: {}) { id } }`,
+    );
+    const conversationId = created.data!.createConversation.id;
+    const token = await t.token("alice");
+    const SEND = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { media { id } } }`;
+    for (let i = 0; i < 8; i++) {
+      const image = await sharp({
+        create: { width: 600, height: 450, channels: 3, background: { r: 20 * i, g: 120, b: 200 } },
+      })
+        .jpeg()
+        .toBuffer();
+      const res = await postMediaMessage(t.graphqlUrl, token, SEND, conversationId, [
+        { filename: `${i}.jpg`, body: image },
+      ]);
+      expect(res.json.errors).toBeUndefined();
+    }
+    await minio.stop({ hard: true });
+    // Long enough for the old exponential backoff to push retries 16-32 s out.
+    await new Promise((r) => setTimeout(r, 20_000));
+    const during = await t.parley.previewQueueDepth();
+    expect(during.waiting + during.active).toBeGreaterThan(0);
+    const [stillPending] = await t.sql`select count(*)::int as n from media where preview_state = 'pending'`;
+    expect(stillPending!.n).toBeGreaterThan(0);
+    // Nothing failed or was put off: the outage spent no attempt (with pg-boss's backoff it had spent
+    // 3 or 4 per job by now and pushed the next one 16-64 s out).
+    const spent = async () =>
+      (
+        await t.sql`select count(*) filter (where state in ('retry', 'failed'))::int as put_off,
+          coalesce(max(retry_count), 0)::int as attempts from pgboss.job where name = 'media-previews'`
+      )[0];
+    expect(await spent()).toEqual({ put_off: 0, attempts: 0 });
+
+    await minio.start();
+    const back = Date.now();
+    await eventually(async () => {
+      const [row] = await t.sql`select count(*)::int as n from media where preview_state <> 'ready'`;
+      expect(row!.n).toBe(0);
+    }, 60_000);
+    console.info(`previews after the MinIO outage: all ready ${Date.now() - back} ms after its return`);
+    expect(await spent()).toEqual({ put_off: 0, attempts: 0 });
+    expect(await t.parley.previewQueueDepth()).toEqual({ waiting: 0, active: 0 });
   }, 120_000);
 });

@@ -107,7 +107,8 @@ export async function processBackend(
 /** MinIO's incomplete multipart uploads, from its data directory (testkit's, shared with the cluster test). */
 export { incompleteUploads };
 
-function listDir(dir: string): string[] {
+/** Names in `dir`; none when it does not exist. */
+export function listDir(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch {

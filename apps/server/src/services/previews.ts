@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -39,7 +40,7 @@ export type PreviewOutcome = "ready" | "failed" | "gone" | "done-before";
 export function previewService(deps: {
   store: ObjectStore;
   repository: PreviewsRepository;
-  limits: { maxPixels: number; timeoutSeconds: number; tmpDir: string };
+  limits: { maxPixels: number; timeoutSeconds: number };
   logger: Logger;
 }) {
   const { store, repository, limits, logger } = deps;
@@ -48,8 +49,11 @@ export function previewService(deps: {
     const target = await repository.target(mediaId);
     if (!target) return "gone";
     if (target.previewState !== "pending") return "done-before";
-    await mkdir(limits.tmpDir, { recursive: true, mode: 0o700 });
-    const file = join(limits.tmpDir, randomUUID());
+    // os.tmpdir() is the process's own directory (upload-tmp-dir.ts), which a crash leaves for the
+    // next start to remove: a copy of a job that died with its process goes with it.
+    const dir = join(tmpdir(), "previews");
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, randomUUID());
     const stored: string[] = [];
     try {
       await pipeline(await store.get(target.objectKey), createWriteStream(file, { mode: 0o600 }));
@@ -63,21 +67,25 @@ export function previewService(deps: {
         return "failed";
       }
       const keyOf = previewKeys(target.objectKey);
-      const rows = [];
-      for (const r of set.renditions) {
-        const objectKey = keyOf(r.maxSize);
-        stored.push(objectKey);
-        await store.put(objectKey, Readable.from([r.bytes]), { contentType: PREVIEW_TYPE });
-        rows.push({
-          mediaId,
-          maxSize: r.maxSize,
-          width: r.width,
-          height: r.height,
-          contentType: PREVIEW_TYPE,
-          size: r.bytes.length,
-          objectKey,
-        });
-      }
+      // Stored side by side (a few small objects: the round trips, not the bytes, are the cost);
+      // every put settles before the clean-up below can run.
+      const rows = set.renditions.map((r) => ({
+        mediaId,
+        maxSize: r.maxSize,
+        width: r.width,
+        height: r.height,
+        contentType: PREVIEW_TYPE,
+        size: r.bytes.length,
+        objectKey: keyOf(r.maxSize),
+      }));
+      stored.push(...rows.map((r) => r.objectKey));
+      const puts = await Promise.allSettled(
+        set.renditions.map((r, i) =>
+          store.put(rows[i]!.objectKey, Readable.from([r.bytes]), { contentType: PREVIEW_TYPE }),
+        ),
+      );
+      const failedPut = puts.find((p) => p.status === "rejected");
+      if (failedPut) throw failedPut.reason;
       if (await repository.complete(target, set.placeholder, rows)) {
         stored.length = 0;
         return "ready";
@@ -97,7 +105,17 @@ export function previewService(deps: {
     }
   }
 
-  return { make };
+  /** False while the object store does not answer (the job waits for it rather than failing). */
+  async function storageReachable(): Promise<boolean> {
+    try {
+      await store.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return { make, storageReachable };
 }
 
 export type PreviewService = ReturnType<typeof previewService>;
