@@ -183,3 +183,89 @@ describe("media derivatives: metadata stripped, dimensions, previews", () => {
     expect(original.equals(bomb)).toBe(true);
   });
 });
+
+// The same rules as the originals' temporaryUrl: participants only, and the URL stops working at
+// temporaryUrlExpiresAt (MEDIA_URL_TTL_SECONDS short here, instead of waiting the default 300 s).
+describe("preview URLs: participants only, and they expire", () => {
+  let t: TestServer;
+  let conversationId: string;
+  beforeAll(async () => {
+    t = await startTestServer({ env: { MEDIA_URL_TTL_SECONDS: "3", MEDIA_PREVIEW_TIMEOUT_SECONDS: "10" } });
+    const res = await t.gql<{ createConversation: { id: string } }>(
+      "alice",
+      `mutation { createConversation(input: { participants: ["bob"] }) { id } }`,
+    );
+    conversationId = res.data!.createConversation.id;
+  });
+  afterAll(() => t?.close());
+
+  type Preview = { width: number; height: number; temporaryUrl: string; temporaryUrlExpiresAt: string };
+  type Got = { message: { media: { preview: Preview | null }[] } };
+  const previewOf = async (who: string, id: string) => {
+    const res = await t.gql<Got>(who, MESSAGE, { id, size: 320 });
+    expect(res.errors).toBeUndefined();
+    return res.data!.message.media[0]!.preview;
+  };
+  /** GET a URL: status and, for the disk store's refusals, the reason. */
+  const get = async (url: string) => {
+    const res = await fetch(url);
+    const body = Buffer.from(await res.arrayBuffer());
+    let reason: string | undefined;
+    if (res.status === 403 && t.backend === "embedded")
+      reason = (JSON.parse(body.toString()) as { errors: { extensions: { reason?: string } }[] }).errors[0]!.extensions
+        .reason;
+    return { status: res.status, body, reason };
+  };
+
+  it("refuses a non-participant the message and mediaByIds, previews included", async () => {
+    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND, conversationId, [
+      { filename: "p.jpg", body: await noise(800, 600).jpeg().toBuffer() },
+    ]);
+    const sent = res.json.data!.sendMediaMessage as Sent;
+    await eventually(async () => expect(await previewOf("bob", sent.id)).not.toBeNull(), 30_000);
+    const message = await t.gql("mallory", MESSAGE, { id: sent.id, size: 320 });
+    expect(message.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(message.data?.message ?? null).toBeNull();
+    const byIds = await t.gql(
+      "mallory",
+      `query($ids: [ID!]!) { mediaByIds(ids: $ids) { id preview(maxSize: 320) { temporaryUrl } } }`,
+      { ids: [sent.media[0]!.id] },
+    );
+    expect(byIds.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(JSON.stringify(byIds)).not.toContain("preview-");
+  });
+
+  it("serves a preview until temporaryUrlExpiresAt, then refuses it; a fresh read gives a working URL", async () => {
+    const res = await postMediaMessage(t.graphqlUrl, await t.token("alice"), SEND, conversationId, [
+      { filename: "q.jpg", body: await noise(900, 600).jpeg().toBuffer() },
+    ]);
+    const sent = res.json.data!.sendMediaMessage as Sent;
+    const preview = await eventually(async () => {
+      const p = await previewOf("bob", sent.id);
+      if (!p) throw new Error("no preview yet");
+      return p;
+    }, 30_000);
+    const lifetime = Date.parse(preview.temporaryUrlExpiresAt) - Date.now();
+    expect(lifetime).toBeGreaterThan(0);
+    expect(lifetime).toBeLessThanOrEqual(3_000);
+    const fresh = await get(preview.temporaryUrl);
+    expect(fresh.status).toBe(200);
+    expect((await sharp(fresh.body).metadata()).format).toBe("webp");
+    // An altered URL is refused too.
+    const altered = preview.temporaryUrl.replace(/preview-320/, "preview-1024");
+    expect(altered).not.toBe(preview.temporaryUrl);
+    const tampered = await get(altered);
+    expect(tampered.status).toBe(403);
+    if (t.backend === "embedded") expect(tampered.reason).toBe("MEDIA_URL_INVALID");
+
+    await new Promise((r) => setTimeout(r, Date.parse(preview.temporaryUrlExpiresAt) - Date.now() + 1500));
+    const expired = await get(preview.temporaryUrl);
+    expect(expired.status).toBe(403);
+    if (t.backend === "embedded") expect(expired.reason).toBe("MEDIA_URL_EXPIRED");
+    const again = await previewOf("bob", sent.id);
+    expect(again!.temporaryUrl).not.toBe(preview.temporaryUrl);
+    const renewed = await get(again!.temporaryUrl);
+    expect(renewed.status).toBe(200);
+    expect(renewed.body.equals(fresh.body)).toBe(true);
+  });
+});
