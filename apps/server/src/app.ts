@@ -35,6 +35,7 @@ import { healthRoutes } from "./http/health.ts";
 import { mediaRoutes } from "./http/media-route.ts";
 import { multipartComplete, trackMultipartCompletion } from "./http/multipart-completion.ts";
 import { multipartUploads } from "./http/multipart-uploads.ts";
+import { uploadPartRoutes } from "./http/upload-part-route.ts";
 import { createLogger } from "./logger.ts";
 import { startPreviewJobs, type PreviewJobs, type PreviewQueueDepth } from "./jobs/preview-jobs.ts";
 import { previewsRepository } from "./media/previews-repository.ts";
@@ -188,6 +189,8 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     app.use(healthRoutes(db, store, () => draining));
     const media = mediaRoutes(store, logger);
     if (media) app.use(media);
+    const uploadParts = uploadPartRoutes(store, logger);
+    if (uploadParts) app.use(uploadParts);
     if (config.auth.devTokens) {
       logger.warn("AUTH_DEV_TOKENS is on: POST /auth/dev-token issues a token for any identity (development only)");
       app.use(devTokenRoutes(tokens));

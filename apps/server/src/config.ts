@@ -49,6 +49,8 @@ const EnvSchema = z
     // Twilio Conversations' limit. The upper bound keeps one createConversation within a statement's bind parameters.
     CONVERSATION_MAX_PARTICIPANTS: int(1000, 1, 10_000),
     MEDIA_STRIP_METADATA: boolDefaultTrue,
+    // Part URLs are signed for the session's whole life, and SigV4 signatures last at most 7 days.
+    MEDIA_UPLOAD_TTL_SECONDS: int(86_400, 1, 7 * 24 * 3600),
     MEDIA_PREVIEW_WORKERS: int(1, 0, 64),
     MEDIA_PREVIEW_MAX_PIXELS: int(100_000_000, 1),
     MEDIA_PREVIEW_TIMEOUT_SECONDS: int(30, 1, 3600),
@@ -123,6 +125,8 @@ export interface Config {
     maxTotalBytes: number;
     /** Remove EXIF/XMP/IPTC and text metadata from JPEG, PNG and WebP at ingest. */
     stripMetadata: boolean;
+    /** An unfinished upload session is aborted, and its parts deleted, this long after it started. */
+    uploadTtlSeconds: number;
   };
   /**
    * Preview jobs: how many this instance runs at once (0: it makes none, others do), the pixel
@@ -184,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFileBytes: e.MEDIA_MAX_FILE_BYTES,
       maxTotalBytes: e.MEDIA_MAX_TOTAL_BYTES,
       stripMetadata: e.MEDIA_STRIP_METADATA,
+      uploadTtlSeconds: e.MEDIA_UPLOAD_TTL_SECONDS,
     },
     previews: {
       workers: e.MEDIA_PREVIEW_WORKERS,

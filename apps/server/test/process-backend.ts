@@ -28,7 +28,7 @@ export interface ProcessBackend {
   objects(prefix: string): Promise<string[]>;
   /**
    * Uploads that were started and never finished: MinIO's incomplete multipart uploads, or the disk
-   * store's temporary part files.
+   * store's temporary part files and upload session directories.
    */
   partialUploads(): Promise<string[]>;
   cleanup(): Promise<void>;
@@ -95,7 +95,9 @@ export async function processBackend(
     },
     async partialUploads() {
       if (minioDataDir !== undefined) return incompleteUploads(minioDataDir);
-      return listDir(join(env.DATA_DIR!, "media", ".tmp"));
+      // Temporary parts of puts, and upload sessions' directories (their parts, in-flight ones included).
+      const media = join(env.DATA_DIR!, "media");
+      return [...listDir(join(media, ".tmp")), ...listDir(join(media, ".uploads")).map((d) => `.uploads/${d}`)];
     },
     async cleanup() {
       await database?.drop();

@@ -185,3 +185,40 @@ export const rateLimits = pgTable(
   },
   (t) => [index("rate_limits_window_idx").on(t.windowStart)],
 );
+
+// Resumable upload sessions (createMediaUpload): one file the client PUTs in parts straight into the
+// store (an S3 multipart upload, or the disk store's own), until a sendMediaMessage names it. The row
+// is the reservation of its object key: the orphan sweeper spares the key and its multipart upload
+// while the row lives, and deletes both once it expires (MEDIA_UPLOAD_TTL_SECONDS). The send that
+// uses the upload deletes the row in the transaction that commits the media row.
+export const mediaUploads = pgTable(
+  "media_uploads",
+  {
+    id: uuid("id").primaryKey(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    uploader: text("uploader").notNull(),
+    // media/<conversationId>/<id>: where the parts are assembled.
+    objectKey: text("object_key").notNull(),
+    // The store's multipart upload id; null only between the row's insert and the store's answer.
+    storeUploadId: text("store_upload_id"),
+    size: bigint("size", { mode: "number" }).notNull(),
+    partSize: integer("part_size").notNull(),
+    filename: text("filename"),
+    contentType: text("content_type"),
+    createdAt: timestamps.createdAt,
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    // Set once the parts were assembled into the object (a send that failed after it keeps the object).
+    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+    // Set by abortMediaUpload or the sweeper before they delete what is stored: a send can no longer commit it.
+    abortedAt: timestamp("aborted_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("media_uploads_object_key_key").on(t.objectKey),
+    index("media_uploads_expires_idx").on(t.expiresAt),
+    index("media_uploads_uploader_idx").on(t.uploader, t.conversationId),
+  ],
+);
+
+export type MediaUploadRow = typeof mediaUploads.$inferSelect;

@@ -8,6 +8,7 @@ import {
   type ObjectStore,
   type PresignedUrl,
   type PresignOptions,
+  type SweepIncompleteOptions,
 } from "./object-store.ts";
 import { MinioUploadSessions } from "./minio-upload-sessions.ts";
 import { sigV4Presigner } from "./sigv4-presign.ts";
@@ -267,12 +268,16 @@ export class MinioStore implements ObjectStore {
     }
   }
 
-  async sweepIncomplete(prefix: string, olderThan: Date): Promise<number> {
+  async sweepIncomplete(prefix: string, olderThan: Date, options: SweepIncompleteOptions = {}): Promise<number> {
     try {
-      const stale: { key: string; uploadId: string }[] = [];
+      let stale: { key: string; uploadId: string }[] = [];
       for await (const u of this.incompleteUploads(prefix)) {
         // Uploads still running on some instance are younger than the grace period.
-        if (u.initiated.getTime() <= olderThan.getTime()) stale.push(u);
+        if (u.initiated.getTime() <= olderThan.getTime()) stale.push({ key: u.key, uploadId: u.uploadId });
+      }
+      if (options.spare && stale.length > 0) {
+        const spared = await options.spare(stale);
+        stale = stale.filter((u) => !spared.has(u.uploadId));
       }
       for (const u of stale) await this.abortUpload(u.key, u.uploadId);
       return stale.length;

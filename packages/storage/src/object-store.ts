@@ -60,8 +60,10 @@ export interface ObjectStore {
   /**
    * Removes partial uploads (MinIO incomplete multipart uploads, the disk store's temporary parts)
    * under `prefix` started before `olderThan`, left by a crash or an outage; returns how many.
+   * `spare` is shown the stale uploads found and names the upload ids to leave alone: upload
+   * sessions still in use (S3 lists every multipart upload under a prefix, live sessions' too).
    */
-  sweepIncomplete(prefix: string, olderThan: Date): Promise<number>;
+  sweepIncomplete(prefix: string, olderThan: Date, options?: SweepIncompleteOptions): Promise<number>;
   /**
    * Aborts the partial uploads of exactly these keys (a put cut off by a crash or an outage);
    * returns how many it found. Keys without one are not an error. MinIO lists incomplete multipart
@@ -77,6 +79,11 @@ export interface ObjectStore {
    * Absent on a store that cannot offer them (callers check, nothing pretends).
    */
   readonly uploadSessions?: UploadSessions;
+}
+
+export interface SweepIncompleteOptions {
+  /** The upload ids among `uploads` that must not be aborted. */
+  spare?: (uploads: { key: string; uploadId: string }[]) => Promise<ReadonlySet<string>>;
 }
 
 /** A part stored by an upload session. */
@@ -100,7 +107,8 @@ export interface UploadSessions {
   create(key: string, options: { contentType: string }): Promise<string>;
   /**
    * A URL that takes one PUT of exactly `size` bytes (no header the client must add) as part
-   * `number`, until `expiresAt`. Local: no network round trip.
+   * `number`, until `expiresAt`. Local: no network round trip, and no check that the upload
+   * still exists (a PUT to an upload that is gone is refused with 404).
    */
   presignPart(
     key: string,

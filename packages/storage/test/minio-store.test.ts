@@ -68,6 +68,17 @@ describe("MinioStore on a real MinIO server", () => {
     expect(await store.sweepIncomplete("media/", new Date(Date.now() + 60_000))).toBe(0);
     expect(await uploadsOf(key)).toEqual([uploadId]);
 
+    // A sweep by a prefix that does list it (the exact key here, any prefix on S3) spares the uploads it is told to.
+    const future = new Date(Date.now() + 60_000);
+    const seen: string[] = [];
+    const spare = async (uploads: { key: string; uploadId: string }[]) => {
+      seen.push(...uploads.map((u) => u.uploadId));
+      return new Set([uploadId]);
+    };
+    expect(await store.sweepIncomplete(key, future, { spare })).toBe(0);
+    expect(seen).toEqual([uploadId]);
+    expect(await uploadsOf(key)).toEqual([uploadId]);
+
     expect(await store.abortIncomplete([key, `media/${randomUUID()}/never-started`])).toBe(1);
     expect(await uploadsOf(key)).toEqual([]);
     expect(await store.stat(key)).toBeNull();

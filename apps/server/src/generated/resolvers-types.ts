@@ -90,6 +90,14 @@ export type CreateConversationInput = {
   uniqueName?: InputMaybe<Scalars["String"]["input"]>;
 };
 
+export type CreateMediaUploadInput = {
+  contentType?: InputMaybe<Scalars["String"]["input"]>;
+  conversationId: Scalars["ID"]["input"];
+  filename?: InputMaybe<Scalars["String"]["input"]>;
+  /** exact byte count, checked against the conversation's limits before anything is stored */
+  size: Scalars["Int"]["input"];
+};
+
 /**
  * The contract's error codes: every GraphQL error's extensions.code is one of these (docs/design.md, "Errors").
  * RATE_LIMITED errors also carry extensions.retryAfterSeconds (and the HTTP answer a Retry-After header).
@@ -142,10 +150,13 @@ export type MediaPreviewArgs = {
 
 export type MediaCategory = "MEDIA";
 
+/** Exactly one of file / uploadId. */
 export type MediaInput = {
   contentType?: InputMaybe<Scalars["String"]["input"]>;
-  file: Scalars["Upload"]["input"];
+  file?: InputMaybe<Scalars["Upload"]["input"]>;
   filename?: InputMaybe<Scalars["String"]["input"]>;
+  /** a MediaUpload of the viewer's in this conversation, every part uploaded */
+  uploadId?: InputMaybe<Scalars["ID"]["input"]>;
 };
 
 export type MediaPreview = {
@@ -155,6 +166,26 @@ export type MediaPreview = {
   temporaryUrl: Scalars["String"]["output"];
   temporaryUrlExpiresAt: Scalars["DateTime"]["output"];
   width: Scalars["Int"]["output"];
+};
+
+export type MediaUpload = {
+  __typename?: "MediaUpload";
+  conversationId: Scalars["ID"]["output"];
+  expiresAt: Scalars["DateTime"]["output"];
+  id: Scalars["ID"]["output"];
+  partSize: Scalars["Int"]["output"];
+  /** every part, in order; urls are valid until expiresAt, fresh ones come with every read */
+  parts: Array<MediaUploadPart>;
+  size: Scalars["Int"]["output"];
+};
+
+export type MediaUploadPart = {
+  __typename?: "MediaUploadPart";
+  /** 1-based */
+  number: Scalars["Int"]["output"];
+  size: Scalars["Int"]["output"];
+  uploaded: Scalars["Boolean"]["output"];
+  url: Scalars["String"]["output"];
 };
 
 export type Message = {
@@ -206,10 +237,18 @@ export type MessageUpdateReason =
 
 export type Mutation = {
   __typename?: "Mutation";
+  /** Deletes an unfinished upload and its stored parts; idempotent; the uploader only. */
+  abortMediaUpload: Scalars["Boolean"]["output"];
   addParticipant: Participant;
   /** Moves the viewer's read horizon forward only (Twilio's advanceLastReadMessageIndex); a lower index changes nothing. */
   advanceLastReadMessageIndex: Participant;
   createConversation: Conversation;
+  /**
+   * Starts a resumable upload of one file straight into storage (S3: presigned multipart, the bytes never pass
+   * through the API). PUT each part's bytes to its url with no other header, in any order, in parallel,
+   * retrying a part as often as needed; then name the upload in sendMediaMessage.
+   */
+  createMediaUpload: MediaUpload;
   /** Author only; idempotent. Deletes the message, its media rows and its stored objects. */
   removeMessage: RemovedMessage;
   /** The creator may remove anyone; anyone may remove themselves. False when the identity was not a participant. */
@@ -220,6 +259,10 @@ export type Mutation = {
   setLastReadMessageIndex: Participant;
   /** Author only. Only the fields given change; the update is published as messageUpdated. */
   updateMessage: Message;
+};
+
+export type MutationAbortMediaUploadArgs = {
+  id: Scalars["ID"]["input"];
 };
 
 export type MutationAddParticipantArgs = {
@@ -233,6 +276,10 @@ export type MutationAdvanceLastReadMessageIndexArgs = {
 
 export type MutationCreateConversationArgs = {
   input: CreateConversationInput;
+};
+
+export type MutationCreateMediaUploadArgs = {
+  input: CreateMediaUploadInput;
 };
 
 export type MutationRemoveMessageArgs = {
@@ -286,6 +333,8 @@ export type Query = {
   conversations: ConversationConnection;
   /** Media by id across messages (at most 100), in the order asked; FORBIDDEN/NOT_FOUND if any is not the viewer's to see. */
   mediaByIds: Array<Media>;
+  /** An unfinished upload of the viewer's, for resuming; null once used, aborted, expired, or not the viewer's. */
+  mediaUpload: Maybe<MediaUpload>;
   message: Maybe<Message>;
   viewer: Viewer;
 };
@@ -301,6 +350,10 @@ export type QueryConversationsArgs = {
 
 export type QueryMediaByIdsArgs = {
   ids: Array<Scalars["ID"]["input"]>;
+};
+
+export type QueryMediaUploadArgs = {
+  id: Scalars["ID"]["input"];
 };
 
 export type QueryMessageArgs = {
@@ -459,6 +512,7 @@ export type ResolversTypes = {
   ConversationEdge: ResolverTypeWrapper<Omit<ConversationEdge, "node"> & { node: ResolversTypes["Conversation"] }>;
   ConversationLimits: ResolverTypeWrapper<LimitsModel>;
   CreateConversationInput: CreateConversationInput;
+  CreateMediaUploadInput: CreateMediaUploadInput;
   DateTime: ResolverTypeWrapper<Scalars["DateTime"]["output"]>;
   ErrorCode: ErrorCode;
   ID: ResolverTypeWrapper<Scalars["ID"]["output"]>;
@@ -468,6 +522,8 @@ export type ResolversTypes = {
   MediaCategory: MediaCategory;
   MediaInput: MediaInput;
   MediaPreview: ResolverTypeWrapper<MediaPreview>;
+  MediaUpload: ResolverTypeWrapper<MediaUpload>;
+  MediaUploadPart: ResolverTypeWrapper<MediaUploadPart>;
   Message: ResolverTypeWrapper<MessageRowModel>;
   MessageConnection: ResolverTypeWrapper<
     Omit<MessageConnection, "edges"> & { edges: Array<ResolversTypes["MessageEdge"]> }
@@ -501,6 +557,7 @@ export type ResolversParentTypes = {
   ConversationEdge: Omit<ConversationEdge, "node"> & { node: ResolversParentTypes["Conversation"] };
   ConversationLimits: LimitsModel;
   CreateConversationInput: CreateConversationInput;
+  CreateMediaUploadInput: CreateMediaUploadInput;
   DateTime: Scalars["DateTime"]["output"];
   ID: Scalars["ID"]["output"];
   Int: Scalars["Int"]["output"];
@@ -508,6 +565,8 @@ export type ResolversParentTypes = {
   Media: MediaRowModel;
   MediaInput: MediaInput;
   MediaPreview: MediaPreview;
+  MediaUpload: MediaUpload;
+  MediaUploadPart: MediaUploadPart;
   Message: MessageRowModel;
   MessageConnection: Omit<MessageConnection, "edges"> & { edges: Array<ResolversParentTypes["MessageEdge"]> };
   MessageEdge: Omit<MessageEdge, "node"> & { node: ResolversParentTypes["Message"] };
@@ -611,6 +670,28 @@ export type MediaPreviewResolvers<
   width?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
 };
 
+export type MediaUploadResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["MediaUpload"] = ResolversParentTypes["MediaUpload"],
+> = {
+  conversationId?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes["DateTime"], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  partSize?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  parts?: Resolver<Array<ResolversTypes["MediaUploadPart"]>, ParentType, ContextType>;
+  size?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+};
+
+export type MediaUploadPartResolvers<
+  ContextType = Context,
+  ParentType extends ResolversParentTypes["MediaUploadPart"] = ResolversParentTypes["MediaUploadPart"],
+> = {
+  number?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes["Int"], ParentType, ContextType>;
+  uploaded?: Resolver<ResolversTypes["Boolean"], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
+};
+
 export type MessageResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes["Message"] = ResolversParentTypes["Message"],
@@ -660,6 +741,12 @@ export type MutationResolvers<
   ContextType = Context,
   ParentType extends ResolversParentTypes["Mutation"] = ResolversParentTypes["Mutation"],
 > = {
+  abortMediaUpload?: Resolver<
+    ResolversTypes["Boolean"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAbortMediaUploadArgs, "id">
+  >;
   addParticipant?: Resolver<
     ResolversTypes["Participant"],
     ParentType,
@@ -677,6 +764,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationCreateConversationArgs, "input">
+  >;
+  createMediaUpload?: Resolver<
+    ResolversTypes["MediaUpload"],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateMediaUploadArgs, "input">
   >;
   removeMessage?: Resolver<
     ResolversTypes["RemovedMessage"],
@@ -759,6 +852,12 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QueryMediaByIdsArgs, "ids">
   >;
+  mediaUpload?: Resolver<
+    Maybe<ResolversTypes["MediaUpload"]>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryMediaUploadArgs, "id">
+  >;
   message?: Resolver<Maybe<ResolversTypes["Message"]>, ParentType, ContextType, RequireFields<QueryMessageArgs, "id">>;
   viewer?: Resolver<ResolversTypes["Viewer"], ParentType, ContextType>;
 };
@@ -820,6 +919,8 @@ export type Resolvers<ContextType = Context> = {
   JSONObject?: GraphQLScalarType;
   Media?: MediaResolvers<ContextType>;
   MediaPreview?: MediaPreviewResolvers<ContextType>;
+  MediaUpload?: MediaUploadResolvers<ContextType>;
+  MediaUploadPart?: MediaUploadPartResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;

@@ -20,6 +20,7 @@ export const resolvers: Resolvers = {
     },
     message: (_, { id }, ctx) => ctx.services.messages.byId(requireViewer(ctx), id),
     mediaByIds: (_, { ids }, ctx) => ctx.services.messages.mediaByIds(requireViewer(ctx), ids),
+    mediaUpload: (_, { id }, ctx) => ctx.services.mediaUploads.get(requireViewer(ctx), id),
   },
 
   Mutation: {
@@ -36,6 +37,8 @@ export const resolvers: Resolvers = {
       ctx.services.conversations.setLastRead(requireViewer(ctx), conversationId, index),
     advanceLastReadMessageIndex: (_, { conversationId, index }, ctx) =>
       ctx.services.conversations.advanceLastRead(requireViewer(ctx), conversationId, index),
+    createMediaUpload: (_, { input }, ctx) => ctx.services.mediaUploads.create(requireViewer(ctx), input),
+    abortMediaUpload: (_, { id }, ctx) => ctx.services.mediaUploads.abort(requireViewer(ctx), id),
   },
 
   Subscription: subscriptionResolvers,

@@ -7,6 +7,7 @@ import { previewsRepository } from "../media/previews-repository.ts";
 import { conversationService } from "./conversations.ts";
 import { createMedia } from "./media/index.ts";
 import { mediaMessageService } from "./media-messages.ts";
+import { mediaUploadService } from "./media-uploads.ts";
 import { messageService } from "./messages.ts";
 import type { PreviewQueue } from "./previews.ts";
 import { RateLimiter } from "./rate-limit.ts";
@@ -31,13 +32,22 @@ export function createServices(deps: {
       config.rateLimits.messagesPerMinute,
       "changes (createConversation, addParticipant, updateMessage)",
     ),
+    // Upload sessions started, in a window of their own the size of the messages budget.
+    uploads: new RateLimiter(db, config.rateLimits.messagesPerMinute, "upload sessions (createMediaUpload)"),
   };
   const conversations = conversationService(db, config.limits, rateLimits.changes);
   const messages = messageService(db, conversations, config.limits, rateLimits.messages, rateLimits.changes);
-  const media = createMedia({ db, store, logger, limits: config.media });
+  const media = createMedia({
+    db,
+    store,
+    logger,
+    limits: config.media,
+    uploadTtlSeconds: config.media.uploadTtlSeconds,
+  });
   const mediaMessages = mediaMessageService({ media, conversations, messages, rateLimits, previewQueue, logger });
+  const mediaUploads = mediaUploadService({ media, conversations, rateLimits });
   const previews = previewsRepository(db);
-  return { db, store, config, logger, hub, conversations, messages, media, mediaMessages, previews };
+  return { db, store, config, logger, hub, conversations, messages, media, mediaMessages, mediaUploads, previews };
 }
 
 export type Services = ReturnType<typeof createServices>;

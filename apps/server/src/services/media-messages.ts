@@ -56,13 +56,14 @@ export function mediaMessageService(deps: {
     };
     const attributes = messages.validate(message);
     // Upload bytes are charged once known, so one message may overshoot the byte budget by its size.
-    // Bytes received count whether the send succeeds or not: a refused upload is not free.
+    // Bytes received count whether the send succeeds or not: a refused upload is not free. Upload
+    // sessions' bytes were charged when they started; the meter counts multipart bytes only.
     await rateLimits.uploadBytes.check(author);
     await rateLimits.messages.take(author);
 
     const meter = { receivedBytes: 0 };
     const stored = await media
-      .ingest(input.conversationId, input.media, signal, meter)
+      .ingest(author, input.conversationId, input.media, signal, meter)
       .catch(async (error: unknown) => {
         await rateLimits.uploadBytes.charge(author, meter.receivedBytes).catch(() => {});
         throw error;
@@ -84,7 +85,10 @@ export function mediaMessageService(deps: {
         stored.commit(tx),
       );
       if (duplicate) await stored.discard();
-      else await queuePreviews(rows);
+      else {
+        await stored.committed();
+        await queuePreviews(rows);
+      }
       return saved;
     } catch (error) {
       await stored.discard();

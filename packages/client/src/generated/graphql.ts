@@ -18,10 +18,13 @@ export type CreateConversationInput = {
 
 export type MediaCategory = "MEDIA";
 
+/** Exactly one of file / uploadId. */
 export type MediaInput = {
   contentType?: string | null | undefined;
-  file: File | Blob;
+  file?: File | Blob | null | undefined;
   filename?: string | null | undefined;
+  /** a MediaUpload of the viewer's in this conversation, every part uploaded */
+  uploadId?: string | number | null | undefined;
 };
 
 export type MessageType = "MEDIA" | "TEXT";

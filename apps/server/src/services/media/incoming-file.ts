@@ -22,9 +22,11 @@ export interface OpenedFile {
   mimetype: string | null;
 }
 
-/** One file of a media message, with the overrides MediaInput may carry. */
+/** One file of a media message (exactly one of file and uploadId), with the overrides MediaInput may carry. */
 export interface MediaFileInput {
-  file: Promise<IncomingFile>;
+  file?: Promise<IncomingFile> | null;
+  /** An upload session of the sender's (createMediaUpload) whose parts are all stored. */
+  uploadId?: string | null;
   filename?: string | null;
   contentType?: string | null;
 }

@@ -54,12 +54,47 @@ function through(chunks: AsyncIterable<Buffer>, transform: Transform): AsyncIter
   return transform;
 }
 
+/** One file's bytes through the stages, ready to be stored: see shapeFile. */
+export interface ShapedFile {
+  contentType: string;
+  /** The bytes to store: the source's, or the image stage's when it strips metadata. */
+  body: Readable;
+  /** True when the image stage may change the bytes (metadata stripping on, JPEG/PNG/WebP). */
+  rewrites: boolean;
+  /** Size, sha256 and pixel size of the bytes `body` gave; available once it has ended. */
+  result(): { size: number; sha256: string; width: number | null; height: number | null };
+}
+
 /**
  * One file through the stages, never whole in memory: limit → sniff the type from the head →
  * image stage (JPEG/PNG/WebP metadata removed, width/height read; @parley/imaging) → sha256 and
- * size of the stored bytes → ObjectStore.put. The chunks flow with backpressure from the source to the
- * store; a stage that throws ends the put, and the caller cleans up.
+ * size of the bytes to store. The chunks flow with backpressure from the source to whoever reads
+ * `body`; a stage that throws errors `body`.
  */
+export async function shapeFile(
+  source: Readable,
+  budget: Budget,
+  options: { declaredType?: string; mimetype?: string | null; stripMetadata: boolean },
+): Promise<ShapedFile> {
+  const { head, rest } = await peekHead(limit(budget)(source));
+  const sniffed = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
+  const contentType =
+    sniffed?.mime ?? options.declaredType ?? declaredType(options.mimetype, "mimetype") ?? "application/octet-stream";
+  const image = imageStage(contentType, { strip: options.stripMetadata });
+  const measured = digest();
+  const shaped = image ? through(rest, image.stream) : rest;
+  return {
+    contentType,
+    body: Readable.from(measured.stage(shaped), { objectMode: false, highWaterMark: 1024 * 1024 }),
+    rewrites: image?.report !== undefined,
+    result() {
+      const info = image?.info();
+      return { ...measured.result(), width: info?.width ?? null, height: info?.height ?? null };
+    },
+  };
+}
+
+/** Shapes one file (see shapeFile) and streams it into the store under its reserved key. */
 export async function storeFile(
   store: ObjectStore,
   file: PipelineFile,
@@ -68,25 +103,17 @@ export async function storeFile(
   options: { stripMetadata: boolean } = { stripMetadata: true },
 ): Promise<NewMedia> {
   const { opened } = file;
-  const { head, rest } = await peekHead(limit(budget)(opened.stream));
-  const sniffed = head.length > 0 ? await fileTypeFromBuffer(head) : undefined;
-  const contentType =
-    sniffed?.mime ?? file.declaredType ?? declaredType(opened.mimetype, "mimetype") ?? "application/octet-stream";
-  const image = imageStage(contentType, { strip: options.stripMetadata });
-  const measured = digest();
-  const shaped = image ? through(rest, image.stream) : rest;
-  const body = Readable.from(measured.stage(shaped), { objectMode: false, highWaterMark: 1024 * 1024 });
-  await store.put(file.objectKey, body, { contentType, signal });
-  const { size, sha256 } = measured.result();
-  const info = image?.info();
+  const shaped = await shapeFile(opened.stream, budget, {
+    declaredType: file.declaredType,
+    mimetype: opened.mimetype,
+    stripMetadata: options.stripMetadata,
+  });
+  await store.put(file.objectKey, shaped.body, { contentType: shaped.contentType, signal });
   return {
     id: file.id,
     objectKey: file.objectKey,
-    contentType,
-    size,
-    sha256,
+    contentType: shaped.contentType,
     filename: sanitizeFilename(file.filename ?? opened.filename),
-    width: info?.width ?? null,
-    height: info?.height ?? null,
+    ...shaped.result(),
   };
 }

@@ -4,6 +4,7 @@ import { media, mediaPreviews, type Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import { MEDIA_PREFIX } from "./keys.ts";
 import type { Reservations } from "./reservations.ts";
+import type { UploadSessionService } from "./upload-sessions.ts";
 
 const BATCH = 500;
 
@@ -11,6 +12,7 @@ export interface SweepDeps {
   db: Database;
   store: ObjectStore;
   reservations: Reservations;
+  sessions: UploadSessionService;
   logger: Logger;
 }
 
@@ -19,11 +21,15 @@ export interface SweepDeps {
  * (objects of sends that failed while storage was unreachable, or of a crashed process), and the
  * partial uploads of such sends: those of keys still reserved after the grace period (aborted by
  * key, which MinIO needs) and those the store can list itself. The grace period must exceed the
- * longest upload, so an upload about to commit is never taken. Safe with several instances:
+ * longest upload, so an upload about to commit is never taken. Upload sessions past their
+ * MEDIA_UPLOAD_TTL_SECONDS (or aborted, their cleanup unfinished) go first, with their parts and
+ * objects; live ones are spared whatever the grace period. Safe with several instances:
  * deleting an object or aborting an upload twice is harmless.
  */
 export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now?: Date }) {
-  const { db, store, reservations } = deps;
+  const { db, store, reservations, sessions } = deps;
+  // Expired and aborted upload sessions first: their objects and multipart uploads go with them.
+  const expired = await sessions.sweep(args.now);
   const cutoff = (args.now ?? new Date()).getTime() - args.graceMs;
   const old = (await store.list(MEDIA_PREFIX)).filter((o) => o.lastModified.getTime() <= cutoff);
   let deleted = 0;
@@ -35,7 +41,9 @@ export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now
       .from(mediaPreviews)
       .where(inArray(mediaPreviews.objectKey, keys));
     const referenced = new Set([...rows, ...previews].map((r) => r.key));
-    return keys.filter((k) => !referenced.has(k));
+    // Objects of upload sessions, assembled by a send that failed, wait for the next send or expiry.
+    const inSessions = await sessions.keysInUse(keys.filter((k) => !referenced.has(k)));
+    return keys.filter((k) => !referenced.has(k) && !inSessions.has(k));
   };
   for (let i = 0; i < old.length; i += BATCH) {
     const orphans = await unreferenced(old.slice(i, i + BATCH).map((o) => o.key));
@@ -58,15 +66,16 @@ export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now
     abandoned += keys.length;
     if (keys.length < BATCH) break;
   }
-  // Partial uploads the store can list by prefix (S3, the disk store's temporary parts).
-  partial += await store.sweepIncomplete(MEDIA_PREFIX, new Date(cutoff));
-  if (deleted > 0 || partial > 0 || abandoned > 0) {
+  // Partial uploads the store can list by prefix (S3, the disk store's temporary parts), except
+  // the multipart uploads of live sessions, which may take MEDIA_UPLOAD_TTL_SECONDS.
+  partial += await store.sweepIncomplete(MEDIA_PREFIX, new Date(cutoff), { spare: sessions.spare });
+  if (deleted > 0 || partial > 0 || abandoned > 0 || expired > 0) {
     deps.logger.info(
-      { deleted, partial, abandoned },
-      "orphan sweeper removed unreferenced media objects and partial uploads",
+      { deleted, partial, abandoned, expired },
+      "orphan sweeper removed unreferenced media objects, partial uploads and expired upload sessions",
     );
   }
-  return { scanned: old.length, deleted, partial, abandoned };
+  return { scanned: old.length, deleted, partial, abandoned, expired };
 }
 
 /** Runs the sweep at start and then every `intervalMs`; returns a stop function. */

@@ -1,0 +1,23 @@
+import { Router } from "express";
+import type { Logger } from "pino";
+import { DiskStore, serveUploadPart, UPLOAD_ROUTE_SEGMENT, type ObjectStore } from "@parley/storage";
+import { signedUrlCors } from "./signed-url-cors.ts";
+
+/**
+ * PUT /media-uploads/<uploadId>/<n>: the embedded store's upload session parts (HMAC-signed URLs
+ * from createMediaUpload/mediaUpload, exact size, encrypted like every object). With MinIO the part
+ * URLs point at MinIO itself and this route is not mounted.
+ */
+export function uploadPartRoutes(store: ObjectStore, logger: Logger): Router | undefined {
+  if (!(store instanceof DiskStore)) return undefined;
+  const sink = store.uploadSessions;
+  const router = Router();
+  router.use(`/${UPLOAD_ROUTE_SEGMENT}`, (req, res) => {
+    if (signedUrlCors(req, res, { methods: "PUT, OPTIONS", headers: "content-type", expose: "ETag" })) return;
+    void serveUploadPart(sink, req, res, {
+      url: req.originalUrl,
+      onError: (error) => logger.warn({ err: error, path: req.path }, "upload part PUT failed"),
+    });
+  });
+  return router;
+}
