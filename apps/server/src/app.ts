@@ -17,11 +17,12 @@ import type { ObjectStore } from "@parley/storage";
 import { createTokenService, type TokenService } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { ParleyError } from "./errors.ts";
-import { createArmor, QUERY_LIMITS, returnedObjectsLimit } from "./graphql/armor.ts";
+import { createArmor, QUERY_LIMITS, returnedObjectsError, returnedObjectsLimit } from "./graphql/armor.ts";
 import type { Context } from "./graphql/context.ts";
 import { formatError, withoutSchemaSuggestions } from "./graphql/format-error.ts";
 import { preExecutionStatusPlugin } from "./graphql/http-status.ts";
 import { createLoaders } from "./graphql/loaders.ts";
+import { MAX_RESPONSE_BYTES, jsonBytesWithin, responseSizeLimit, tooLargeError } from "./graphql/response-size.ts";
 import { resolvers } from "./graphql/resolvers.ts";
 import {
   answerClientErrorsWithJson,
@@ -65,9 +66,14 @@ const JSON_BODY_LIMIT = "1mb";
 // graphql 16 has no "exports" map: Node (and so graphql-ws and @graphql-tools) load its CommonJS
 // build, while bundlers and vitest may hand our sources index.mjs. Validation must run in the
 // schema's copy, so take it from CommonJS explicitly.
-const { specifiedRules, validate, NoSchemaIntrospectionCustomRule } = createRequire(import.meta.url)(
-  "graphql",
-) as typeof import("graphql");
+const {
+  specifiedRules,
+  validate,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  getOperationAST,
+  GraphQLError: WsError,
+} = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
 /** Opens the database and storage, builds the HTTP app and listens on config.host:config.port (0 = any). */
 export async function startParley(config: Config, options: { logger?: Logger } = {}): Promise<Parley> {
@@ -108,6 +114,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     const services = createServices({ db: db.db, store, config, logger, hub, previewQueue: previewJobs });
     const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
     const armor = createArmor();
+    const listBounds = { maxParticipants: config.limits.maxParticipants, maxFiles: config.media.maxFiles };
 
     // Subscriptions: graphql-transport-ws on the same path; the token travels in connection_init.
     // Subscription documents are small; 64 KiB bounds what a socket may send in one message.
@@ -125,6 +132,23 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           ]);
           for (const e of errors) e.message = withoutSchemaSuggestions(e.message);
           return errors;
+        },
+        // graphql-ws runs queries and mutations too, outside Apollo's plugins: the same bounds apply.
+        onSubscribe: (_ctx, _id, payload) => {
+          let document;
+          try {
+            document = parse(payload.query);
+          } catch {
+            return; // graphql-ws reports the syntax error itself
+          }
+          const operation = getOperationAST(document, payload.operationName ?? undefined);
+          if (!operation) return;
+          const error = returnedObjectsError(schema, document, operation, payload.variables ?? {}, listBounds);
+          if (error) return [new WsError(error.message, { extensions: { code: "BAD_USER_INPUT" } })];
+        },
+        onNext: (_ctx, _id, _payload, _args, result) => {
+          if (jsonBytesWithin(result, MAX_RESPONSE_BYTES) > MAX_RESPONSE_BYTES)
+            return { data: null, errors: [tooLargeError(MAX_RESPONSE_BYTES)] };
         },
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
@@ -171,10 +195,8 @@ export async function startParley(config: Config, options: { logger?: Logger } =
         // armor's types name @apollo/server's CommonJS declarations; the plugin objects are the same.
         ...(armor.plugins as unknown as ApolloServerPlugin<Context>[]),
         preExecutionStatusPlugin<Context>(),
-        returnedObjectsLimit<Context>({
-          maxParticipants: config.limits.maxParticipants,
-          maxFiles: config.media.maxFiles,
-        }),
+        returnedObjectsLimit<Context>(listBounds),
+        responseSizeLimit<Context>(),
         // In-flight requests get 8 s, then their connections are closed: the process exits within 10 s.
         ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: 8_000 }),
         { serverWillStart: async () => ({ drainServer: async () => void (await wsServer.dispose()) }) },

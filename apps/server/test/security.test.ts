@@ -8,8 +8,10 @@ import { typeDefs } from "@parley/schema";
 import { pino } from "pino";
 import { createArmor, estimateReturnedObjects, MAX_RETURNED_OBJECTS } from "../src/graphql/armor.ts";
 import { formatError } from "../src/graphql/format-error.ts";
-import { codeOf, startTestServer, type TestServer } from "./harness.ts";
+import { jsonBytesWithin, MAX_RESPONSE_BYTES } from "../src/graphql/response-size.ts";
+import { codeOf, startTestServer, type GraphQLResponse, type TestServer } from "./harness.ts";
 import { postMultipart } from "./multipart.ts";
+import { collect, wsClient } from "./ws.ts";
 
 type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 const viewerQuery = JSON.stringify({ query: "{ viewer { identity } }" });
@@ -413,6 +415,94 @@ describe("query limits (graphql-armor)", () => {
     } finally {
       await prod.close();
     }
+  });
+});
+
+// Found while extending the fuzz suite (issue 17): graphql-ws executes queries too, outside Apollo's
+// plugins, so the 15-alias fan-out of finding 2 still ran over a WebSocket; and an answer was bounded in
+// objects but not bytes: an alias name is repeated in every object (a 900 KB alias over 5000
+// participants made a 4.5 GB answer, which failed as INTERNAL_SERVER_ERROR, and smaller ones were sent).
+describe("fan-out over WebSocket, and the size of an answer", () => {
+  let t: TestServer;
+  let alice = "";
+  beforeAll(async () => {
+    t = await startTestServer();
+    alice = await t.token("alice");
+    for (let i = 0; i < 2; i++) {
+      const res = await t.gql(
+        "alice",
+        `mutation($p: [String!]) { createConversation(input: { participants: $p }) { id } }`,
+        {
+          p: Array.from({ length: 999 }, (_, j) => `p${j}`),
+        },
+      );
+      expect(res.errors).toBeUndefined();
+    }
+  });
+  afterAll(() => t?.close());
+  const overWs = async (query: string) => {
+    const client = wsClient(t.url, alice);
+    try {
+      const got = collect<Record<string, unknown>>(client, query, {});
+      await got.done;
+      return got;
+    } finally {
+      await client.dispose();
+    }
+  };
+  const aliased = (length: number) =>
+    `{ conversations(first: 2) { edges { node { participants { ${"a".repeat(length)}: identity } } } } }`;
+
+  it("refuses over WebSocket the fan-out it refuses over HTTP", async () => {
+    const fanOut = `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: conversations(first: 5) { edges { node { participants { identity } } } }`).join(" ")} }`;
+    expect(codeOf(await t.gql("alice", fanOut))).toBe("BAD_USER_INPUT");
+    const got = await overWs(fanOut);
+    expect(got.items).toEqual([]);
+    expect(JSON.stringify(got.errors)).toMatch(/up to 75165 objects; the limit is 50000.*BAD_USER_INPUT/);
+  });
+
+  it(`answers over ${MAX_RESPONSE_BYTES} bytes of JSON with one BAD_USER_INPUT, over HTTP and WebSocket`, async () => {
+    const post = async (query: string) => {
+      const res = await fetch(t.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${alice}` },
+        body: JSON.stringify({ query }),
+      });
+      const text = await res.text();
+      return { status: res.status, bytes: Buffer.byteLength(text), json: JSON.parse(text) as GraphQLResponse };
+    };
+    // 2000 participants, each object repeating the alias: 11,000 characters fit, 13,000 do not.
+    const fits = await post(aliased(11_000));
+    expect(fits.json.errors).toBeUndefined();
+    expect(fits.bytes).toBeGreaterThan(20_000_000);
+    expect(fits.bytes).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    for (const length of [13_000, 900_000]) {
+      const refused = await post(aliased(length));
+      expect(refused.status, `alias of ${length}`).toBe(200);
+      expect(refused.bytes, `alias of ${length}`).toBeLessThan(1000);
+      expect(refused.json.data).toBeNull();
+      expect(refused.json.errors).toEqual([
+        expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", limitBytes: MAX_RESPONSE_BYTES } }),
+      ]);
+    }
+    const ws = await overWs(aliased(13_000));
+    expect(JSON.stringify(ws.errors)).toMatch(/would be over 25165824 bytes.*BAD_USER_INPUT/);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
+  it("counts JSON bytes exactly, escapes and astral characters included, and stops past the limit", () => {
+    const values: unknown[] = [
+      { a: "x", 'é"': ["😀", null, 1.5, -0, 1e21, true, false, '\u0000\u001f\n"\\', "\ud800 lone"] },
+      { skipped: undefined, f: () => 1, d: new Date(0), nested: [[], {}, [undefined]] },
+      "中".repeat(1000),
+    ];
+    for (const v of values) expect(jsonBytesWithin(v, Infinity)).toBe(Buffer.byteLength(JSON.stringify(v)));
+    expect(
+      jsonBytesWithin(
+        Array.from({ length: 1e6 }, () => "xxxxxxxx"),
+        1000,
+      ),
+    ).toBeLessThan(1100);
   });
 });
 

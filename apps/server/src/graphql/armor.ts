@@ -1,6 +1,6 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 
 /**
  * Query limits. The SDK's and web app's own operations stay under half of each
@@ -124,6 +124,45 @@ export function estimateReturnedObjects(
   return visit(operation.selectionSet?.selections ?? [], rootType, 0, 0);
 }
 
+/**
+ * The refusal of an operation that could return more than `max` objects, or undefined. Shared by
+ * HTTP (the plugin below) and WebSocket operations, which graphql-ws executes outside Apollo.
+ */
+export function returnedObjectsError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  bounds: ListBounds,
+  max = MAX_RETURNED_OBJECTS,
+): GraphQLError | undefined {
+  const fragments = Object.fromEntries(
+    document.definitions
+      .filter((d) => d.kind === "FragmentDefinition")
+      .map((d) => [(d as unknown as Node).name!.value, d as unknown as Node]),
+  );
+  const op = operation.operation;
+  const root =
+    op === "mutation"
+      ? schema.getMutationType()
+      : op === "subscription"
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
+  const n = estimateReturnedObjects(
+    schema,
+    operation as unknown as Node,
+    fragments,
+    variables,
+    bounds,
+    root?.name ?? "Query",
+  );
+  if (n <= max) return undefined;
+  return new GraphQLError(
+    `This operation could return up to ${n} objects; the limit is ${max}. Ask for fewer items (first/last), fewer aliases, or leave out lists such as participants.`,
+    { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
+  );
+}
+
 /** Refuses, before execution, an operation that could return more than MAX_RETURNED_OBJECTS objects. */
 export function returnedObjectsLimit<TContext extends BaseContext>(
   bounds: ListBounds,
@@ -133,33 +172,16 @@ export function returnedObjectsLimit<TContext extends BaseContext>(
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
-          const fragments = Object.fromEntries(
-            rc.document.definitions
-              .filter((d) => d.kind === "FragmentDefinition")
-              .map((d) => [(d as unknown as Node).name!.value, d as unknown as Node]),
-          );
           if (!rc.operation) return;
-          const op = rc.operation.operation;
-          const root =
-            op === "mutation"
-              ? rc.schema.getMutationType()
-              : op === "subscription"
-                ? rc.schema.getSubscriptionType()
-                : rc.schema.getQueryType();
-          const n = estimateReturnedObjects(
+          const error = returnedObjectsError(
             rc.schema,
-            rc.operation as unknown as Node,
-            fragments,
+            rc.document,
+            rc.operation,
             rc.request.variables ?? {},
             bounds,
-            root?.name ?? "Query",
+            max,
           );
-          if (n > max) {
-            throw new GraphQLError(
-              `This operation could return up to ${n} objects; the limit is ${max}. Ask for fewer items (first/last), fewer aliases, or leave out lists such as participants.`,
-              { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
-            );
-          }
+          if (error) throw error;
         },
       };
     },
