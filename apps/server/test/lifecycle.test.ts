@@ -109,6 +109,95 @@ describe("subscriptions", () => {
   });
 });
 
+describe("viewer-wide subscriptions", () => {
+  const V_ADDED = `subscription { viewerMessageAdded { index body conversation { id } } }`;
+  const V_UPDATED = `subscription { viewerMessageUpdated { reasons message { body conversation { id } } } }`;
+  const V_REMOVED = `subscription { viewerMessageRemoved { id index conversationId } }`;
+  type Added = { viewerMessageAdded: { index: number; body: string; conversation: { id: string } } };
+
+  it("delivers every conversation's events to a participant, joined after subscribing too, and stops at removal", async () => {
+    const before = await conversation("alice", ["vera"]);
+    const ws = wsClient(t.url, await t.token("vera"));
+    try {
+      const added = collect<Added>(ws, V_ADDED, {});
+      const updated = collect<{ viewerMessageUpdated: { reasons: string[]; message: { body: string } } }>(
+        ws,
+        V_UPDATED,
+        {},
+      );
+      const removed = collect<{ viewerMessageRemoved: { index: number; conversationId: string } }>(ws, V_REMOVED, {});
+      await settle();
+      const created = await conversation("alice", ["vera"]); // created after subscribing, with vera
+      const other = await conversation("alice", ["bob"]); // vera is not in it (yet)
+      await send("alice", before, "b0");
+      await send("alice", created, "c0");
+      await send("alice", other, "not for vera");
+      await added.waitFor(2);
+      const joined = await t.gql("alice", `mutation($i: AddParticipantInput!) { addParticipant(input: $i) { id } }`, {
+        i: { conversationId: other, identity: "vera" },
+      });
+      expect(joined.errors).toBeUndefined();
+      await send("alice", other, "o1");
+      const edited = await send("alice", created, "c1");
+      await added.waitFor(4);
+      await t.gql("alice", `mutation($i: UpdateMessageInput!) { updateMessage(input: $i) { id } }`, {
+        i: { id: edited.id, body: "c1, edited" },
+      });
+      await t.gql("alice", `mutation($id: ID!) { removeMessage(id: $id) { id } }`, { id: edited.id });
+      await updated.waitFor(1);
+      await removed.waitFor(1);
+      // Removed from one conversation: its events stop, the others' go on, the subscription stays.
+      await t.gql("alice", `mutation($c: ID!) { removeParticipant(conversationId: $c, identity: "vera") }`, {
+        c: before,
+      });
+      await send("alice", before, "b1, after vera left");
+      await send("alice", created, "c2");
+      await added.waitFor(5);
+      await settle();
+      expect(added.items.map((i) => [i.viewerMessageAdded.conversation.id, i.viewerMessageAdded.body])).toEqual([
+        [before, "b0"],
+        [created, "c0"],
+        [other, "o1"],
+        [created, "c1"],
+        [created, "c2"],
+      ]);
+      expect(updated.items.map((u) => [u.viewerMessageUpdated.reasons, u.viewerMessageUpdated.message.body])).toEqual([
+        [["BODY"], "c1, edited"],
+      ]);
+      expect(removed.items.map((r) => r.viewerMessageRemoved)).toEqual([
+        { id: edited.id, index: 1, conversationId: created },
+      ]);
+      expect(added.errors).toEqual([]);
+      // Where each conversation stands, from the row's counter (a removed newest message still counts).
+      const positions = await t.gql<{ conversations: { edges: { node: { id: string; lastMessageIndex: number } }[] } }>(
+        "vera",
+        `{ conversations(first: 10) { edges { node { id lastMessageIndex } } } }`,
+      );
+      const byId = Object.fromEntries(
+        positions.data!.conversations.edges.map((e) => [e.node.id, e.node.lastMessageIndex]),
+      );
+      expect(byId).toEqual({ [created]: 2, [other]: 1 });
+      const empty = await conversation("vera", []);
+      const none = await t.gql<{ conversation: { lastMessageIndex: number | null } }>(
+        "vera",
+        `query($c: ID!) { conversation(id: $c) { lastMessageIndex } }`,
+        { c: empty },
+      );
+      expect(none.data?.conversation.lastMessageIndex).toBeNull();
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it("needs an authenticated connection", async () => {
+    const anon = wsClient(t.url, null);
+    const refused = collect(anon, V_ADDED, {});
+    await refused.done;
+    expect((refused.errors[0] as { code?: number }).code).toBe(4403);
+    await anon.dispose();
+  });
+});
+
 describe("updateMessage, removeMessage, removeParticipant", () => {
   it("lets only the author update, validating like a send", async () => {
     const c = await conversation("alice", ["bob"]);

@@ -1,8 +1,10 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { TokenSource, type TokenProvider } from "./auth.ts";
+import type { ClientMessageEvent, ClientMessageEventHandlers } from "./client-feed.ts";
 import type { SdkContext } from "./context.ts";
 import { Conversation, ConversationHandle, MAX_PAGE_SIZE } from "./conversation.ts";
 import { ParleyError } from "./errors.ts";
+import type { Unsubscribe } from "./feed-support.ts";
 import {
   ConversationsDocument,
   CreateConversationDocument,
@@ -44,6 +46,9 @@ export interface ClientOptions {
   reconnect?: ReconnectOptions;
 }
 
+/** The events of `client.on()`. */
+export type ClientEvent = ClientMessageEvent | "connectionStateChanged" | "connectionError";
+
 type VariablesArgs<V> =
   Record<string, never> extends V ? [variables?: V, signal?: AbortSignal] : [variables: V, signal?: AbortSignal];
 
@@ -83,6 +88,12 @@ export class ParleyClient {
   /**
    * Client events. Returns a function that removes the handler.
    *
+   * - `messageAdded`, `messageUpdated`, `messageRemoved`: the message events of every conversation
+   *   the viewer participates in, including conversations created or joined later (Twilio's
+   *   client-level events). `messageAdded` is per conversation in index order and each once, also
+   *   across reconnects, and delivers every message committed after `on()` returned (its `ready`
+   *   resolves once the starting point is read). Failures are reported as `connectionError` and
+   *   retried; these events never stop by themselves.
    * - `connectionStateChanged`: the live-events WebSocket is `connecting`, `connected` or
    *   `disconnected` (it reconnects by itself while handlers are registered).
    * - `connectionError`: a connection attempt failed or the connection was lost, with why
@@ -90,22 +101,28 @@ export class ParleyClient {
    *   `UNAUTHENTICATED`: getToken() failed or timed out, or the server refused the token). The
    *   SDK keeps retrying with backoff; failures for good go to the conversations' `error` handlers.
    */
+  on(event: "messageAdded", handler: ClientMessageEventHandlers["messageAdded"]): Unsubscribe;
+  on(event: "messageUpdated", handler: ClientMessageEventHandlers["messageUpdated"]): Unsubscribe;
+  on(event: "messageRemoved", handler: ClientMessageEventHandlers["messageRemoved"]): Unsubscribe;
   on(event: "connectionStateChanged", handler: (state: ConnectionState) => void): () => void;
   on(event: "connectionError", handler: (error: ParleyError) => void): () => void;
-  on(
-    event: "connectionStateChanged" | "connectionError",
-    handler: ((state: ConnectionState) => void) | ((error: ParleyError) => void),
-  ): () => void {
+  on(event: ClientEvent, handler: (value: never) => void): () => void {
     if (typeof handler !== "function")
       throw new ParleyError("BAD_USER_INPUT", `on(${JSON.stringify(event)}) needs a handler function.`);
-    if (event === "connectionStateChanged")
-      return this.#context.realtime.onStateChange(handler as (state: ConnectionState) => void);
-    if (event === "connectionError")
-      return this.#context.realtime.onConnectionError(handler as (error: ParleyError) => void);
-    throw new ParleyError(
-      "BAD_USER_INPUT",
-      `Unknown client event ${JSON.stringify(event)}: use connectionStateChanged or connectionError.`,
-    );
+    const { realtime } = this.#context;
+    if (event === "connectionStateChanged") return realtime.onStateChange(handler as (state: ConnectionState) => void);
+    if (event === "connectionError") return realtime.onConnectionError(handler as (error: ParleyError) => void);
+    if (event !== "messageAdded" && event !== "messageUpdated" && event !== "messageRemoved")
+      throw new ParleyError(
+        "BAD_USER_INPUT",
+        `Unknown client event ${JSON.stringify(event)}: use messageAdded, messageUpdated, messageRemoved, connectionStateChanged or connectionError.`,
+      );
+    return realtime.clientFeed().on(event, handler as ClientMessageEventHandlers[typeof event]);
+  }
+
+  /** Removes a message-event handler added with `on(event, handler)` (one registration of it). */
+  off<E extends ClientMessageEvent>(event: E, handler: ClientMessageEventHandlers[E]): void {
+    this.#context.realtime.existingClientFeed()?.off(event, handler);
   }
 
   /** Stops every conversation's live events and closes the WebSocket (e.g. on sign-out). */

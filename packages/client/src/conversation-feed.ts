@@ -1,10 +1,20 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { ParleyError } from "./errors.ts";
 import {
+  call,
+  Closed,
+  readAbove,
+  readMessages,
+  READ_TIMEOUT_MS,
+  sleep,
+  unsubscribe,
+  type Reader,
+  type Unsubscribe,
+} from "./feed-support.ts";
+import {
   ConversationLimitsDocument,
   MessageAddedDocument,
   MessageRemovedDocument,
-  MessagesDocument,
   MessageUpdatedDocument,
   type MessageUpdateReason,
 } from "./generated/graphql.ts";
@@ -36,16 +46,7 @@ export interface ConversationEventHandlers {
 
 export type ConversationEvent = keyof ConversationEventHandlers;
 
-/**
- * What `on()` returns: call it to remove the handler. `ready` resolves once the handler's starting
- * point is fixed (at once with `{ after }`; after one read without): every message committed from
- * then on is delivered. Sends through this SDK wait for it by themselves; await it before telling
- * another process to send. It never rejects (failures go to the `error` handlers).
- */
-export interface Unsubscribe {
-  (): void;
-  readonly ready: Promise<void>;
-}
+export type { Unsubscribe };
 
 export interface MessageAddedOptions {
   /**
@@ -94,13 +95,9 @@ interface AddedHandler {
  * just after connecting, so the read is repeated once this much later.
  */
 const RECHECK_MS = 1000;
-/** A catch-up read stuck on a dead connection is abandoned and retried after this long. */
-const READ_TIMEOUT_MS = 30_000;
 /** Consecutive failed (re)subscriptions of one kind before the feed gives up. */
 const MAX_SUBSCRIBE_FAILURES = 5;
 const TERMINAL = new Set(["FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "UNAUTHENTICATED", "NETWORK_ERROR"]);
-/** Catch-up reads retry anything else (unreachable, rate limited, storage down) with backoff. */
-const READ_TERMINAL = new Set(["FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "UNAUTHENTICATED"]);
 
 /**
  * The live events of one conversation for one client: one graphql-ws subscription per event kind
@@ -127,12 +124,14 @@ export class ConversationFeed {
   #closed = false;
   readonly #offs = new Map<unknown, (Unsubscribe & { event: ConversationEvent })[]>();
   readonly #context: FeedContext;
+  readonly #reader: Reader;
 
   constructor(
     readonly conversationId: string,
     context: FeedContext,
   ) {
     this.#context = context;
+    this.#reader = { transport: context.transport, backoff: context.backoff, isClosed: () => this.#closed };
   }
 
   on<E extends ConversationEvent>(
@@ -381,7 +380,7 @@ export class ConversationFeed {
    * is above it; the result is applied in the queue, in order with the events.
    */
   #startBaseline(): { ready: Promise<void> } {
-    const read = this.#read({ conversationId: this.conversationId, last: 1 });
+    const read = readMessages(this.#reader, { conversationId: this.conversationId, last: 1 });
     holdSends(this.conversationId, read);
     let done: () => void = () => {};
     const ready = new Promise<void>((resolve) => (done = resolve));
@@ -408,48 +407,14 @@ export class ConversationFeed {
   }
 
   /**
-   * Reads every message above the lowest index a handler has (newest page first, backwards until
-   * it reaches that index: cursors are opaque, so we cannot start from an index), then delivers
-   * them in index order. Each handler skips what it already has.
+   * Reads every message above the lowest index a handler has, then delivers them in index order.
+   * Each handler skips what it already has.
    */
   async #catchUp(): Promise<void> {
     const known = this.#positions();
     if (!known.length) return;
     const low = Math.min(...known);
-    const missed: Message[] = [];
-    let before: string | null = null;
-    let size = 20;
-    for (;;) {
-      const { conversation } = await this.#read({ conversationId: this.conversationId, last: size, before });
-      const { edges, pageInfo } = conversation.messages;
-      const fresh = edges.filter((e) => e.node.index > low);
-      missed.unshift(...fresh.map((e) => new Message(e.node, this.#context.transport, e.cursor)));
-      if (fresh.length < edges.length || edges.length === 0 || !pageInfo.hasPreviousPage) break;
-      before = pageInfo.startCursor;
-      size = 100;
-    }
-    this.#deliver(missed, low);
-  }
-
-  /** A messages page; retried with backoff while the API is unreachable, since order depends on it. */
-  async #read(variables: { conversationId: string; last: number; before?: string | null }) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const data = await this.#context.transport.request(
-          MessagesDocument,
-          variables,
-          AbortSignal.timeout(READ_TIMEOUT_MS),
-        );
-        if (!data.conversation)
-          throw new ParleyError("NOT_FOUND", `Conversation ${this.conversationId} does not exist.`);
-        return { conversation: data.conversation };
-      } catch (error) {
-        if (this.#closed) throw new Closed();
-        if (error instanceof ParleyError && READ_TERMINAL.has(error.code)) throw error;
-        await sleep(this.#context.backoff(attempt));
-        if (this.#closed) throw new Closed();
-      }
-    }
+    this.#deliver(await readAbove(this.#reader, this.conversationId, low), low);
   }
 
   /** Where the messageAdded handlers are (those whose starting point is known). */
@@ -517,24 +482,5 @@ export class ConversationFeed {
     if (this.#added.size + this.#updated.size + this.#removed.size + this.#errors.size > 0) return;
     this.close();
     this.#context.release(this);
-  }
-}
-
-class Closed extends Error {}
-
-function unsubscribe(off: () => void, ready: Promise<void> = Promise.resolve()): Unsubscribe {
-  return Object.assign(off, { ready });
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A handler's exception is the application's bug: rethrown on its own, it cannot stop the other handlers. */
-function call<T>(fn: (value: T) => void, value: T): void {
-  try {
-    fn(value);
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
   }
 }

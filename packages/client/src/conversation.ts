@@ -333,6 +333,8 @@ export class Conversation extends ConversationHandle {
   readonly updatedAt: Date;
   /** The viewer's unread messages (from others, after their read horizon) as of loading. */
   readonly unreadMessagesCount: number;
+  /** Index of the newest message sent as of loading (it may have been removed since); null before the first. */
+  readonly lastMessageIndex: number | null;
   readonly participants: readonly Participant[];
   readonly limits: ConversationLimits;
 
@@ -346,6 +348,7 @@ export class Conversation extends ConversationHandle {
     this.createdAt = new Date(fields.createdAt);
     this.updatedAt = new Date(fields.updatedAt);
     this.unreadMessagesCount = fields.unreadMessagesCount;
+    this.lastMessageIndex = fields.lastMessageIndex;
     this.participants = fields.participants.map(toParticipant);
     this.limits = fields.limits;
   }

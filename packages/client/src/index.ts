@@ -1,6 +1,7 @@
 // @parley/client: the browser-safe entry. Nothing here (or below it) imports Node built-ins;
 // Node-only helpers live in "@parley/client/node".
-export { createClient, ParleyClient, type ClientOptions } from "./client.ts";
+export { createClient, ParleyClient, type ClientEvent, type ClientOptions } from "./client.ts";
+export type { ClientMessageEvent, ClientMessageEventHandlers } from "./client-feed.ts";
 export {
   Conversation,
   ConversationHandle,

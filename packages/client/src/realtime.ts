@@ -1,6 +1,7 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws/client";
 import { secondsUntilExpiry } from "./auth.ts";
+import { ClientFeed } from "./client-feed.ts";
 import { ConversationFeed, type EventSink, type FeedContext } from "./conversation-feed.ts";
 import { errorFromGraphQL, ParleyError, type GraphQLErrorEntry } from "./errors.ts";
 import { operationsOf, type Transport } from "./transport.ts";
@@ -78,6 +79,7 @@ export class Realtime {
   #state: ConnectionState = "disconnected";
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
   readonly #feeds = new Map<string, ConversationFeed>();
+  #clientFeed: ClientFeed | undefined;
   /** Consecutive connections closed with 4403: the first gets a fresh token, the next ones give up. */
   #refusals = 0;
   #connections = 0;
@@ -141,6 +143,27 @@ export class Realtime {
     return feed;
   }
 
+  /** The message events of all the viewer's conversations (client.on); created on first use. */
+  clientFeed(): ClientFeed {
+    if (!this.#clientFeed) {
+      this.#client(); // fail here, synchronously, when there is no WebSocket at all
+      const feed: ClientFeed = new ClientFeed({
+        ...this.#feedContext,
+        report: (error) => this.#report(error),
+        release: (released) => {
+          if (this.#clientFeed === released) this.#clientFeed = undefined;
+        },
+      });
+      this.#clientFeed = feed;
+    }
+    return this.#clientFeed;
+  }
+
+  /** The client-level feed if there is one (client.off). */
+  existingClientFeed(): ClientFeed | undefined {
+    return this.#clientFeed;
+  }
+
   /** The feed of a conversation if this client follows it. */
   existingFeed(conversationId: string): ConversationFeed | undefined {
     return this.#feeds.get(conversationId);
@@ -171,6 +194,8 @@ export class Realtime {
   async close(): Promise<void> {
     for (const feed of [...this.#feeds.values()]) feed.close();
     this.#feeds.clear();
+    this.#clientFeed?.close();
+    this.#clientFeed = undefined;
     const ws = this.#ws;
     this.#ws = undefined;
     this.#closing?.abort();
@@ -243,6 +268,7 @@ export class Realtime {
           this.#connections++;
           this.#setState("connected");
           for (const feed of this.#feeds.values()) feed.connected();
+          this.#clientFeed?.connected();
         },
         closed: (event) => {
           // Counted here, once per connection: shouldRetry runs once per active subscription.

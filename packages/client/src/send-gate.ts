@@ -6,6 +6,8 @@
  * the server and its message would count as already there.)
  */
 const pending = new Map<string, Set<Promise<void>>>();
+/** The key of starting points that cover every conversation (client-level messageAdded). */
+const ALL = "*";
 
 /** Longest a send waits for a starting point (a read stuck on a dead network must not stall sends). */
 const MAX_WAIT_MS = 5_000;
@@ -25,10 +27,15 @@ export function holdSends(conversationId: string, read: Promise<unknown>): void 
   });
 }
 
+/** Like holdSends, for a starting point of every conversation: every send waits for it. */
+export function holdAllSends(read: Promise<unknown>): void {
+  holdSends(ALL, read);
+}
+
 /** Resolves once no starting point in `conversationId` is being read (at once when none is). */
 export async function sendsMayGo(conversationId: string): Promise<void> {
-  const set = pending.get(conversationId);
-  if (!set || set.size === 0) return;
+  const set = [...(pending.get(conversationId) ?? []), ...(pending.get(ALL) ?? [])];
+  if (set.length === 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([
     Promise.all(set),

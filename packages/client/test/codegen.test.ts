@@ -41,6 +41,7 @@ describe("codegen", () => {
         "AdvanceLastReadMessageIndexDocument",
         "ConversationDocument",
         "ConversationLimitsDocument",
+        "ConversationPositionsDocument",
         "ConversationsDocument",
         "CreateConversationDocument",
         "MessageAddedDocument",
@@ -59,6 +60,10 @@ describe("codegen", () => {
         "UnreadMessagesCountDocument",
         "UpdateMessageDocument",
         "ViewerDocument",
+        "ViewerJoinedAtDocument",
+        "ViewerMessageAddedDocument",
+        "ViewerMessageRemovedDocument",
+        "ViewerMessageUpdatedDocument",
       ].sort(),
     );
   });

@@ -42,6 +42,8 @@ export type Conversation = {
   createdBy: Scalars["String"]["output"];
   friendlyName: Maybe<Scalars["String"]["output"]>;
   id: Scalars["ID"]["output"];
+  /** Index of the newest message sent (it may have been removed since); null before the first (Twilio's lastMessage.index). */
+  lastMessageIndex: Maybe<Scalars["Int"]["output"]>;
   limits: ConversationLimits;
   /** Edges always in ascending index order; neither first nor last means the newest 30; a page is at most 100. */
   messages: MessageConnection;
@@ -383,25 +385,31 @@ export type SendMessageInput = {
   idempotencyKey?: InputMaybe<Scalars["String"]["input"]>;
 };
 
-/** Events of one conversation, over WebSocket (graphql-transport-ws) on /graphql; participants only. */
+/** Live events over WebSocket (graphql-transport-ws) on /graphql: of one conversation (participants only), or of all the viewer's. */
 export type Subscription = {
   __typename?: "Subscription";
   messageAdded: Message;
   messageRemoved: RemovedMessage;
   messageUpdated: MessageUpdate;
+  /** messageAdded of every conversation the viewer participates in, including ones joined after subscribing. */
+  viewerMessageAdded: Message;
+  /** messageRemoved of every conversation the viewer participates in, including ones joined after subscribing. */
+  viewerMessageRemoved: RemovedMessage;
+  /** messageUpdated of every conversation the viewer participates in, including ones joined after subscribing. */
+  viewerMessageUpdated: MessageUpdate;
 };
 
-/** Events of one conversation, over WebSocket (graphql-transport-ws) on /graphql; participants only. */
+/** Live events over WebSocket (graphql-transport-ws) on /graphql: of one conversation (participants only), or of all the viewer's. */
 export type SubscriptionMessageAddedArgs = {
   conversationId: Scalars["ID"]["input"];
 };
 
-/** Events of one conversation, over WebSocket (graphql-transport-ws) on /graphql; participants only. */
+/** Live events over WebSocket (graphql-transport-ws) on /graphql: of one conversation (participants only), or of all the viewer's. */
 export type SubscriptionMessageRemovedArgs = {
   conversationId: Scalars["ID"]["input"];
 };
 
-/** Events of one conversation, over WebSocket (graphql-transport-ws) on /graphql; participants only. */
+/** Live events over WebSocket (graphql-transport-ws) on /graphql: of one conversation (participants only), or of all the viewer's. */
 export type SubscriptionMessageUpdatedArgs = {
   conversationId: Scalars["ID"]["input"];
 };
@@ -594,6 +602,7 @@ export type ConversationResolvers<
   createdBy?: Resolver<ResolversTypes["String"], ParentType, ContextType>;
   friendlyName?: Resolver<Maybe<ResolversTypes["String"]>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes["ID"], ParentType, ContextType>;
+  lastMessageIndex?: Resolver<Maybe<ResolversTypes["Int"]>, ParentType, ContextType>;
   limits?: Resolver<ResolversTypes["ConversationLimits"], ParentType, ContextType>;
   messages?: Resolver<ResolversTypes["MessageConnection"], ParentType, ContextType, Partial<ConversationMessagesArgs>>;
   participants?: Resolver<Array<ResolversTypes["Participant"]>, ParentType, ContextType>;
@@ -896,6 +905,19 @@ export type SubscriptionResolvers<
     ParentType,
     ContextType,
     RequireFields<SubscriptionMessageUpdatedArgs, "conversationId">
+  >;
+  viewerMessageAdded?: SubscriptionResolver<ResolversTypes["Message"], "viewerMessageAdded", ParentType, ContextType>;
+  viewerMessageRemoved?: SubscriptionResolver<
+    ResolversTypes["RemovedMessage"],
+    "viewerMessageRemoved",
+    ParentType,
+    ContextType
+  >;
+  viewerMessageUpdated?: SubscriptionResolver<
+    ResolversTypes["MessageUpdate"],
+    "viewerMessageUpdated",
+    ParentType,
+    ContextType
   >;
 };
 

@@ -51,6 +51,8 @@ export const resolvers: Resolvers = {
   Conversation: {
     participants: (c, _, ctx) => ctx.loaders.participants.load(c.id),
     unreadMessagesCount: (c, _, ctx) => ctx.loaders.unreadCount.load(c.id),
+    // The row's counter: no query.
+    lastMessageIndex: (c) => (c.nextMessageIndex > 0 ? c.nextMessageIndex - 1 : null),
     limits: (_, __, ctx) => {
       const m = ctx.services.config.media;
       return {

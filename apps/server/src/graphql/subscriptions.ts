@@ -18,7 +18,25 @@ async function events<T extends ConversationEvent["type"], P>(
 ): Promise<AsyncIterableIterator<P>> {
   const viewer = requireViewer(ctx);
   await ctx.services.conversations.requireParticipant(conversationId, viewer);
-  const source = ctx.services.hub.subscribe(conversationId, viewer);
+  return payloads(ctx.services.hub.subscribe(conversationId, viewer), type, toPayload);
+}
+
+/** The events of one type of every conversation the viewer participates in, joined later ones too. */
+function viewerEvents<T extends ConversationEvent["type"], P>(
+  ctx: Context,
+  type: T,
+  toPayload: (event: EventOf<T>) => Promise<P | undefined>,
+): AsyncIterableIterator<P> {
+  const viewer = requireViewer(ctx);
+  const source = ctx.services.hub.subscribeViewer(viewer, () => ctx.services.conversations.idsOf(viewer));
+  return payloads(source, type, toPayload);
+}
+
+function payloads<T extends ConversationEvent["type"], P>(
+  source: AsyncIterableIterator<ConversationEvent>,
+  type: T,
+  toPayload: (event: EventOf<T>) => Promise<P | undefined>,
+): AsyncIterableIterator<P> {
   const out: AsyncIterableIterator<P> = {
     [Symbol.asyncIterator]: () => out,
     next: async () => {
@@ -50,30 +68,55 @@ async function load(
   return row;
 }
 
+const added = async (ctx: Context, e: EventOf<"messageAdded">) => load(ctx, e);
+
+async function updated(ctx: Context, e: EventOf<"messageUpdated">) {
+  const message = await load(ctx, { ...e, updatedKey: e.updatedAt });
+  return message && { message, reasons: e.reasons satisfies MessageUpdateReason[] };
+}
+
+const removed = async (e: EventOf<"messageRemoved">) => ({
+  id: e.messageId,
+  index: e.index,
+  conversationId: e.conversationId,
+  removedAt: new Date(e.removedAt),
+});
+
 export const subscriptionResolvers: SubscriptionResolvers<Context> = {
   messageAdded: {
     subscribe: (_, { conversationId }, ctx) =>
       events(ctx, conversationId, "messageAdded", async (e) => {
-        const message = await load(ctx, e);
+        const message = await added(ctx, e);
         return message && { messageAdded: message };
       }) as never,
   },
   messageUpdated: {
     subscribe: (_, { conversationId }, ctx) =>
       events(ctx, conversationId, "messageUpdated", async (e) => {
-        const message = await load(ctx, { ...e, updatedKey: e.updatedAt });
-        return message && { messageUpdated: { message, reasons: e.reasons satisfies MessageUpdateReason[] } };
+        const update = await updated(ctx, e);
+        return update && { messageUpdated: update };
       }) as never,
   },
   messageRemoved: {
     subscribe: (_, { conversationId }, ctx) =>
-      events(ctx, conversationId, "messageRemoved", async (e) => ({
-        messageRemoved: {
-          id: e.messageId,
-          index: e.index,
-          conversationId: e.conversationId,
-          removedAt: new Date(e.removedAt),
-        },
-      })) as never,
+      events(ctx, conversationId, "messageRemoved", async (e) => ({ messageRemoved: await removed(e) })) as never,
+  },
+  viewerMessageAdded: {
+    subscribe: (_, __, ctx) =>
+      viewerEvents(ctx, "messageAdded", async (e) => {
+        const message = await added(ctx, e);
+        return message && { viewerMessageAdded: message };
+      }) as never,
+  },
+  viewerMessageUpdated: {
+    subscribe: (_, __, ctx) =>
+      viewerEvents(ctx, "messageUpdated", async (e) => {
+        const update = await updated(ctx, e);
+        return update && { viewerMessageUpdated: update };
+      }) as never,
+  },
+  viewerMessageRemoved: {
+    subscribe: (_, __, ctx) =>
+      viewerEvents(ctx, "messageRemoved", async (e) => ({ viewerMessageRemoved: await removed(e) })) as never,
   },
 };

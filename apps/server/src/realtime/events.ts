@@ -17,6 +17,7 @@ export type ConversationEvent =
       updatedAt: string;
     }
   | { type: "messageRemoved"; conversationId: string; messageId: string; index: number; removedAt: string }
+  | { type: "participantAdded"; conversationId: string; identity: string }
   | { type: "participantRemoved"; conversationId: string; identity: string };
 
 /**
@@ -25,6 +26,15 @@ export type ConversationEvent =
  */
 export function notifyStatement(event: ConversationEvent): SQL {
   return sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`;
+}
+
+/** One statement publishing several events (in order), e.g. every participant of a new conversation. */
+export function notifyAllStatement(events: readonly ConversationEvent[]): SQL {
+  const payloads = sql.join(
+    events.map((e) => sql`(${JSON.stringify(e)})`),
+    sql`, `,
+  );
+  return sql`select pg_notify(${EVENTS_CHANNEL}, payload) from (values ${payloads}) as events(payload)`;
 }
 
 export function parseEvent(payload: string): ConversationEvent | undefined {

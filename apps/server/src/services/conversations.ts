@@ -5,7 +5,7 @@ import { decodeActivityCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { isId, newId } from "./ids.ts";
-import { notifyStatement } from "../realtime/events.ts";
+import { notifyAllStatement, notifyStatement } from "../realtime/events.ts";
 import { checkAttributes, checkIdentity, checkText } from "./validation.ts";
 
 export interface CreateConversation {
@@ -67,6 +67,10 @@ export function conversationService(
         for (let i = 0; i < identities.length; i += INSERT_CHUNK) {
           const chunk = identities.slice(i, i + INSERT_CHUNK);
           await tx.insert(participants).values(chunk.map((p) => ({ id: newId(), conversationId: id, identity: p })));
+          // Viewer-wide subscriptions of these identities start following the conversation.
+          await tx.execute(
+            notifyAllStatement(chunk.map((p) => ({ type: "participantAdded", conversationId: id, identity: p }))),
+          );
         }
         return row!;
       });
@@ -114,6 +118,7 @@ export function conversationService(
         .insert(participants)
         .values({ id: newId(), conversationId: input.conversationId, identity, attributes })
         .returning();
+      await tx.execute(notifyStatement({ type: "participantAdded", conversationId: input.conversationId, identity }));
       return inserted!;
     });
   }
@@ -205,6 +210,12 @@ export function conversationService(
     };
   }
 
+  /** Ids of every conversation `identity` participates in (viewer-wide subscriptions start from these). */
+  const idsOf = async (identity: string): Promise<string[]> =>
+    (
+      await db.select({ id: participants.conversationId }).from(participants).where(eq(participants.identity, identity))
+    ).map((r) => r.id);
+
   // Activity times are kept at millisecond precision (set from JS) so cursors compare exactly.
   const byIds = async (ids: readonly string[]) =>
     db
@@ -229,6 +240,7 @@ export function conversationService(
     list,
     byIds,
     participantsOf,
+    idsOf,
   };
 }
 

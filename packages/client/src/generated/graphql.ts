@@ -74,6 +74,7 @@ export type ConversationsQuery = {
         createdAt: string;
         updatedAt: string;
         unreadMessagesCount: number;
+        lastMessageIndex: number | null;
         participants: Array<{
           id: string;
           identity: string;
@@ -107,6 +108,7 @@ export type ConversationQuery = {
     createdAt: string;
     updatedAt: string;
     unreadMessagesCount: number;
+    lastMessageIndex: number | null;
     participants: Array<{
       id: string;
       identity: string;
@@ -170,6 +172,7 @@ export type CreateConversationMutation = {
     createdAt: string;
     updatedAt: string;
     unreadMessagesCount: number;
+    lastMessageIndex: number | null;
     participants: Array<{
       id: string;
       identity: string;
@@ -250,6 +253,27 @@ export type AdvanceLastReadMessageIndexMutation = {
   };
 };
 
+export type ConversationPositionsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+export type ConversationPositionsQuery = {
+  conversations: {
+    edges: Array<{ node: { id: string; lastMessageIndex: number | null } }>;
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  };
+};
+
+export type ViewerJoinedAtQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ViewerJoinedAtQuery = {
+  viewer: { identity: string };
+  conversation: { id: string; participants: Array<{ identity: string; createdAt: string }> } | null;
+};
+
 export type MessageAddedSubscriptionVariables = Exact<{
   conversationId: string | number;
 }>;
@@ -317,6 +341,67 @@ export type MessageRemovedSubscription = {
   messageRemoved: { id: string; index: number; conversationId: string; removedAt: string };
 };
 
+export type ViewerMessageAddedSubscriptionVariables = Exact<{ [key: string]: never }>;
+
+export type ViewerMessageAddedSubscription = {
+  viewerMessageAdded: {
+    id: string;
+    index: number;
+    author: string;
+    body: string | null;
+    attributes: Record<string, unknown>;
+    type: MessageType;
+    createdAt: string;
+    updatedAt: string;
+    conversation: { id: string };
+    media: Array<{
+      id: string;
+      category: MediaCategory;
+      filename: string | null;
+      contentType: string;
+      size: number;
+      sha256: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    }>;
+  };
+};
+
+export type ViewerMessageUpdatedSubscriptionVariables = Exact<{ [key: string]: never }>;
+
+export type ViewerMessageUpdatedSubscription = {
+  viewerMessageUpdated: {
+    reasons: Array<MessageUpdateReason>;
+    message: {
+      id: string;
+      index: number;
+      author: string;
+      body: string | null;
+      attributes: Record<string, unknown>;
+      type: MessageType;
+      createdAt: string;
+      updatedAt: string;
+      conversation: { id: string };
+      media: Array<{
+        id: string;
+        category: MediaCategory;
+        filename: string | null;
+        contentType: string;
+        size: number;
+        sha256: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      }>;
+    };
+  };
+};
+
+export type ViewerMessageRemovedSubscriptionVariables = Exact<{ [key: string]: never }>;
+
+export type ViewerMessageRemovedSubscription = {
+  viewerMessageRemoved: { id: string; index: number; conversationId: string; removedAt: string };
+};
+
 export type PageInfoFieldsFragment = {
   hasNextPage: boolean;
   hasPreviousPage: boolean;
@@ -348,6 +433,7 @@ export type ConversationFieldsFragment = {
   createdAt: string;
   updatedAt: string;
   unreadMessagesCount: number;
+  lastMessageIndex: number | null;
   participants: Array<{
     id: string;
     identity: string;
@@ -681,6 +767,7 @@ export const ConversationFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
+          { kind: "Field", name: { kind: "Name", value: "lastMessageIndex" } },
           {
             kind: "Field",
             name: { kind: "Name", value: "participants" },
@@ -946,6 +1033,7 @@ export const ConversationsDocument = {
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
+          { kind: "Field", name: { kind: "Name", value: "lastMessageIndex" } },
           {
             kind: "Field",
             name: { kind: "Name", value: "participants" },
@@ -1060,6 +1148,7 @@ export const ConversationDocument = {
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
+          { kind: "Field", name: { kind: "Name", value: "lastMessageIndex" } },
           {
             kind: "Field",
             name: { kind: "Name", value: "participants" },
@@ -1286,6 +1375,7 @@ export const CreateConversationDocument = {
           { kind: "Field", name: { kind: "Name", value: "createdAt" } },
           { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
           { kind: "Field", name: { kind: "Name", value: "unreadMessagesCount" } },
+          { kind: "Field", name: { kind: "Name", value: "lastMessageIndex" } },
           {
             kind: "Field",
             name: { kind: "Name", value: "participants" },
@@ -1588,6 +1678,154 @@ export const AdvanceLastReadMessageIndexDocument = {
     },
   ],
 } as unknown as DocumentNode<AdvanceLastReadMessageIndexMutation, AdvanceLastReadMessageIndexMutationVariables>;
+export const ConversationPositionsDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "ConversationPositions" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "first" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "after" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "String" } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversations" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "first" },
+                value: { kind: "Variable", name: { kind: "Name", value: "first" } },
+              },
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "after" },
+                value: { kind: "Variable", name: { kind: "Name", value: "after" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "edges" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      {
+                        kind: "Field",
+                        name: { kind: "Name", value: "node" },
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [
+                            { kind: "Field", name: { kind: "Name", value: "id" } },
+                            { kind: "Field", name: { kind: "Name", value: "lastMessageIndex" } },
+                          ],
+                        },
+                      },
+                    ],
+                  },
+                },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "pageInfo" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "PageInfoFields" } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "PageInfoFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "PageInfo" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "hasNextPage" } },
+          { kind: "Field", name: { kind: "Name", value: "hasPreviousPage" } },
+          { kind: "Field", name: { kind: "Name", value: "startCursor" } },
+          { kind: "Field", name: { kind: "Name", value: "endCursor" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ConversationPositionsQuery, ConversationPositionsQueryVariables>;
+export const ViewerJoinedAtDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "ViewerJoinedAt" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "viewer" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "identity" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "id" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "participants" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [
+                      { kind: "Field", name: { kind: "Name", value: "identity" } },
+                      { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ViewerJoinedAtQuery, ViewerJoinedAtQueryVariables>;
 export const MessageAddedDocument = {
   kind: "Document",
   definitions: [
@@ -1827,6 +2065,203 @@ export const MessageRemovedDocument = {
     },
   ],
 } as unknown as DocumentNode<MessageRemovedSubscription, MessageRemovedSubscriptionVariables>;
+export const ViewerMessageAddedDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "ViewerMessageAdded" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "viewerMessageAdded" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ViewerMessageAddedSubscription, ViewerMessageAddedSubscriptionVariables>;
+export const ViewerMessageUpdatedDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "ViewerMessageUpdated" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "viewerMessageUpdated" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "reasons" } },
+                {
+                  kind: "Field",
+                  name: { kind: "Name", value: "message" },
+                  selectionSet: {
+                    kind: "SelectionSet",
+                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MessageFields" } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "category" } },
+          { kind: "Field", name: { kind: "Name", value: "filename" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Message" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "author" } },
+          { kind: "Field", name: { kind: "Name", value: "body" } },
+          { kind: "Field", name: { kind: "Name", value: "attributes" } },
+          { kind: "Field", name: { kind: "Name", value: "type" } },
+          { kind: "Field", name: { kind: "Name", value: "createdAt" } },
+          { kind: "Field", name: { kind: "Name", value: "updatedAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "conversation" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "Field", name: { kind: "Name", value: "id" } }],
+            },
+          },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "media" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ViewerMessageUpdatedSubscription, ViewerMessageUpdatedSubscriptionVariables>;
+export const ViewerMessageRemovedDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "subscription",
+      name: { kind: "Name", value: "ViewerMessageRemoved" },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "viewerMessageRemoved" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "RemovedMessageFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "RemovedMessageFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "RemovedMessage" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "index" } },
+          { kind: "Field", name: { kind: "Name", value: "conversationId" } },
+          { kind: "Field", name: { kind: "Name", value: "removedAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<ViewerMessageRemovedSubscription, ViewerMessageRemovedSubscriptionVariables>;
 export const MessagesDocument = {
   kind: "Document",
   definitions: [
