@@ -19,7 +19,14 @@ export type {
 } from "./conversation-feed.ts";
 export type { ConnectionState, ReconnectOptions, WebSocketConstructor } from "./realtime.ts";
 export { ParleyError, isParleyError, type ParleyErrorCode, type GraphQLErrorEntry } from "./errors.ts";
-export { Message, Media, URL_REFRESH_MARGIN_MS, type RemovedMessage } from "./message.ts";
+export {
+  Message,
+  Media,
+  DEFAULT_PREVIEW_SIZE,
+  URL_REFRESH_MARGIN_MS,
+  type MediaPreview,
+  type RemovedMessage,
+} from "./message.ts";
 export {
   MessageBuilder,
   UnsentMessage,

@@ -6,6 +6,7 @@ import {
   UpdateMessageDocument,
   type MediaCategory,
   type MediaFieldsFragment,
+  type MediaPreviewFieldsFragment,
   type MessageFieldsFragment,
   type MessageType,
   type RemovedMessageFieldsFragment,
@@ -32,18 +33,50 @@ export const toRemovedMessage = (fields: RemovedMessageFieldsFragment): RemovedM
 /** A temporary URL this close to expiry is replaced before it is handed out. */
 export const URL_REFRESH_MARGIN_MS = 30_000;
 
+/** The preview size messages come with (the API's default for `preview`). */
+export const DEFAULT_PREVIEW_SIZE = 320;
+
+/** A "no preview" answer is trusted this long before the API is asked again (it may be being made). */
+export const PREVIEW_NULL_RETRY_MS = 5_000;
+
+/** A WebP rendition of an image, at most the asked size on its longer side, with its own temporary URL. */
+export interface MediaPreview {
+  width: number;
+  height: number;
+  contentType: string;
+  temporaryUrl: string;
+  temporaryUrlExpiresAt: Date;
+}
+
+const toPreview = (f: MediaPreviewFieldsFragment | null | undefined): MediaPreview | null =>
+  f
+    ? {
+        width: f.width,
+        height: f.height,
+        contentType: f.contentType,
+        temporaryUrl: f.temporaryUrl,
+        temporaryUrlExpiresAt: new Date(f.temporaryUrlExpiresAt),
+      }
+    : null;
+
 /** One attachment of a message. Its bytes are fetched from a temporary URL (GET, no headers). */
 export class Media {
   readonly id: string;
   readonly category: MediaCategory;
   readonly filename: string | null;
   readonly contentType: string;
-  /** Bytes, as uploaded. */
+  /** Bytes, as stored (JPEG, PNG and WebP without their EXIF/XMP metadata). */
   readonly size: number;
-  /** Hex sha256 of the bytes, as uploaded: compare after download to verify. */
+  /** Hex sha256 of the bytes, as stored: compare after download to verify. */
   readonly sha256: string;
+  /** Displayed pixel size of an image (EXIF orientation applied), known at send; null for other media. */
+  readonly width: number | null;
+  readonly height: number | null;
   #url: string;
   #expiresAt: Date;
+  #placeholder: string | null;
+  /** Previews in hand by the size asked for, with when the answer came (for null answers). */
+  readonly #previews = new Map<number, { preview: MediaPreview | null; at: number }>();
   readonly #message: Message;
 
   /** @internal */
@@ -55,8 +88,12 @@ export class Media {
     this.contentType = fields.contentType;
     this.size = fields.size;
     this.sha256 = fields.sha256;
+    this.width = fields.width ?? null;
+    this.height = fields.height ?? null;
     this.#url = fields.temporaryUrl;
     this.#expiresAt = new Date(fields.temporaryUrlExpiresAt);
+    this.#placeholder = fields.placeholder ?? null;
+    this.#previews.set(DEFAULT_PREVIEW_SIZE, { preview: toPreview(fields.preview), at: Date.now() });
   }
 
   /** The URL in hand, possibly expired; prefer getContentTemporaryUrl(). */
@@ -73,21 +110,63 @@ export class Media {
     return this.#expiresAt.getTime() - Date.now() > URL_REFRESH_MARGIN_MS;
   }
 
+  /** A ThumbHash (base64) to paint before anything loads (thumbhash's thumbHashToDataURL); null until the previews are made, and for non-images. */
+  get placeholder(): string | null {
+    return this.#placeholder;
+  }
+
+  /**
+   * The 320 px preview in hand (its URL possibly expired; prefer getPreviewUrl()), null for
+   * non-images and while it is being made.
+   */
+  get preview(): MediaPreview | null {
+    return this.#previews.get(DEFAULT_PREVIEW_SIZE)?.preview ?? null;
+  }
+
   /** A URL to GET the bytes from, fetched anew when the one in hand expired or is about to. */
   async getContentTemporaryUrl(): Promise<string> {
     if (!this.isTemporaryUrlFresh) await this.#message.refreshMediaUrls();
     return this.#url;
   }
 
+  /**
+   * A URL of a WebP preview at most `maxSize` px on its longer side (16..1024, default 320; the
+   * largest the API made that fits), under the same rules as getContentTemporaryUrl(): the one in
+   * hand while it is good for 30 s more, else fetched anew with the rest of the message's URLs
+   * (one request). Null for non-images and while the preview is being made (asked again after
+   * 5 s; messageUpdated with reason MEDIA announces it).
+   */
+  async getPreviewUrl(maxSize = DEFAULT_PREVIEW_SIZE): Promise<string | null> {
+    if (!this.isPreviewFresh(maxSize)) await this.#message.refreshMediaUrls(maxSize);
+    return this.#previews.get(maxSize)?.preview?.temporaryUrl ?? null;
+  }
+
+  /** @internal Whether the answer in hand for `maxSize` can be handed out without asking. */
+  isPreviewFresh(maxSize: number): boolean {
+    if (!this.contentType.startsWith("image/")) return true; // never has previews: nothing to ask
+    const entry = this.#previews.get(maxSize);
+    if (!entry) return false;
+    if (entry.preview) return entry.preview.temporaryUrlExpiresAt.getTime() - Date.now() > URL_REFRESH_MARGIN_MS;
+    return Date.now() - entry.at < PREVIEW_NULL_RETRY_MS;
+  }
+
   toJSON() {
     const { id, category, filename, contentType, size, sha256, temporaryUrl, temporaryUrlExpiresAt } = this;
-    return { id, category, filename, contentType, size, sha256, temporaryUrl, temporaryUrlExpiresAt };
+    const { width, height, placeholder, preview } = this;
+    return {
+      ...{ id, category, filename, contentType, size, sha256, temporaryUrl, temporaryUrlExpiresAt },
+      ...{ width, height, placeholder, preview },
+    };
   }
 
   /** @internal */
-  update(fields: MediaFieldsFragment): void {
+  update(fields: MediaFieldsFragment, sized?: { maxSize: number; preview: MediaPreviewFieldsFragment | null }): void {
+    const at = Date.now();
     this.#url = fields.temporaryUrl;
     this.#expiresAt = new Date(fields.temporaryUrlExpiresAt);
+    this.#placeholder = fields.placeholder ?? null;
+    this.#previews.set(DEFAULT_PREVIEW_SIZE, { preview: toPreview(fields.preview), at });
+    if (sized) this.#previews.set(sized.maxSize, { preview: toPreview(sized.preview), at });
   }
 }
 
@@ -108,7 +187,8 @@ export class Message {
   readonly media: readonly Media[];
   /** Position in the conversation for getMessages({ anchor }); null when not read from a page. */
   readonly cursor: string | null;
-  #refreshing: Promise<void> | undefined;
+  /** Refreshes in flight, by preview size: concurrent callers share one request. */
+  readonly #refreshing = new Map<number, Promise<void>>();
   readonly #transport: Transport;
 
   /** @internal */
@@ -164,10 +244,23 @@ export class Message {
     return this.media;
   }
 
-  /** Media id → a URL good for at least 30 s more; one request at most, none when all are fresh. */
+  /**
+   * Media id → a URL good for at least 30 s more; one request at most, none when all are fresh.
+   * The request also renews the 320 px previews (getPreviewUrl() then asks nothing).
+   */
   async getTemporaryContentUrlsForAttachedMedia(): Promise<Map<string, string>> {
     if (this.media.some((m) => !m.isTemporaryUrlFresh)) await this.refreshMediaUrls();
     return new Map(this.media.map((m) => [m.id, m.temporaryUrl]));
+  }
+
+  /**
+   * Media id → a preview URL at most `maxSize` px (see Media.getPreviewUrl), or null; one request
+   * at most for the whole message (none when every answer in hand is fresh), which renews the
+   * content URLs too.
+   */
+  async getPreviewUrlsForAttachedMedia(maxSize = DEFAULT_PREVIEW_SIZE): Promise<Map<string, string | null>> {
+    if (this.media.some((m) => !m.isPreviewFresh(maxSize))) await this.refreshMediaUrls(maxSize);
+    return new Map(await Promise.all(this.media.map(async (m) => [m.id, await m.getPreviewUrl(maxSize)] as const)));
   }
 
   /** Attachments of these categories (Twilio's getMediaByCategories; "media" and "MEDIA" alike). */
@@ -184,18 +277,33 @@ export class Message {
     return temporaryContentUrls(this.#transport, media);
   }
 
-  /** @internal Fetches fresh temporary URLs for every attachment; concurrent callers share one request. */
-  refreshMediaUrls(): Promise<void> {
-    this.#refreshing ??= (async () => {
-      try {
-        const { message } = await this.#transport.request(MessageMediaDocument, { id: this.id });
-        if (!message) throw new ParleyError("NOT_FOUND", `Message ${this.id} no longer exists.`);
-        for (const fields of message.media) this.media.find((m) => m.id === fields.id)?.update(fields);
-      } finally {
-        this.#refreshing = undefined;
-      }
-    })();
-    return this.#refreshing;
+  /**
+   * @internal Fetches fresh temporary URLs for every attachment and their previews (320 px, and
+   * `previewMaxSize` when another size is asked for); concurrent callers share one request.
+   */
+  refreshMediaUrls(previewMaxSize = DEFAULT_PREVIEW_SIZE): Promise<void> {
+    let pending = this.#refreshing.get(previewMaxSize);
+    if (!pending) {
+      pending = (async () => {
+        try {
+          const sized = previewMaxSize !== DEFAULT_PREVIEW_SIZE;
+          const { message } = await this.#transport.request(MessageMediaDocument, {
+            id: this.id,
+            previewMaxSize,
+            sized,
+          });
+          if (!message) throw new ParleyError("NOT_FOUND", `Message ${this.id} no longer exists.`);
+          for (const fields of message.media)
+            this.media
+              .find((m) => m.id === fields.id)
+              ?.update(fields, sized ? { maxSize: previewMaxSize, preview: fields.sizedPreview ?? null } : undefined);
+        } finally {
+          this.#refreshing.delete(previewMaxSize);
+        }
+      })();
+      this.#refreshing.set(previewMaxSize, pending);
+    }
+    return pending;
   }
 }
 

@@ -109,6 +109,11 @@ describe("MessageBuilder", () => {
       sha256: sha256(photo),
       temporaryUrl: message.media[0]!.temporaryUrl,
       temporaryUrlExpiresAt: message.media[0]!.temporaryUrlExpiresAt.toISOString(),
+      width: 64,
+      height: 48,
+      // Made after the send.
+      placeholder: null,
+      preview: null,
     });
     const conversation = await client.getConversation(id);
     for (const value of [message, conversation, client, client.conversation(id)])

@@ -4,9 +4,10 @@ import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefi
 
 /**
  * Query limits. The SDK's and web app's own operations stay under half of each
- * (test/query-limits.test.ts checks them against `armorConfig(0.5)`).
+ * (security.test.ts checks them against `createArmor(0.5)`). Depth 14: a history page's
+ * media previews are 7 deep (conversation → messages → edges → node → media → preview → width).
  */
-export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxCost: 5000 };
+export const QUERY_LIMITS = { maxDepth: 14, maxAliases: 15, maxDirectives: 20, maxTokens: 2000, maxCost: 5000 };
 
 export function armorConfig(scale = 1) {
   const l = QUERY_LIMITS;

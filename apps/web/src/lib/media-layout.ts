@@ -2,9 +2,10 @@ import type { Media } from "@parley/client";
 import type { MediaUrlFields } from "./media-urls.ts";
 
 /**
- * The derivative fields of the contract's second wave (Media.width/height/preview/placeholder).
- * They reach the SDK's Media class with the "Media derivatives" work; until then they are absent
- * and the layout falls back to fixed boxes. Nothing here invents a size or a preview.
+ * The derivative fields of the contract's second wave (Media.width/height/preview/placeholder), as
+ * the SDK's Media and the API's MediaFields carry them. Absent or null (a server without them, an
+ * image whose preview is not made yet) the layout falls back to fixed boxes. Nothing here invents a
+ * size or a preview.
  */
 export interface MediaDerivatives {
   width?: number | null;
@@ -19,7 +20,7 @@ export interface MediaDerivatives {
   } | null;
 }
 
-export const derivativesOf = (media: Media | MediaDerivatives): MediaDerivatives => media as MediaDerivatives;
+export const derivativesOf = (media: Media | MediaDerivatives): MediaDerivatives => media;
 
 /** Media ids of previews in MediaUrls: the preview has its own temporary URL. */
 export const previewKey = (mediaId: string) => `${mediaId}#preview`;

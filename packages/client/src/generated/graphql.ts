@@ -298,6 +298,16 @@ export type MessageAddedSubscription = {
       sha256: string;
       temporaryUrl: string;
       temporaryUrlExpiresAt: string;
+      width: number | null;
+      height: number | null;
+      placeholder: string | null;
+      preview: {
+        width: number;
+        height: number;
+        contentType: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      } | null;
     }>;
   };
 };
@@ -328,6 +338,16 @@ export type MessageUpdatedSubscription = {
         sha256: string;
         temporaryUrl: string;
         temporaryUrlExpiresAt: string;
+        width: number | null;
+        height: number | null;
+        placeholder: string | null;
+        preview: {
+          width: number;
+          height: number;
+          contentType: string;
+          temporaryUrl: string;
+          temporaryUrlExpiresAt: string;
+        } | null;
       }>;
     };
   };
@@ -449,6 +469,14 @@ export type ConversationFieldsFragment = {
   };
 };
 
+export type MediaPreviewFieldsFragment = {
+  width: number;
+  height: number;
+  contentType: string;
+  temporaryUrl: string;
+  temporaryUrlExpiresAt: string;
+};
+
 export type MediaFieldsFragment = {
   id: string;
   category: MediaCategory;
@@ -458,6 +486,16 @@ export type MediaFieldsFragment = {
   sha256: string;
   temporaryUrl: string;
   temporaryUrlExpiresAt: string;
+  width: number | null;
+  height: number | null;
+  placeholder: string | null;
+  preview: {
+    width: number;
+    height: number;
+    contentType: string;
+    temporaryUrl: string;
+    temporaryUrlExpiresAt: string;
+  } | null;
 };
 
 export type MessageFieldsFragment = {
@@ -479,6 +517,16 @@ export type MessageFieldsFragment = {
     sha256: string;
     temporaryUrl: string;
     temporaryUrlExpiresAt: string;
+    width: number | null;
+    height: number | null;
+    placeholder: string | null;
+    preview: {
+      width: number;
+      height: number;
+      contentType: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    } | null;
   }>;
 };
 
@@ -517,6 +565,16 @@ export type MessagesQuery = {
             sha256: string;
             temporaryUrl: string;
             temporaryUrlExpiresAt: string;
+            width: number | null;
+            height: number | null;
+            placeholder: string | null;
+            preview: {
+              width: number;
+              height: number;
+              contentType: string;
+              temporaryUrl: string;
+              temporaryUrlExpiresAt: string;
+            } | null;
           }>;
         };
       }>;
@@ -554,12 +612,24 @@ export type MessageQuery = {
       sha256: string;
       temporaryUrl: string;
       temporaryUrlExpiresAt: string;
+      width: number | null;
+      height: number | null;
+      placeholder: string | null;
+      preview: {
+        width: number;
+        height: number;
+        contentType: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      } | null;
     }>;
   } | null;
 };
 
 export type MessageMediaQueryVariables = Exact<{
   id: string | number;
+  previewMaxSize?: number | null | undefined;
+  sized?: boolean | null | undefined;
 }>;
 
 export type MessageMediaQuery = {
@@ -574,6 +644,23 @@ export type MessageMediaQuery = {
       sha256: string;
       temporaryUrl: string;
       temporaryUrlExpiresAt: string;
+      width: number | null;
+      height: number | null;
+      placeholder: string | null;
+      sizedPreview?: {
+        width: number;
+        height: number;
+        contentType: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      } | null;
+      preview: {
+        width: number;
+        height: number;
+        contentType: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      } | null;
     }>;
   } | null;
 };
@@ -592,6 +679,16 @@ export type MediaByIdsQuery = {
     sha256: string;
     temporaryUrl: string;
     temporaryUrlExpiresAt: string;
+    width: number | null;
+    height: number | null;
+    placeholder: string | null;
+    preview: {
+      width: number;
+      height: number;
+      contentType: string;
+      temporaryUrl: string;
+      temporaryUrlExpiresAt: string;
+    } | null;
   }>;
 };
 
@@ -619,6 +716,16 @@ export type SendMessageMutation = {
       sha256: string;
       temporaryUrl: string;
       temporaryUrlExpiresAt: string;
+      width: number | null;
+      height: number | null;
+      placeholder: string | null;
+      preview: {
+        width: number;
+        height: number;
+        contentType: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      } | null;
     }>;
   };
 };
@@ -647,6 +754,16 @@ export type SendMediaMessageMutation = {
       sha256: string;
       temporaryUrl: string;
       temporaryUrlExpiresAt: string;
+      width: number | null;
+      height: number | null;
+      placeholder: string | null;
+      preview: {
+        width: number;
+        height: number;
+        contentType: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      } | null;
     }>;
   };
 };
@@ -675,6 +792,16 @@ export type UpdateMessageMutation = {
       sha256: string;
       temporaryUrl: string;
       temporaryUrlExpiresAt: string;
+      width: number | null;
+      height: number | null;
+      placeholder: string | null;
+      preview: {
+        width: number;
+        height: number;
+        contentType: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      } | null;
     }>;
   };
 };
@@ -818,6 +945,26 @@ export const ConversationFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<ConversationFieldsFragment, unknown>;
+export const MediaPreviewFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MediaPreviewFieldsFragment, unknown>;
 export const MediaFieldsFragmentDoc = {
   kind: "Document",
   definitions: [
@@ -834,6 +981,32 @@ export const MediaFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "contentType" } },
           { kind: "Field", name: { kind: "Name", value: "size" } },
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
         ],
@@ -880,6 +1053,21 @@ export const MessageFieldsFragmentDoc = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -893,6 +1081,17 @@ export const MessageFieldsFragmentDoc = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -1863,6 +2062,21 @@ export const MessageAddedDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -1876,6 +2090,17 @@ export const MessageAddedDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -1962,6 +2187,21 @@ export const MessageUpdatedDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -1975,6 +2215,17 @@ export const MessageUpdatedDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -2380,6 +2631,21 @@ export const MessagesDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -2393,6 +2659,17 @@ export const MessagesDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -2483,6 +2760,21 @@ export const MessageDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -2496,6 +2788,17 @@ export const MessageDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -2548,6 +2851,18 @@ export const MessageMediaDocument = {
           variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
           type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
         },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "previewMaxSize" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Int" } },
+          defaultValue: { kind: "IntValue", value: "320" },
+        },
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "sized" } },
+          type: { kind: "NamedType", name: { kind: "Name", value: "Boolean" } },
+          defaultValue: { kind: "BooleanValue", value: false },
+        },
       ],
       selectionSet: {
         kind: "SelectionSet",
@@ -2571,12 +2886,58 @@ export const MessageMediaDocument = {
                   name: { kind: "Name", value: "media" },
                   selectionSet: {
                     kind: "SelectionSet",
-                    selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } }],
+                    selections: [
+                      { kind: "FragmentSpread", name: { kind: "Name", value: "MediaFields" } },
+                      {
+                        kind: "Field",
+                        alias: { kind: "Name", value: "sizedPreview" },
+                        name: { kind: "Name", value: "preview" },
+                        arguments: [
+                          {
+                            kind: "Argument",
+                            name: { kind: "Name", value: "maxSize" },
+                            value: { kind: "Variable", name: { kind: "Name", value: "previewMaxSize" } },
+                          },
+                        ],
+                        directives: [
+                          {
+                            kind: "Directive",
+                            name: { kind: "Name", value: "include" },
+                            arguments: [
+                              {
+                                kind: "Argument",
+                                name: { kind: "Name", value: "if" },
+                                value: { kind: "Variable", name: { kind: "Name", value: "sized" } },
+                              },
+                            ],
+                          },
+                        ],
+                        selectionSet: {
+                          kind: "SelectionSet",
+                          selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+                        },
+                      },
+                    ],
                   },
                 },
               ],
             },
           },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
         ],
       },
     },
@@ -2595,6 +2956,17 @@ export const MessageMediaDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -2643,6 +3015,21 @@ export const MediaByIdsDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -2656,6 +3043,17 @@ export const MediaByIdsDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -2698,6 +3096,21 @@ export const SendMessageDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -2711,6 +3124,17 @@ export const SendMessageDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -2790,6 +3214,21 @@ export const SendMediaMessageDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -2803,6 +3242,17 @@ export const SendMediaMessageDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -2882,6 +3332,21 @@ export const UpdateMessageDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -2895,6 +3360,17 @@ export const UpdateMessageDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
