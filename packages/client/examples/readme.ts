@@ -55,7 +55,7 @@ export async function sendThreeFiles(client: ParleyClient, conversationId: strin
     const files = p.files.map((f) => `${f.filename}: ${f.loaded}/${f.total ?? "?"}`).join(", ");
     log(`[${"#".repeat(percent / 5).padEnd(20)}] ${percent}% (${files})`);
   };
-  const message = await unsent.send({ onProgress: bar }); // one multipart request
+  const message = await unsent.send({ onProgress: bar }); // one multipart request (files of 8 MiB and up: see below)
   log(`sent message #${message.index} with ${message.media.length} files`);
   // #endregion
   return { message, lines };
@@ -81,6 +81,28 @@ export async function listAndDownload(client: ParleyClient, conversationId: stri
   }
   // #endregion
   return downloaded;
+}
+
+export async function sendLargeFile(
+  client: ParleyClient,
+  conversationId: string,
+  path: string,
+  saved: Map<string, string>, // stands for localStorage, a file, a database row
+) {
+  // #region resumable-upload
+  const video = await mediaFromPath(path); // 8 MiB and up: a resumable upload session, parts straight into storage
+  const message = await client
+    .conversation(conversationId)
+    .prepareMessage()
+    .addMedia({ ...video, uploadId: saved.get(path) }) // continues an upload saved before a restart, if any
+    .build()
+    .send({
+      resumable: { parallelParts: 4, retries: 8 }, // the defaults: 4 parts at once, a failed part retried with backoff
+      onUploadStarted: ({ uploadId }) => saved.set(path, uploadId), // save it: a restart resumes from here
+    });
+  saved.delete(path); // sent: the upload is used up
+  // #endregion
+  return message;
 }
 
 export async function handleErrors(client: ParleyClient, conversationId: string, bigFile: Uint8Array<ArrayBuffer>) {

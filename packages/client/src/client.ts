@@ -16,7 +16,9 @@ import { Media, Message, temporaryContentUrls } from "./message.ts";
 import { Page, type Paginator } from "./paginator.ts";
 import { Realtime, type ConnectionState, type ReconnectOptions, type WebSocketConstructor } from "./realtime.ts";
 import { Transport, type FetchLike } from "./transport.ts";
+import type { MediaOptions } from "./media-source.ts";
 import type { UploadMode } from "./upload.ts";
+import { abortUpload, prepareOne, uploadThroughSession, type UploadSessionOptions } from "./upload-session.ts";
 
 export interface ClientOptions {
   /** The server's base URL (`https://parley.example.com`) or its GraphQL endpoint (`…/graphql`). */
@@ -139,6 +141,34 @@ export class ParleyClient {
     ...args: VariablesArgs<TVariables>
   ): Promise<TResult> {
     return this.#context.transport.request(document, args[0], args[1]);
+  }
+
+  /**
+   * Uploads one file through a resumable upload session (parts PUT straight into storage, in
+   * parallel, retried) and resolves to its upload id once every part is stored; name it in a
+   * message with `addMedia({ media, uploadId })`. `onUploadStarted` reports the id at once, to save.
+   */
+  uploadMedia(conversationId: string, media: MediaOptions | Blob, options: UploadSessionOptions = {}): Promise<string> {
+    return uploadThroughSession(this.#context, conversationId, prepareOne(media), undefined, options);
+  }
+
+  /**
+   * Continues a saved upload (after a dropped connection, a page reload or a process restart)
+   * with the same bytes: PUTs only the parts not yet stored. An upload that has expired or was
+   * used is started again as a new one (reported by `onUploadStarted`).
+   */
+  resumeUpload(
+    uploadId: string,
+    conversationId: string,
+    media: MediaOptions | Blob,
+    options: UploadSessionOptions = {},
+  ): Promise<string> {
+    return uploadThroughSession(this.#context, conversationId, prepareOne(media), uploadId, options);
+  }
+
+  /** Deletes an unfinished upload and its stored parts; false when there was none of yours. */
+  abortUpload(uploadId: string): Promise<boolean> {
+    return abortUpload(this.#context.transport, uploadId);
   }
 
   /** Who the token belongs to. */

@@ -47,6 +47,12 @@ export type { Paginator } from "./paginator.ts";
 export type { TokenProvider } from "./auth.ts";
 export type { FetchLike } from "./transport.ts";
 export type { UploadMode } from "./upload.ts";
+export {
+  RESUMABLE_THRESHOLD_BYTES,
+  DEFAULT_PARALLEL_PARTS,
+  type ResumableUploadOptions,
+  type UploadSessionOptions,
+} from "./upload-session.ts";
 export type { UploadProgress, FileProgress, ProgressListener } from "./upload-progress.ts";
 // Generated, typed operations (TypedDocumentNode) for client.request() and GraphQL clients.
 export * from "./generated/graphql.ts";

@@ -22,6 +22,12 @@ export interface MediaOptions {
    * without it, limits are enforced while streaming. Ignored for Blob and bytes (their size is known).
    */
   size?: number;
+  /**
+   * A resumable upload of these same bytes started earlier (reported by `SendOptions.onUploadStarted`,
+   * e.g. before a page reload or a process restart): send() PUTs only its missing parts. One that
+   * has expired or was used is replaced by a new upload.
+   */
+  uploadId?: string;
 }
 
 /** Chunk size for progress: small enough for a smooth bar, large enough to stay cheap. */
@@ -121,6 +127,13 @@ export class PreparedMedia {
     return this.takeStream(
       isWebStream(this.stream) ? readWebStream(this.stream) : readNodeStream(this.stream as NodeReadableLike),
     );
+  }
+
+  /** Bytes start..end (exclusive) without reading the rest, for a Blob or bytes; undefined for a stream. */
+  slice(start: number, end: number): Blob | Uint8Array | undefined {
+    if (this.blob) return this.blob.slice(start, end);
+    if (this.bytes) return this.bytes.subarray(start, end);
+    return undefined;
   }
 
   /** The bytes as a Blob, for XMLHttpRequest; a stream is read into memory first. */

@@ -6,8 +6,8 @@ import { limitProblems, type ConversationLimits } from "./limits.ts";
 import { PreparedMedia, type MediaData, type MediaOptions } from "./media-source.ts";
 import { Message } from "./message.ts";
 import { sendsMayGo } from "./send-gate.ts";
-import { uploadMediaMessage } from "./upload.ts";
 import type { ProgressListener } from "./upload-progress.ts";
+import { sendWithSessions, type ResumableUploadOptions } from "./upload-session.ts";
 
 export { ATTRIBUTES_MAX_BYTES } from "./limits.ts";
 
@@ -21,6 +21,14 @@ export interface SendOptions {
    * exists (the contract promises at least 24 h); removing the message frees it.
    */
   idempotencyKey?: string;
+  /**
+   * Large files (8 MiB and up, size known) go through resumable upload sessions: parts PUT straight
+   * into storage, in parallel, retried, resumed by a later send() of this message or, after a
+   * restart, by `addMedia({ media, uploadId })`. Tune it here, or `false` for one multipart request.
+   */
+  resumable?: ResumableUploadOptions | false;
+  /** A file's resumable upload started: save `uploadId` to resume it after a reload or a restart. */
+  onUploadStarted?: (upload: { index: number; uploadId: string }) => void;
 }
 
 /** Where a message gets its conversation's limits (a ConversationHandle). */
@@ -78,7 +86,8 @@ export class MessageBuilder {
     const body = this.#body === "" ? null : this.#body;
     const draft = { body, attributes: this.#attributes, files: media };
     throwFirst(limitProblems(this.#conversation.knownLimits ?? null, draft));
-    return new UnsentMessage(this.#conversation, body, this.#attributes, media, this.#context);
+    const uploadIds = this.#media.map((m) => m.uploadId);
+    return new UnsentMessage(this.#conversation, body, this.#attributes, media, this.#context, uploadIds);
   }
 
   /** `build().send(options)` in one call; every failure, validation included, rejects the promise. */
@@ -105,6 +114,8 @@ export class UnsentMessage {
   readonly #prepared: readonly PreparedMedia[];
   readonly #conversation: LimitsSource;
   readonly #context: SdkContext;
+  /** Resumable uploads of this message's files, kept across failed sends so a retry resumes them. */
+  readonly #uploadIds: (string | undefined)[];
 
   /** @internal */
   constructor(
@@ -113,7 +124,9 @@ export class UnsentMessage {
     readonly attributes: Record<string, unknown> | null,
     prepared: readonly PreparedMedia[],
     context: SdkContext,
+    uploadIds: (string | undefined)[] = [],
   ) {
+    this.#uploadIds = prepared.map((_, i) => uploadIds[i]);
     this.conversationId = conversation.id;
     this.#conversation = conversation;
     this.#prepared = prepared;
@@ -122,7 +135,8 @@ export class UnsentMessage {
   }
 
   /**
-   * Sends in one request: JSON for text, one multipart upload for media. The conversation's limits
+   * Sends in one request: JSON for text, one multipart upload for media; large files first go
+   * through resumable upload sessions (see SendOptions.resumable). The conversation's limits
    * are checked first (fetched once per conversation handle when not known yet): over a limit it
    * rejects with PAYLOAD_TOO_LARGE or BAD_USER_INPUT and uploads nothing.
    */
@@ -148,19 +162,21 @@ export class UnsentMessage {
       );
       return new Message(sendMessage, transport);
     }
-    const message = await uploadMediaMessage(
-      transport,
-      this.#context.uploadMode,
+    const message = await sendWithSessions(
+      this.#context,
       {
         conversationId: this.conversationId,
         body: this.body,
         attributes: this.attributes,
         idempotencyKey,
         media: this.#prepared,
+        uploadIds: this.#uploadIds,
       },
       {
         onProgress: options.onProgress,
         signal: options.signal,
+        resumable: options.resumable,
+        onUploadStarted: options.onUploadStarted,
         limits: {
           fileBytes: limits.mediaAttachmentSizeLimitInBytes,
           totalBytes: limits.mediaAttachmentsTotalSizeLimitInBytes,

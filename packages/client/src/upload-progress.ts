@@ -43,6 +43,12 @@ export class ProgressTracker {
     this.emit();
   }
 
+  /** Bytes of file `index` sent so far, counted by the caller (upload sessions' parts). */
+  set(index: number, bytes: number): void {
+    this.attempt[index] = bytes;
+    this.emit();
+  }
+
   /** Bytes of the whole body sent (XMLHttpRequest), mapped onto files by their offsets. */
   setBodyLoaded(bodyLoaded: number, offsets: readonly number[]): void {
     this.files.forEach((file, i) => {

@@ -24,9 +24,17 @@ export interface MediaMessageInput {
   attributes: Record<string, unknown> | null;
   idempotencyKey: string;
   media: readonly PreparedMedia[];
+  /**
+   * Per medium, an upload session that already holds its bytes (upload-session.ts): named by id,
+   * not sent in the body. With every medium in a session the request is plain JSON.
+   */
+  uploadIds?: readonly (string | undefined)[];
 }
 
-/** sendMediaMessage in ONE multipart request, with progress and cancellation. */
+/**
+ * sendMediaMessage in ONE multipart request, with progress and cancellation. Progress counts the
+ * files sent in the body (indexes among those), not the ones named by uploadIds.
+ */
 export async function uploadMediaMessage(
   transport: Transport,
   mode: UploadMode,
@@ -35,6 +43,9 @@ export async function uploadMediaMessage(
 ): Promise<SendMediaMessageMutation["sendMediaMessage"]> {
   const { signal } = options;
   if (signal?.aborted) throw abortReason(signal);
+  const uploadIds = input.uploadIds ?? [];
+  const inBody = input.media.flatMap((file, i) => (uploadIds[i] ? [] : [{ file, i }]));
+  const files = inBody.map((e) => e.file);
   const variables = {
     input: {
       conversationId: input.conversationId,
@@ -42,18 +53,22 @@ export async function uploadMediaMessage(
       attributes: input.attributes,
       idempotencyKey: input.idempotencyKey,
       // Files are null in `operations`; the map points each multipart file part at its slot.
-      media: input.media.map((m) => ({
-        file: null as unknown as Blob,
+      media: input.media.map((m, i) => ({
+        ...(uploadIds[i] ? { uploadId: uploadIds[i] } : { file: null as unknown as Blob }),
         filename: m.filename,
         contentType: m.contentType,
       })),
     },
   } satisfies SendMediaMessageMutationVariables;
+  if (files.length === 0) {
+    const { sendMediaMessage } = await transport.request(SendMediaMessageDocument, variables, signal);
+    return sendMediaMessage;
+  }
   const operations = operationsOf(SendMediaMessageDocument, variables);
-  const map = Object.fromEntries(input.media.map((_, i) => [String(i), [`variables.input.media.${i}.file`]]));
-  const tracker = new ProgressTracker(input.media, options.onProgress);
+  const map = Object.fromEntries(inBody.map((e, j) => [String(j), [`variables.input.media.${e.i}.file`]]));
+  const tracker = new ProgressTracker(files, options.onProgress);
   const useXhr = mode === "xhr" || (mode === "auto" && typeof XMLHttpRequest === "function");
-  const replayable = input.media.every((m) => m.replayable);
+  const replayable = files.every((m) => m.replayable);
 
   const token = await transport.tokens.current();
   const left = secondsUntilExpiry(token, Date.now());
@@ -63,14 +78,14 @@ export async function uploadMediaMessage(
   let attempts = 0;
   const result = await transport.authorized(async (bearer) => {
     if (attempts++ > 0) tracker.restart();
-    const body = multipartBody(operations, map, input.media);
+    const body = multipartBody(operations, map, files);
     const answer = useXhr
-      ? await xhrUpload({ endpoint: transport.endpoint, token: bearer, body, files: input.media, tracker, signal })
+      ? await xhrUpload({ endpoint: transport.endpoint, token: bearer, body, files, tracker, signal })
       : await fetchUpload({
           transport,
           token: bearer,
           body,
-          files: input.media,
+          files,
           tracker,
           limits: options.limits,
           signal,

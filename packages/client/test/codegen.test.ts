@@ -37,6 +37,7 @@ describe("codegen", () => {
     const documents = Object.keys(generated).filter((k) => k.endsWith("Document"));
     expect(documents.sort()).toEqual(
       [
+        "AbortMediaUploadDocument",
         "AddParticipantDocument",
         "AdvanceLastReadMessageIndexDocument",
         "ConversationDocument",
@@ -44,8 +45,10 @@ describe("codegen", () => {
         "ConversationPositionsDocument",
         "ConversationsDocument",
         "CreateConversationDocument",
+        "CreateMediaUploadDocument",
         "MessageAddedDocument",
         "MediaByIdsDocument",
+        "MediaUploadDocument",
         "MessageDocument",
         "MessageMediaDocument",
         "MessageRemovedDocument",

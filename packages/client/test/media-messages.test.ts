@@ -300,7 +300,8 @@ describe("server refusals during an upload", () => {
       .prepareMessage()
       .addMedia({ media: bytesOf(8 << 20), filename: "x.bin" })
       .build();
-    const error = await unsent.send().catch((e: unknown) => e);
+    // The multipart path (an upload session's requests are JSON, which this fetch sends as alice).
+    const error = await unsent.send({ resumable: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParleyError);
     expect(error).toMatchObject({ code: "FORBIDDEN" });
     expect((error as ParleyError).message).toMatch(/not a participant/);

@@ -1,11 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as examples from "../examples/readme.ts";
 import { regions } from "../scripts/readme-regions.mjs";
-import type { Message } from "../src/index.ts";
+import { createClient, type Message } from "../src/index.ts";
 import { eventually, startTestServer, type TestServer } from "./support.ts";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -71,6 +71,39 @@ describe("README examples against a real server", () => {
       { filename: "report-final.pdf", bytes: readFileSync(fixture("report.pdf")).length, verified: true },
       { filename: "clip.bin", bytes: 2 << 20, verified: true },
     ]);
+  });
+
+  it("sends a large file through a resumable upload, continuing one saved before a restart", async () => {
+    const c = client();
+    const { id } = await c.createConversation();
+    const path = join(dir, "video.bin");
+    const bytes = randomBytes(12 << 20); // two parts, under this server's 16 MiB limit
+    writeFileSync(path, bytes);
+    // An earlier process stored part 1, then died: its upload id was saved.
+    const saved = new Map<string, string>();
+    const dying = createClient({
+      url: t.graphqlUrl,
+      token: await t.token("alice"),
+      fetch: (input, init) =>
+        init?.method === "PUT" && !/[/=]1(\?|&|$)/.test(input)
+          ? Promise.reject(new TypeError("offline"))
+          : fetch(input, init),
+    });
+    await expect(
+      dying.uploadMedia(
+        id,
+        { media: bytes },
+        { retries: 0, parallelParts: 1, onUploadStarted: (u) => saved.set(path, u) },
+      ),
+    ).rejects.toMatchObject({ code: "NETWORK_ERROR" });
+    const uploadId = saved.get(path)!;
+    const message = await examples.sendLargeFile(c, id, path, saved);
+    expect(message.media[0]).toMatchObject({
+      id: uploadId,
+      size: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    });
+    expect(saved.size).toBe(0);
   });
 
   it("handles a too-large file, a cancelled upload and an unknown id", async () => {

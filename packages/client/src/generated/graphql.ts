@@ -16,6 +16,14 @@ export type CreateConversationInput = {
   uniqueName?: string | null | undefined;
 };
 
+export type CreateMediaUploadInput = {
+  contentType?: string | null | undefined;
+  conversationId: string | number;
+  filename?: string | null | undefined;
+  /** exact byte count, checked against the conversation's limits before anything is stored */
+  size: number;
+};
+
 export type MediaCategory = "MEDIA";
 
 /** Exactly one of file / uploadId. */
@@ -814,6 +822,51 @@ export type RemoveMessageMutation = {
   removeMessage: { id: string; index: number; conversationId: string; removedAt: string };
 };
 
+export type MediaUploadFieldsFragment = {
+  id: string;
+  conversationId: string;
+  size: number;
+  partSize: number;
+  expiresAt: string;
+  parts: Array<{ number: number; size: number; url: string; uploaded: boolean }>;
+};
+
+export type CreateMediaUploadMutationVariables = Exact<{
+  input: CreateMediaUploadInput;
+}>;
+
+export type CreateMediaUploadMutation = {
+  createMediaUpload: {
+    id: string;
+    conversationId: string;
+    size: number;
+    partSize: number;
+    expiresAt: string;
+    parts: Array<{ number: number; size: number; url: string; uploaded: boolean }>;
+  };
+};
+
+export type MediaUploadQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type MediaUploadQuery = {
+  mediaUpload: {
+    id: string;
+    conversationId: string;
+    size: number;
+    partSize: number;
+    expiresAt: string;
+    parts: Array<{ number: number; size: number; url: string; uploaded: boolean }>;
+  } | null;
+};
+
+export type AbortMediaUploadMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type AbortMediaUploadMutation = { abortMediaUpload: boolean };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never }>;
 
 export type ViewerQuery = { viewer: { identity: string } };
@@ -1116,6 +1169,39 @@ export const RemovedMessageFieldsFragmentDoc = {
     },
   ],
 } as unknown as DocumentNode<RemovedMessageFieldsFragment, unknown>;
+export const MediaUploadFieldsFragmentDoc = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaUploadFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaUpload" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "conversationId" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "partSize" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "parts" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "number" } },
+                { kind: "Field", name: { kind: "Name", value: "size" } },
+                { kind: "Field", name: { kind: "Name", value: "url" } },
+                { kind: "Field", name: { kind: "Name", value: "uploaded" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MediaUploadFieldsFragment, unknown>;
 export const ConversationsDocument = {
   kind: "Document",
   definitions: [
@@ -3461,6 +3547,172 @@ export const RemoveMessageDocument = {
     },
   ],
 } as unknown as DocumentNode<RemoveMessageMutation, RemoveMessageMutationVariables>;
+export const CreateMediaUploadDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "CreateMediaUpload" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "input" } },
+          type: {
+            kind: "NonNullType",
+            type: { kind: "NamedType", name: { kind: "Name", value: "CreateMediaUploadInput" } },
+          },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "createMediaUpload" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "input" },
+                value: { kind: "Variable", name: { kind: "Name", value: "input" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaUploadFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaUploadFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaUpload" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "conversationId" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "partSize" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "parts" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "number" } },
+                { kind: "Field", name: { kind: "Name", value: "size" } },
+                { kind: "Field", name: { kind: "Name", value: "url" } },
+                { kind: "Field", name: { kind: "Name", value: "uploaded" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<CreateMediaUploadMutation, CreateMediaUploadMutationVariables>;
+export const MediaUploadDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "query",
+      name: { kind: "Name", value: "MediaUpload" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "mediaUpload" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaUploadFields" } }],
+            },
+          },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaUploadFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaUpload" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "id" } },
+          { kind: "Field", name: { kind: "Name", value: "conversationId" } },
+          { kind: "Field", name: { kind: "Name", value: "size" } },
+          { kind: "Field", name: { kind: "Name", value: "partSize" } },
+          { kind: "Field", name: { kind: "Name", value: "expiresAt" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "parts" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [
+                { kind: "Field", name: { kind: "Name", value: "number" } },
+                { kind: "Field", name: { kind: "Name", value: "size" } },
+                { kind: "Field", name: { kind: "Name", value: "url" } },
+                { kind: "Field", name: { kind: "Name", value: "uploaded" } },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<MediaUploadQuery, MediaUploadQueryVariables>;
+export const AbortMediaUploadDocument = {
+  kind: "Document",
+  definitions: [
+    {
+      kind: "OperationDefinition",
+      operation: "mutation",
+      name: { kind: "Name", value: "AbortMediaUpload" },
+      variableDefinitions: [
+        {
+          kind: "VariableDefinition",
+          variable: { kind: "Variable", name: { kind: "Name", value: "id" } },
+          type: { kind: "NonNullType", type: { kind: "NamedType", name: { kind: "Name", value: "ID" } } },
+        },
+      ],
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "abortMediaUpload" },
+            arguments: [
+              {
+                kind: "Argument",
+                name: { kind: "Name", value: "id" },
+                value: { kind: "Variable", name: { kind: "Name", value: "id" } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<AbortMediaUploadMutation, AbortMediaUploadMutationVariables>;
 export const ViewerDocument = {
   kind: "Document",
   definitions: [
