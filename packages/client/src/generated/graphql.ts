@@ -391,6 +391,16 @@ export type ViewerMessageAddedSubscription = {
       sha256: string;
       temporaryUrl: string;
       temporaryUrlExpiresAt: string;
+      width: number | null;
+      height: number | null;
+      placeholder: string | null;
+      preview: {
+        width: number;
+        height: number;
+        contentType: string;
+        temporaryUrl: string;
+        temporaryUrlExpiresAt: string;
+      } | null;
     }>;
   };
 };
@@ -419,6 +429,16 @@ export type ViewerMessageUpdatedSubscription = {
         sha256: string;
         temporaryUrl: string;
         temporaryUrlExpiresAt: string;
+        width: number | null;
+        height: number | null;
+        placeholder: string | null;
+        preview: {
+          width: number;
+          height: number;
+          contentType: string;
+          temporaryUrl: string;
+          temporaryUrlExpiresAt: string;
+        } | null;
       }>;
     };
   };
@@ -2425,6 +2445,21 @@ export const ViewerMessageAddedDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -2438,6 +2473,17 @@ export const ViewerMessageAddedDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
@@ -2510,6 +2556,21 @@ export const ViewerMessageUpdatedDocument = {
     },
     {
       kind: "FragmentDefinition",
+      name: { kind: "Name", value: "MediaPreviewFields" },
+      typeCondition: { kind: "NamedType", name: { kind: "Name", value: "MediaPreview" } },
+      selectionSet: {
+        kind: "SelectionSet",
+        selections: [
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "contentType" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
+          { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+        ],
+      },
+    },
+    {
+      kind: "FragmentDefinition",
       name: { kind: "Name", value: "MediaFields" },
       typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Media" } },
       selectionSet: {
@@ -2523,6 +2584,17 @@ export const ViewerMessageUpdatedDocument = {
           { kind: "Field", name: { kind: "Name", value: "sha256" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrl" } },
           { kind: "Field", name: { kind: "Name", value: "temporaryUrlExpiresAt" } },
+          { kind: "Field", name: { kind: "Name", value: "width" } },
+          { kind: "Field", name: { kind: "Name", value: "height" } },
+          { kind: "Field", name: { kind: "Name", value: "placeholder" } },
+          {
+            kind: "Field",
+            name: { kind: "Name", value: "preview" },
+            selectionSet: {
+              kind: "SelectionSet",
+              selections: [{ kind: "FragmentSpread", name: { kind: "Name", value: "MediaPreviewFields" } }],
+            },
+          },
         ],
       },
     },
