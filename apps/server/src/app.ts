@@ -44,6 +44,8 @@ import { previewService } from "./services/previews.ts";
 import { EventHub } from "./realtime/event-hub.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { createStore } from "./storage.ts";
+import { createMetrics, serveMetrics } from "./observability/metrics.ts";
+import { requestIdPlugin, requestIds } from "./observability/request-ids.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 
 export interface Parley {
@@ -57,6 +59,8 @@ export interface Parley {
   logger: Logger;
   /** Preview jobs waiting and running, across every instance (for metrics). */
   previewQueueDepth(): Promise<PreviewQueueDepth>;
+  /** Prometheus /metrics, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   /** Stops accepting requests, drains the ones in flight, closes the database. */
   close(): Promise<void>;
 }
@@ -111,7 +115,24 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       options: { workers: config.previews.workers, timeoutSeconds: config.previews.timeoutSeconds },
       logger,
     });
-    const services = createServices({ db: db.db, store, config, logger, hub, previewQueue: previewJobs });
+    // Open WebSocket connections, for the active-subscriptions gauge.
+    const sockets = new Set<{ subscriptions: Record<string, unknown> }>();
+    const metrics =
+      config.metrics.port === undefined
+        ? undefined
+        : createMetrics({
+            subscriptions: () => [...sockets].reduce((n, s) => n + Object.keys(s.subscriptions).length, 0),
+            queueDepth: () => previewJobs!.depth(),
+          });
+    const services = createServices({
+      db: db.db,
+      store,
+      config,
+      logger,
+      hub,
+      previewQueue: previewJobs,
+      metrics: metrics?.services,
+    });
     const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
     const armor = createArmor();
     const listBounds = { maxParticipants: config.limits.maxParticipants, maxFiles: config.media.maxFiles };
@@ -150,6 +171,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           if (jsonBytesWithin(result, MAX_RESPONSE_BYTES) > MAX_RESPONSE_BYTES)
             return { data: null, errors: [tooLargeError(MAX_RESPONSE_BYTES)] };
         },
+        onClose: (ctx) => void sockets.delete(ctx),
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
           const header =
@@ -162,6 +184,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
             const identity = await tokens.authenticate(header);
             if (!identity) return false;
             ctx.extra.identity = identity;
+            sockets.add(ctx);
             return true;
           } catch {
             return false; // closes with 4403 Forbidden
@@ -195,6 +218,8 @@ export async function startParley(config: Config, options: { logger?: Logger } =
         // armor's types name @apollo/server's CommonJS declarations; the plugin objects are the same.
         ...(armor.plugins as unknown as ApolloServerPlugin<Context>[]),
         preExecutionStatusPlugin<Context>(),
+        requestIdPlugin<Context>(),
+        ...(metrics ? [metrics.apolloPlugin<Context>()] : []),
         returnedObjectsLimit<Context>(listBounds),
         responseSizeLimit<Context>(),
         // In-flight requests get 8 s, then their connections are closed: the process exits within 10 s.
@@ -207,6 +232,8 @@ export async function startParley(config: Config, options: { logger?: Logger } =
 
     const app = express();
     app.disable("x-powered-by");
+    app.use(requestIds(logger));
+    if (metrics) app.use(metrics.httpMiddleware);
     let draining = false;
     app.use(healthRoutes(db, store, () => draining));
     const media = mediaRoutes(store, logger);
@@ -266,6 +293,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
             services,
             loaders: createLoaders(services, identity),
             signal: abort.signal,
+            requestId: String(req.id),
             uploadComplete: () => multipartComplete(req),
           };
         },
@@ -280,6 +308,11 @@ export async function startParley(config: Config, options: { logger?: Logger } =
         ? services.media.scheduleSweeps(config.orphans.graceSeconds * 1000, config.orphans.intervalSeconds * 1000)
         : async () => {};
     started.push(stopSweeps);
+    const metricsListener = metrics && (await serveMetrics(metrics, config.metrics.host, config.metrics.port!));
+    if (metricsListener) {
+      started.push(metricsListener.close);
+      logger.info({ url: metricsListener.url }, "Prometheus metrics are served");
+    }
     server.listen(config.port, config.host);
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
@@ -291,6 +324,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     let closing: Promise<void> | undefined;
     return {
       url,
+      metricsUrl: metricsListener?.url,
       server,
       services,
       tokens,
@@ -305,6 +339,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           await hub.stop();
           await stopSweeps();
           await previewJobs?.stop();
+          await metricsListener?.close();
           await handle.close();
           await release?.();
         })()),

@@ -31,6 +31,7 @@ const EnvSchema = z
     S3_PUBLIC_ENDPOINT: optionalString,
     S3_ACCESS_KEY: optionalString,
     S3_SECRET_KEY: optionalString,
+    S3_SESSION_TOKEN: optionalString,
     S3_BUCKET: z.string().default("parley-media"),
     S3_REGION: z.string().default("us-east-1"),
     MEDIA_ENCRYPTION_KEY: optionalString,
@@ -56,6 +57,8 @@ const EnvSchema = z
     MEDIA_PREVIEW_TIMEOUT_SECONDS: int(30, 1, 3600),
     MEDIA_ORPHAN_GRACE_SECONDS: int(3600, 0),
     MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: int(3600, 0),
+    METRICS_HOST: z.string().default("127.0.0.1"),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL && !env.AUTH_DEV_TOKENS) {
@@ -102,6 +105,8 @@ export interface Config {
         publicEndpoint: string;
         accessKey: string;
         secretKey: string;
+        /** Temporary credentials (STS, IRSA, instance roles) come with a session token. */
+        sessionToken: string | undefined;
         bucket: string;
         region: string;
       }
@@ -116,7 +121,7 @@ export interface Config {
   };
   /** Where graphql-upload buffers incoming files, in a directory of each process's own (upload-tmp-dir.ts). */
   uploadTmpDir: string;
-  /** Per identity and per process (0 = off). */
+  /** Per identity, shared by every instance through the database (0 = off). */
   rateLimits: { messagesPerMinute: number; uploadBytesPerMinute: number };
   media: {
     urlTtlSeconds: number;
@@ -136,6 +141,8 @@ export interface Config {
   /** Orphaned objects older than graceSeconds are swept every intervalSeconds (0 turns sweeping off). */
   orphans: { graceSeconds: number; intervalSeconds: number };
   limits: { bodyMaxLength: number; attributesMaxBytes: number; maxParticipants: number };
+  /** Prometheus /metrics on a listener of its own (never the public port); undefined port = off. */
+  metrics: { host: string; port: number | undefined };
 }
 
 /** Thrown with every problem listed, so an operator fixes the environment in one go. */
@@ -166,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           publicEndpoint: e.S3_PUBLIC_ENDPOINT ?? e.S3_ENDPOINT,
           accessKey: e.S3_ACCESS_KEY ?? "",
           secretKey: e.S3_SECRET_KEY ?? "",
+          sessionToken: e.S3_SESSION_TOKEN,
           bucket: e.S3_BUCKET,
           region: e.S3_REGION,
         }
@@ -197,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     orphans: { graceSeconds: e.MEDIA_ORPHAN_GRACE_SECONDS, intervalSeconds: e.MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS },
     limits: { bodyMaxLength: 32_768, attributesMaxBytes: 16 * 1024, maxParticipants: e.CONVERSATION_MAX_PARTICIPANTS },
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
   };
 }
 

@@ -10,6 +10,7 @@ export async function createStore(config: Config, publicUrl: string | (() => str
       publicEndpoint: s.publicEndpoint,
       accessKey: s.accessKey,
       secretKey: s.secretKey,
+      sessionToken: s.sessionToken,
       bucket: s.bucket,
       region: s.region,
     });

@@ -20,6 +20,8 @@ export interface MinioStoreOptions {
   publicEndpoint?: string;
   accessKey: string;
   secretKey: string;
+  /** With temporary credentials (STS AssumeRole, IRSA, instance roles): sent with every request and URL. */
+  sessionToken?: string;
   bucket: string;
   region: string;
   /** Multipart part size: bounds the client's buffering per upload (default 8 MiB). */
@@ -37,6 +39,7 @@ function clientFor(endpoint: string, o: MinioStoreOptions): Client {
     useSSL,
     accessKey: o.accessKey,
     secretKey: o.secretKey,
+    ...(o.sessionToken ? { sessionToken: o.sessionToken } : {}),
     // A known region means presigning never asks the server for the bucket's location.
     region: o.region,
     partSize: o.partSize ?? DEFAULT_PART_SIZE,

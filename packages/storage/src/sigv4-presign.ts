@@ -16,6 +16,8 @@ export function sigV4Presigner(o: {
   endpoint: string;
   accessKey: string;
   secretKey: string;
+  /** Temporary credentials' token: signed into every URL as X-Amz-Security-Token. */
+  sessionToken?: string;
   bucket: string;
   region: string;
 }) {
@@ -53,6 +55,7 @@ export function sigV4Presigner(o: {
       ["X-Amz-Date", amzDate],
       ["X-Amz-Expires", String(opts.expiresInSeconds)],
       ["X-Amz-SignedHeaders", signedHeaders.map(([name]) => name).join(";")],
+      ...(o.sessionToken ? ([["X-Amz-Security-Token", o.sessionToken]] as [string, string][]) : []),
       ...Object.entries(opts.query),
     ];
     const query = params

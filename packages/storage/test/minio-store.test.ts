@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { startMinio, type MinioServer } from "@parley/testkit";
 import { Client } from "minio";
+import { AssumeRoleProvider } from "minio/dist/esm/AssumeRoleProvider.mjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MinioStore, StorageUnavailableError } from "../src/index.ts";
 import { MiB, readAll, scanFor, sha256, sourceOf } from "./helpers.ts";
@@ -28,6 +29,52 @@ afterAll(async () => {
 
 objectStoreContract("MinioStore", async () => ({ store: storeFor(server), dispose: async () => {} }));
 uploadSessionsContract("MinioStore", async () => ({ store: storeFor(server), dispose: async () => {} }));
+
+// S3_SESSION_TOKEN: temporary credentials from MinIO's STS AssumeRole, as STS, IRSA and instance roles
+// hand them out. The whole contract runs with them (uploads, presigned GETs, upload sessions' part URLs).
+async function temporaryCredentials(s: MinioServer) {
+  const credentials = await new AssumeRoleProvider({
+    stsEndpoint: s.endpoint,
+    accessKey: s.accessKey,
+    secretKey: s.secretKey,
+    durationSeconds: 900,
+    region: "us-east-1",
+  }).getCredentials();
+  return {
+    accessKey: credentials.getAccessKey(),
+    secretKey: credentials.getSecretKey(),
+    sessionToken: credentials.getSessionToken() ?? "",
+  };
+}
+const stsStore = async () => {
+  const creds = await temporaryCredentials(server);
+  expect(creds.sessionToken.length).toBeGreaterThan(0);
+  return {
+    store: new MinioStore({
+      endpoint: server.endpoint,
+      ...creds,
+      bucket: `parley-sts-${randomBytes(4).toString("hex")}`,
+      region: "us-east-1",
+    }),
+    dispose: async () => {},
+  };
+};
+objectStoreContract("MinioStore with STS session credentials", stsStore);
+uploadSessionsContract("MinioStore with STS session credentials", stsStore);
+
+describe("MinioStore with STS credentials", () => {
+  it("is refused without the session token (so the token is what the requests carry)", async () => {
+    const { accessKey, secretKey } = await temporaryCredentials(server);
+    const store = new MinioStore({
+      endpoint: server.endpoint,
+      accessKey,
+      secretKey,
+      bucket: `parley-sts-${randomBytes(4).toString("hex")}`,
+      region: "us-east-1",
+    });
+    await expect(store.init()).rejects.toThrow();
+  });
+});
 
 describe("MinioStore on a real MinIO server", () => {
   let store: MinioStore;

@@ -20,6 +20,8 @@ export interface Context {
   loaders: Loaders;
   /** Aborts when the client goes away mid-request. */
   signal: AbortSignal;
+  /** Over HTTP: the request's id (x-request-id), put in the extensions of its errors. */
+  requestId?: string;
   /** Over HTTP multipart: resolves true once the whole body arrived, closing delimiter included. */
   uploadComplete?: () => Promise<boolean>;
 }

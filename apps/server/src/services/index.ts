@@ -10,6 +10,7 @@ import { mediaMessageService } from "./media-messages.ts";
 import { mediaUploadService } from "./media-uploads.ts";
 import { messageService } from "./messages.ts";
 import type { PreviewQueue } from "./previews.ts";
+import { noMetrics, type ServiceMetrics } from "./metrics.ts";
 import { RateLimiter } from "./rate-limit.ts";
 
 export function createServices(deps: {
@@ -20,21 +21,27 @@ export function createServices(deps: {
   hub: EventHub;
   /** Where committed images are queued for previews (the job queue, started beside the services). */
   previewQueue?: PreviewQueue;
+  /** Where the services report uploads, refusals and sweeps (Prometheus, when on). */
+  metrics?: ServiceMetrics;
 }) {
   const { db, store, config, logger, hub } = deps;
   const previewQueue = deps.previewQueue ?? { enqueue: async () => {} };
+  const metrics = deps.metrics ?? noMetrics;
+  const limiter = (limit: number, id: string, what: string) =>
+    new RateLimiter(db, limit, { id, what }, metrics.rateLimited);
   const rateLimits = {
-    messages: new RateLimiter(db, config.rateLimits.messagesPerMinute, "messages"),
-    uploadBytes: new RateLimiter(db, config.rateLimits.uploadBytesPerMinute, "uploaded bytes"),
+    messages: limiter(config.rateLimits.messagesPerMinute, "messages", "messages"),
+    uploadBytes: limiter(config.rateLimits.uploadBytesPerMinute, "upload_bytes", "uploaded bytes"),
     // Writes that are not sends share the messages budget's size, in a window of their own.
-    changes: new RateLimiter(
-      db,
+    changes: limiter(
       config.rateLimits.messagesPerMinute,
+      "changes",
       "changes (createConversation, addParticipant, updateMessage)",
     ),
     // Upload sessions started, in a window of their own the size of the messages budget.
-    uploads: new RateLimiter(db, config.rateLimits.messagesPerMinute, "upload sessions (createMediaUpload)"),
+    uploads: limiter(config.rateLimits.messagesPerMinute, "upload_sessions", "upload sessions (createMediaUpload)"),
   };
+
   const conversations = conversationService(db, config.limits, rateLimits.changes);
   const messages = messageService(db, conversations, config.limits, rateLimits.messages, rateLimits.changes);
   const media = createMedia({
@@ -43,8 +50,17 @@ export function createServices(deps: {
     logger,
     limits: config.media,
     uploadTtlSeconds: config.media.uploadTtlSeconds,
+    onSwept: metrics.swept,
   });
-  const mediaMessages = mediaMessageService({ media, conversations, messages, rateLimits, previewQueue, logger });
+  const mediaMessages = mediaMessageService({
+    media,
+    conversations,
+    messages,
+    rateLimits,
+    previewQueue,
+    logger,
+    metrics,
+  });
   const mediaUploads = mediaUploadService({ media, conversations, rateLimits });
   const previews = previewsRepository(db);
   return { db, store, config, logger, hub, conversations, messages, media, mediaMessages, mediaUploads, previews };

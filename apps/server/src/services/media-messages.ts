@@ -5,6 +5,7 @@ import type { ConversationService } from "./conversations.ts";
 import type { Media, MediaFileInput } from "./media/index.ts";
 import type { MessageService, NewMedia } from "./messages.ts";
 import { PREVIEWABLE_TYPES, type PreviewQueue } from "./previews.ts";
+import type { ServiceMetrics } from "./metrics.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
 export interface SendMedia {
@@ -22,8 +23,9 @@ export function mediaMessageService(deps: {
   rateLimits: { messages: RateLimiter; uploadBytes: RateLimiter };
   previewQueue: PreviewQueue;
   logger: Logger;
+  metrics: ServiceMetrics;
 }) {
-  const { media, conversations, messages, rateLimits, previewQueue, logger } = deps;
+  const { media, conversations, messages, rateLimits, previewQueue, logger, metrics } = deps;
   const { limits } = media;
 
   /**
@@ -62,12 +64,15 @@ export function mediaMessageService(deps: {
     await rateLimits.messages.take(author);
 
     const meter = { receivedBytes: 0 };
+    const started = performance.now();
     const stored = await media
       .ingest(author, input.conversationId, input.media, signal, meter)
       .catch(async (error: unknown) => {
+        metrics.uploaded("multipart", meter.receivedBytes, (performance.now() - started) / 1000, "error");
         await rateLimits.uploadBytes.charge(author, meter.receivedBytes).catch(() => {});
         throw error;
       });
+    metrics.uploaded("multipart", meter.receivedBytes, (performance.now() - started) / 1000, "ok");
     // Images get previews: "pending" commits with the row, so a job lost in a crash is found again.
     const rows = stored.media.map((r) =>
       PREVIEWABLE_TYPES.has(r.contentType) ? { ...r, previewState: "pending" as const } : r,

@@ -18,12 +18,17 @@ export class RateLimiter {
   constructor(
     private readonly db: Database,
     private readonly limit: number,
-    /** The budget's name: part of the row key, and said in the error ("Too many messages"). */
-    private readonly what: string,
+    /** The budget: `id` keys its rows and labels its metric; `what` is said in the error ("Too many messages"). */
+    private readonly budget: { id: string; what: string },
+    private readonly onRefuse: (budgetId: string) => void = () => {},
   ) {}
 
+  private get what() {
+    return this.budget.what;
+  }
+
   private key(identity: string) {
-    return `${this.what}:${identity}`; // the first ":" ends the budget's name
+    return `${this.budget.id}:${identity}`; // the first ":" ends the budget's id
   }
 
   /** Throws RATE_LIMITED (with retryAfterSeconds) when nothing is left in the identity's window. */
@@ -62,6 +67,7 @@ export class RateLimiter {
   }
 
   private async refuse(identity: string): Promise<never> {
+    this.onRefuse(this.budget.id);
     const rows = await this.db.execute(sql`
       SELECT ceil(extract(epoch FROM window_start + interval '1 minute' - now())) AS seconds
       FROM rate_limits WHERE key = ${this.key(identity)}`);

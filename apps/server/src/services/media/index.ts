@@ -12,7 +12,7 @@ import type { UploadMeter } from "./stages.ts";
 import { deleteObjects, ingestFiles, type StoredUploads } from "./ingest.ts";
 import type { MediaLimits } from "./limits.ts";
 import { reservationsIn } from "./reservations.ts";
-import { scheduleSweeps, sweepOrphans } from "./sweeper.ts";
+import { scheduleSweeps, sweepOrphans, type SweepResult } from "./sweeper.ts";
 import { uploadRowsIn } from "./upload-rows.ts";
 import { uploadSessions } from "./upload-sessions.ts";
 
@@ -31,6 +31,8 @@ export function createMedia(deps: {
   limits: MediaLimits;
   /** MEDIA_UPLOAD_TTL_SECONDS: an unfinished upload session is swept this long after it started. */
   uploadTtlSeconds: number;
+  /** Told what each scheduled sweep removed (metrics). */
+  onSwept?: (result: SweepResult) => void;
 }) {
   const reservations = reservationsIn(deps.db);
   const rows = uploadRowsIn(deps.db);
@@ -62,7 +64,8 @@ export function createMedia(deps: {
     /** One sweep of unreferenced objects, abandoned reservations older than graceMs, and expired sessions. */
     sweep: (graceMs: number, now?: Date) => sweepOrphans(sweepDeps, { graceMs, now }),
     /** Sweeps at start and every intervalMs; returns a stop function. */
-    scheduleSweeps: (graceMs: number, intervalMs: number) => scheduleSweeps(sweepDeps, { graceMs, intervalMs }),
+    scheduleSweeps: (graceMs: number, intervalMs: number) =>
+      scheduleSweeps(sweepDeps, { graceMs, intervalMs, onSwept: deps.onSwept }),
   };
 }
 

@@ -26,7 +26,16 @@ export interface SweepDeps {
  * objects; live ones are spared whatever the grace period. Safe with several instances:
  * deleting an object or aborting an upload twice is harmless.
  */
-export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now?: Date }) {
+export interface SweepResult {
+  scanned: number;
+  deleted: number;
+  partial: number;
+  abandoned: number;
+  /** Upload sessions past MEDIA_UPLOAD_TTL_SECONDS (or aborted) removed. */
+  expired: number;
+}
+
+export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now?: Date }): Promise<SweepResult> {
   const { db, store, reservations, sessions } = deps;
   // Expired and aborted upload sessions first: their objects and multipart uploads go with them.
   const expired = await sessions.sweep(args.now);
@@ -79,10 +88,13 @@ export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now
 }
 
 /** Runs the sweep at start and then every `intervalMs`; returns a stop function. */
-export function scheduleSweeps(deps: SweepDeps, args: { graceMs: number; intervalMs: number }) {
+export function scheduleSweeps(
+  deps: SweepDeps,
+  args: { graceMs: number; intervalMs: number; onSwept?: (result: SweepResult) => void },
+) {
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
-    running = sweepOrphans(deps, args).catch((error: unknown) =>
+    running = sweepOrphans(deps, args).then(args.onSwept, (error: unknown) =>
       deps.logger.warn({ err: error }, "orphan sweep failed; it runs again at the next interval"),
     );
   };
