@@ -489,7 +489,7 @@ describe("a cluster under faults: a MinIO node and an API instance killed and re
     figures.orphansBeforeSweep = (await orphans()).length;
     figures.pendingBeforeSweep = await pending();
     figures.incompleteBeforeSweep = drives().length;
-    figures.sweep = await t.sweep(0);
+    figures.sweep = { ...(await t.sweep(0)) };
     figures.orphansAfterSweep = (await orphans()).length;
     figures.pendingAfterSweep = await pending();
     figures.incompleteAfterSweep = drives().length;
