@@ -753,6 +753,38 @@ describe("participants cap and malformed client values", () => {
   });
 });
 
+// Found by fuzz-limits.test.ts (values at their limit): idempotencyKey counted UTF-16 units, so 256
+// emoji (256 characters) were refused, and a lone surrogate was stored as U+FFFD, so "k\ud800" and
+// "k\udfff" named one message: the second send came back as the first.
+describe("idempotency keys", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t?.close());
+  const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id body } }`;
+
+  it("count code points like every length, and refuse lone surrogates instead of merging two keys", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>(
+      "alice",
+      `mutation { createConversation(input: {}) { id } }`,
+    );
+    const conversationId = c.data!.createConversation.id;
+    const send = (idempotencyKey: string, body: string) =>
+      t.gql<{ sendMessage: { id: string; body: string } }>("alice", SEND, {
+        i: { conversationId, body, idempotencyKey },
+      });
+    const astral = await send("😀".repeat(256), "astral");
+    expect(astral.errors).toBeUndefined();
+    expect((await send("😀".repeat(256), "again")).data?.sendMessage.id).toBe(astral.data!.sendMessage.id);
+    expect(codeOf(await send("😀".repeat(257), "over"))).toBe("BAD_USER_INPUT");
+    for (const key of ["k\ud800", "k\udfff", "\udc00"]) {
+      expect(codeOf(await send(key, "lone")), JSON.stringify(key)).toBe("BAD_USER_INPUT");
+    }
+    expect(await t.sql`select count(*)::int as n from messages`).toEqual([{ n: 1 }]);
+  });
+});
+
 describe("database errors that are not outages", () => {
   it("reads PGlite's 08P01 protocol violation as a server error, not STORAGE_UNAVAILABLE, and keeps real outages", () => {
     const format = formatError(pino({ level: "silent" }));

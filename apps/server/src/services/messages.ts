@@ -19,11 +19,10 @@ import { decodeIndexCursor, encodeCursor } from "./cursor.ts";
 import { uniqueViolation } from "./db-errors.ts";
 import { isId, newId } from "./ids.ts";
 import type { RateLimiter } from "./rate-limit.ts";
-import { checkAttributes, checkBody } from "./validation.ts";
+import { checkAttributes, checkBody, checkIdempotencyKey } from "./validation.ts";
 
 const PAGE_MAX = 100;
 const PAGE_DEFAULT = 30;
-const IDEMPOTENCY_KEY_MAX = 256;
 const MEDIA_BY_IDS_MAX = 100;
 
 export interface NewMessage {
@@ -64,12 +63,7 @@ export function messageService(
   /** The message an earlier send with the same (conversation, author, key) created, if any. */
   async function findIdempotent(conversationId: string, author: string, key: string | null | undefined) {
     if (key == null) return undefined;
-    // eslint-disable-next-line no-control-regex
-    if (key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX || /[\u0000-\u001f]/.test(key)) {
-      throw badInput(`idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters without control characters.`, {
-        field: "idempotencyKey",
-      });
-    }
+    checkIdempotencyKey(key);
     const [row] = await db
       .select()
       .from(messages)

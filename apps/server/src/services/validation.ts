@@ -38,6 +38,23 @@ export function checkText(value: string | null | undefined, field: string, max: 
   return value;
 }
 
+export const IDEMPOTENCY_KEY_MAX = 256;
+
+/**
+ * 1 to 256 code points (as every length), no control characters, and no lone UTF-16 surrogate:
+ * PostgreSQL stores one as U+FFFD, so two different keys would name one message.
+ */
+export function checkIdempotencyKey(key: string): void {
+  const n = codePoints(key);
+  // eslint-disable-next-line no-control-regex
+  if (n === 0 || n > IDEMPOTENCY_KEY_MAX || /[\u0000-\u001f]/.test(key) || /\p{Cs}/u.test(key)) {
+    throw badInput(
+      `idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters without control characters or lone surrogates.`,
+      { field: "idempotencyKey" },
+    );
+  }
+}
+
 export const IDENTITY_MAX = 256;
 // C0 and C1 controls, DEL, and the invisible direction marks and overrides (U+202E can make
 // "alice\u202Eeve" read as another name).
