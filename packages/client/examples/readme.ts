@@ -166,7 +166,7 @@ export async function liveEvents(client: ParleyClient, conversationId: string, v
   const stops = [
     // Every message after the last one rendered, in index order, each once, even across reconnects.
     conversation.on("messageAdded", render, { after: page.items.at(-1)?.index ?? -1 }),
-    conversation.on("messageUpdated", ({ message, reasons }) => replace(message, reasons)), // reasons: BODY, ATTRIBUTES
+    conversation.on("messageUpdated", ({ message, reasons }) => replace(message, reasons)), // reasons: BODY, ATTRIBUTES, MEDIA
     conversation.on("messageRemoved", (removed) => drop(removed.id)),
     // The events stopped for good, e.g. FORBIDDEN once the viewer is removed from the conversation.
     conversation.on("error", (error) => show(`Live updates stopped: ${error.code}`)),
@@ -197,4 +197,68 @@ export async function readState(client: ParleyClient, conversationId: string, la
   // In lists: (await client.getConversations()).items[0].unreadMessagesCount
   // #endregion
   return { before, after };
+}
+
+export async function twilioSend(client: ParleyClient, conversationId: string, logo: Blob, report: Blob) {
+  // #region twilio-send
+  const conversation = await client.getConversation(conversationId); // Twilio: client.getConversationBySid(sid)
+  await conversation.sendMessage("hello world");
+
+  const sendMediaOptions = { contentType: "image/png", filename: "logo.png", media: logo };
+  const message = await conversation
+    .prepareMessage()
+    .setBody("Hello!")
+    .setAttributes({ foo: "bar" })
+    .addMedia(sendMediaOptions)
+    .addMedia({ filename: "report.pdf", media: report }) // Twilio's FormData: pass its File instead
+    .build()
+    .send();
+  await conversation.prepareMessage().setBody("In one call").buildAndSend();
+
+  // Limits in bytes (Twilio: ...InMb): 150 MiB = 157286400 bytes by default.
+  const { mediaAttachmentsCountLimit, mediaAttachmentsTotalSizeLimitInBytes } = conversation.limits;
+  // #endregion
+  return { conversation, message, mediaAttachmentsCountLimit, mediaAttachmentsTotalSizeLimitInBytes };
+}
+
+export async function twilioMedia(client: ParleyClient, message: Message) {
+  // #region twilio-media
+  const hasMedia = message.type === "MEDIA"; // Twilio: message.type === "media"
+  // Media id → a URL good for at least 30 s more, fetched without any header.
+  const urls = await message.getTemporaryContentUrlsForAttachedMedia();
+  const media = message.getMediaByCategories(["media"]); // the only category, as in Twilio
+  const some = await message.getTemporaryContentUrlsForMedia(media.slice(0, 1));
+  const first = await message.attachedMedia[0]!.getContentTemporaryUrl();
+  const acrossMessages = await client.getTemporaryContentUrlsForMedia(message.attachedMedia); // one request per 100
+  const byIds = await client.getTemporaryContentUrlsForMediaIds([media[0]!.id]); // Twilio: ...ForMediaSids(sids)
+  // #endregion
+  return { hasMedia, urls, media, some, first, acrossMessages, byIds };
+}
+
+export async function twilioEvents(
+  client: ParleyClient,
+  conversationId: string,
+  log: (line: string) => void,
+): Promise<() => void> {
+  // #region twilio-events
+  const conversation = client.conversation(conversationId);
+  const onAdded = (message: Message) => log(`added #${message.index} in ${message.conversationId}`);
+  await client.on("messageAdded", onAdded).ready; // every conversation of the user; ready: nothing after it is missed
+  conversation.on("messageUpdated", ({ message, reasons }) => log(`updated #${message.index}: ${reasons.join()}`)); // Twilio: updateReasons
+  conversation.on("messageRemoved", (removed) => log(`removed #${removed.index}`)); // not a Message: it is gone
+  const stop = () => client.off("messageAdded", onAdded); // Twilio: off / removeListener
+  // #endregion
+  return stop;
+}
+
+export async function twilioReadHorizon(client: ParleyClient, conversationId: string, lastSeen: Message) {
+  // #region twilio-read
+  const conversation = client.conversation(conversationId);
+  const before = await conversation.getUnreadMessagesCount(); // null before any horizon, as in Twilio
+  await conversation.advanceLastReadMessageIndex(lastSeen.index); // forward only
+  const after = await conversation.getUnreadMessagesCount();
+  const none = await conversation.setAllMessagesRead(); // resolves to the unread count: 0
+  await conversation.setLastReadMessageIndex(null); // Twilio's setAllMessagesUnread()
+  // #endregion
+  return { before, after, none };
 }

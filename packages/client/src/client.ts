@@ -12,7 +12,7 @@ import {
   ViewerDocument,
   type CreateConversationInput,
 } from "./generated/graphql.ts";
-import { Media, Message, temporaryContentUrls } from "./message.ts";
+import { Media, Message, temporaryContentUrls, temporaryContentUrlsByIds } from "./message.ts";
 import { Page, type Paginator } from "./paginator.ts";
 import { Realtime, type ConnectionState, type ReconnectOptions, type WebSocketConstructor } from "./realtime.ts";
 import { Transport, type FetchLike } from "./transport.ts";
@@ -229,6 +229,15 @@ export class ParleyClient {
    */
   getTemporaryContentUrlsForMedia(media: readonly Media[]): Promise<Map<string, string>> {
     return temporaryContentUrls(this.#context.transport, media);
+  }
+
+  /**
+   * Media id → a fresh URL for media known only by their ids, from any of the viewer's
+   * conversations: one request per 100 ids (Twilio's getTemporaryContentUrlsForMediaSids).
+   * FORBIDDEN or NOT_FOUND when any id is not the viewer's to see.
+   */
+  getTemporaryContentUrlsForMediaIds(ids: readonly string[]): Promise<Map<string, string>> {
+    return temporaryContentUrlsByIds(this.#context.transport, ids);
   }
 
   /** One message by id, with its media. */

@@ -286,7 +286,7 @@ export class ConversationHandle {
    * - `messageAdded`: new messages as `Message`s, each once and in index order per handler. After
    *   a reconnect the messages missed meanwhile are read by index and come first. `{ after }` starts
    *   after a given index instead of the newest.
-   * - `messageUpdated`: `{ message, reasons }` (`"BODY"`, `"ATTRIBUTES"`); `messageRemoved`:
+   * - `messageUpdated`: `{ message, reasons }` (`"BODY"`, `"ATTRIBUTES"`, `"MEDIA"`); `messageRemoved`:
    *   `{ id, index, conversationId, removedAt }`.
    * - `error`: the events stopped for good (FORBIDDEN for a non-participant or a removed one,
    *   NOT_FOUND, UNAUTHENTICATED, NETWORK_ERROR); every handler of the conversation is detached.

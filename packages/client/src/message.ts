@@ -320,14 +320,32 @@ export async function temporaryContentUrls(
 ): Promise<Map<string, string>> {
   if (!Array.isArray(media) || media.some((m) => !(m instanceof Media)))
     throw new ParleyError("BAD_USER_INPUT", "Pass an array of Media (message.media) to get their URLs.");
-  const stale = [...new Set(media.filter((m) => !m.isTemporaryUrlFresh).map((m) => m.id))];
-  for (let i = 0; i < stale.length; i += MEDIA_BY_IDS_MAX) {
-    const { mediaByIds } = await transport.request(MediaByIdsDocument, { ids: stale.slice(i, i + MEDIA_BY_IDS_MAX) });
-    const byId = new Map(mediaByIds.map((f) => [f.id, f]));
-    for (const m of media) {
-      const fields = byId.get(m.id);
-      if (fields) m.update(fields);
-    }
+  const stale = media.filter((m) => !m.isTemporaryUrlFresh).map((m) => m.id);
+  const byId = new Map((await mediaByIds(transport, stale)).map((f) => [f.id, f]));
+  for (const m of media) {
+    const fields = byId.get(m.id);
+    if (fields) m.update(fields);
   }
   return new Map(media.map((m) => [m.id, m.temporaryUrl]));
+}
+
+/** Media id → a fresh URL, for media known only by id (one request per 100 ids). */
+export async function temporaryContentUrlsByIds(
+  transport: Transport,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string"))
+    throw new ParleyError("BAD_USER_INPUT", "Pass an array of media ids (media.id) to get their URLs.");
+  return new Map((await mediaByIds(transport, ids)).map((f) => [f.id, f.temporaryUrl]));
+}
+
+/** The media of these ids (each once), with fresh URLs: mediaByIds, one request per 100. */
+async function mediaByIds(transport: Transport, ids: readonly string[]): Promise<MediaFieldsFragment[]> {
+  const unique = [...new Set(ids)];
+  const out: MediaFieldsFragment[] = [];
+  for (let i = 0; i < unique.length; i += MEDIA_BY_IDS_MAX) {
+    const { mediaByIds } = await transport.request(MediaByIdsDocument, { ids: unique.slice(i, i + MEDIA_BY_IDS_MAX) });
+    out.push(...mediaByIds);
+  }
+  return out;
 }

@@ -563,6 +563,17 @@ describe("Twilio-style surface", () => {
       const got = await download(urls.get(m.id)!);
       expect(got.bytes.toString()).toBe(`file ${i}`);
     }
+    // By ids only (Twilio's getTemporaryContentUrlsForMediaSids): one request, repeats once.
+    const calls = f.calls.length;
+    const ids = [listed[2]!.id, listed[0]!.id, listed[2]!.id];
+    const byIds = await alice.getTemporaryContentUrlsForMediaIds(ids);
+    expect(f.calls.slice(calls).map((c) => c.operation)).toEqual(["MediaByIds"]);
+    expect([...byIds.keys()]).toEqual([listed[2]!.id, listed[0]!.id]);
+    expect((await download(byIds.get(listed[2]!.id)!)).bytes.toString()).toBe("file 2");
+    await expect(bob.getTemporaryContentUrlsForMediaIds(ids)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(alice.getTemporaryContentUrlsForMediaIds("x" as unknown as string[])).rejects.toMatchObject({
+      code: "BAD_USER_INPUT",
+    });
   });
 });
 

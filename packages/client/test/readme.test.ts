@@ -160,6 +160,72 @@ describe("README examples against a real server", () => {
     await bob.close();
   });
 
+  it("runs the Coming from Twilio steps: builder chain, media URLs, client-level events, read horizon", async () => {
+    const alice = client();
+    const bob = examples.authenticate(t.graphqlUrl, () => t.token("bob"));
+    const { id } = await alice.createConversation({ participants: ["bob"] });
+    const logoBytes = readFileSync(fixture("photo.png"));
+    const reportBytes = readFileSync(fixture("report.pdf"));
+    const sent = await examples.twilioSend(
+      alice,
+      id,
+      new Blob([logoBytes], { type: "image/png" }),
+      new Blob([reportBytes]),
+    );
+    expect(sent.message).toMatchObject({ body: "Hello!", attributes: { foo: "bar" }, type: "MEDIA", index: 1 });
+    expect(sent.message.media.map((m) => [m.filename, m.size])).toEqual([
+      ["logo.png", logoBytes.length],
+      ["report.pdf", reportBytes.length],
+    ]);
+    expect([sent.mediaAttachmentsCountLimit, sent.mediaAttachmentsTotalSizeLimitInBytes]).toEqual([10, 150 * 2 ** 20]);
+    const rows = await t.sql`select body from messages where conversation_id = ${id} order by index`;
+    expect(rows.map((r) => r.body)).toEqual(["hello world", "Hello!", "In one call"]);
+
+    const media = await examples.twilioMedia(alice, sent.message);
+    expect(media.hasMedia).toBe(true);
+    const [logo, report] = sent.message.media;
+    for (const [m, bytes] of [
+      [logo!, logoBytes],
+      [report!, reportBytes],
+    ] as const) {
+      const got = Buffer.from(await (await fetch(media.urls.get(m.id)!)).arrayBuffer());
+      expect(createHash("sha256").update(got).digest("hex")).toBe(m.sha256);
+      expect(got.equals(bytes)).toBe(true);
+    }
+    expect(media.media.map((m) => m.id)).toEqual([logo!.id, report!.id]);
+    expect([...media.some.keys()]).toEqual([logo!.id]);
+    expect(media.first).toBe(media.urls.get(logo!.id));
+    expect(media.acrossMessages).toEqual(media.urls);
+    expect([...media.byIds.keys()]).toEqual([logo!.id]);
+    expect((await fetch(media.byIds.get(logo!.id)!)).status).toBe(200);
+
+    const lines: string[] = [];
+    const stop = await examples.twilioEvents(bob, id, (line) => lines.push(line));
+    const other = await alice.createConversation({ participants: ["bob"] }); // joined after on(): included
+    await alice.conversation(other.id).sendMessage("elsewhere");
+    const edited = await alice.conversation(id).sendMessage("to edit");
+    await edited.updateBody("edited");
+    await edited.remove();
+    // Not "updated #1: MEDIA": the logo's preview becomes ready when its job has run, or before on().
+    const ours = () => lines.filter((l) => !l.endsWith(": MEDIA"));
+    await eventually(async () =>
+      expect(ours().sort()).toEqual(
+        [`added #0 in ${other.id}`, `added #3 in ${id}`, "updated #3: BODY", "removed #3"].sort(),
+      ),
+    );
+    stop();
+    await alice.conversation(other.id).sendMessage("after off()");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ours()).toHaveLength(4);
+
+    const lastSeen = await bob.getMessage(sent.message.id);
+    expect(await examples.twilioReadHorizon(bob, id, lastSeen)).toEqual({ before: null, after: 1, none: 0 });
+    const [horizon] = await t.sql`select last_read_message_index as i from participants
+      where conversation_id = ${id} and identity = 'bob'`;
+    expect(horizon!.i).toBeNull();
+    await bob.close();
+  });
+
   it("edits and deletes a message, and reads and moves the read horizon", async () => {
     const c = client();
     const bob = examples.authenticate(t.graphqlUrl, () => t.token("bob"));
