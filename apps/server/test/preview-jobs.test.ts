@@ -78,6 +78,19 @@ describe("preview jobs", () => {
     expect(await jobs.depth()).toEqual({ waiting: 0, active: 0 });
   });
 
+  it("starts a job queued by this instance at once, not at the next poll", async () => {
+    const done: number[] = [];
+    jobs = await start({ make: async () => (done.push(Date.now()), "ready") }, {}, { pollingIntervalSeconds: 10 });
+    await new Promise((r) => setTimeout(r, 500)); // the workers' first (empty) fetch is behind them
+    for (let n = 0; n < 3; n++) {
+      const queued = Date.now();
+      await jobs.enqueue([id(50 + n)]);
+      await eventually(async () => expect(done.length).toBe(n + 1), 15_000, 10);
+      // Polling alone: up to 10 s.
+      expect(done[n]! - queued).toBeLessThan(3_000);
+    }
+  });
+
   it("marks the medium failed after the last retry and leaves the job failed in pgboss.job", async () => {
     const mediaId = id(100);
     const attempts: number[] = [];

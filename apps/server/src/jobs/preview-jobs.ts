@@ -146,19 +146,23 @@ export async function startPreviewJobs(args: {
     }
   }
 
+  const workerIds: string[] = [];
   if (options.workers > 0) {
     configureSharp({ concurrency: 1 });
     for (let i = 0; i < options.workers; i++) {
-      await boss.work<JobData>(
+      const id = await boss.work<JobData>(
         QUEUE,
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
         async ([job]) => (job ? run(job) : undefined),
       );
+      workerIds.push(id);
     }
   }
 
   const enqueue = async (mediaIds: string[]) => {
     for (const mediaId of mediaIds) await send({ mediaId });
+    // This instance's idle workers look now instead of at their next poll (up to 1 s later).
+    for (const id of workerIds) boss.notifyWorker(id);
   };
   // Lost before queued, or its last attempt failed with the database: queued again (not the ones
   // that still have a job waiting or running).
