@@ -12,9 +12,10 @@ import { history, historySteps } from "./scenarios/history.ts";
 import { presign, presignSteps } from "./scenarios/presign.ts";
 import { textSend, textSendSteps } from "./scenarios/text-send.ts";
 import { upload, uploadSteps } from "./scenarios/upload.ts";
+import { uploadSession, uploadSessionSteps } from "./scenarios/upload-session.ts";
 import type { ServerProcess } from "./server-process.ts";
 
-const SCENARIOS = ["send", "history", "fanout", "upload", "presign"] as const;
+const SCENARIOS = ["send", "history", "fanout", "upload", "upload-session", "presign"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const args = process.argv.slice(2);
@@ -37,6 +38,7 @@ const steps =
   (only.includes("history") ? historySteps(settings.runs) : 0) +
   (only.includes("fanout") ? fanOutSteps(settings.runs) : 0) +
   (only.includes("upload") ? uploadSteps(settings.runs) : 0) +
+  (only.includes("upload-session") ? uploadSessionSteps(settings.runs) : 0) +
   (only.includes("presign") ? presignSteps(settings.runs) : 0);
 const progress = new Progress(steps);
 const minutes = quick
@@ -48,6 +50,7 @@ const minutes = quick
           (only.includes("history") ? 1.3 : 0) +
           (only.includes("fanout") ? 0.5 : 0) +
           (only.includes("upload") ? 1.7 : 0) +
+          (only.includes("upload-session") ? 0.7 : 0) +
           (only.includes("presign") ? 0.3 : 0),
       ),
     );
@@ -85,6 +88,7 @@ try {
   // The load scenarios' server is done; uploads start servers of their own (fresh, for RSS).
   await api.stop();
   const uploadResult = only.includes("upload") ? await upload(ctx) : null;
+  const uploadSessionResult = only.includes("upload-session") ? await uploadSession(ctx) : null;
   const presignResult = only.includes("presign") ? await presign(ctx) : null;
 
   machine.loadAverage.end = currentLoad();
@@ -96,6 +100,7 @@ try {
     textSend: textSendResult,
     history: historyResult,
     upload: uploadResult,
+    uploadSession: uploadSessionResult,
     presign: presignResult,
     fanOut: fanOutResult,
   };

@@ -10,9 +10,9 @@ const block = randomBytes(CHUNK);
  * `size` bytes of incompressible data in 1 MiB chunks, each a fresh copy (a socket may still hold
  * the previous one) stamped with its file seed and chunk number, so no two chunks are equal.
  */
-export async function* generatedBytes(size: number, seed: number): AsyncGenerator<Buffer> {
+export async function* generatedBytes(size: number, seed: number, firstChunk = 0): AsyncGenerator<Buffer> {
   let left = size;
-  for (let i = 0; left > 0; i++) {
+  for (let i = firstChunk; left > 0; i++) {
     const n = Math.min(left, CHUNK);
     const chunk = Buffer.allocUnsafe(n);
     block.copy(chunk, 0, 0, n);

@@ -9,7 +9,8 @@
 //   phase 3  both restarted while sends go on
 //   phase 4  everything up again
 // A failed send is sent again with the same idempotency key while the failure is retryable. Media are
-// sent in one multipart request each: resumable upload sessions (createMediaUpload) are not on main yet.
+// sent in one multipart request each (resumable: false; the SDK would otherwise send 20 MiB through
+// an upload session): the faults are aimed at the API's multipart path.
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -170,6 +171,7 @@ function sendOne(send: Send): Promise<void> {
       .build()
       .send({
         idempotencyKey: send.key,
+        resumable: false,
         onProgress: (p) => {
           send.loaded = p.loaded;
           if (p.loaded === bytes.length) send.uploadedMs = Date.now() - send.started;
