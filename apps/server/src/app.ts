@@ -34,7 +34,7 @@ import {
 import { devTokenRoutes } from "./http/dev-tokens.ts";
 import { healthRoutes } from "./http/health.ts";
 import { mediaRoutes } from "./http/media-route.ts";
-import { multipartComplete, trackMultipartCompletion } from "./http/multipart-completion.ts";
+import { multipartBytesReceived, multipartComplete, trackMultipartCompletion } from "./http/multipart-completion.ts";
 import { multipartUploads } from "./http/multipart-uploads.ts";
 import { uploadPartRoutes } from "./http/upload-part-route.ts";
 import { createLogger } from "./logger.ts";
@@ -295,6 +295,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
             signal: abort.signal,
             requestId: String(req.id),
             uploadComplete: () => multipartComplete(req),
+            uploadReceivedBytes: () => multipartBytesReceived(req),
           };
         },
       }),

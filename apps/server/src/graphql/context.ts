@@ -24,6 +24,8 @@ export interface Context {
   requestId?: string;
   /** Over HTTP multipart: resolves true once the whole body arrived, closing delimiter included. */
   uploadComplete?: () => Promise<boolean>;
+  /** Over HTTP multipart: the body bytes received so far (rate limits charge refused uploads too). */
+  uploadReceivedBytes?: () => number;
 }
 
 /** The authenticated identity, or UNAUTHENTICATED. */

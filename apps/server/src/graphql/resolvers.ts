@@ -28,7 +28,13 @@ export const resolvers: Resolvers = {
     addParticipant: (_, { input }, ctx) => ctx.services.conversations.addParticipant(requireViewer(ctx), input),
     sendMessage: (_, { input }, ctx) => ctx.services.messages.sendText(requireViewer(ctx), input),
     sendMediaMessage: (_, { input }, ctx) =>
-      ctx.services.mediaMessages.send(requireViewer(ctx), input, ctx.signal, ctx.uploadComplete),
+      ctx.services.mediaMessages.send(
+        requireViewer(ctx),
+        input,
+        ctx.signal,
+        ctx.uploadComplete,
+        ctx.uploadReceivedBytes,
+      ),
     updateMessage: (_, { input }, ctx) => ctx.services.messages.update(requireViewer(ctx), input),
     removeMessage: (_, { id }, ctx) => ctx.services.mediaMessages.remove(requireViewer(ctx), id),
     removeParticipant: (_, { conversationId, identity }, ctx) =>

@@ -37,6 +37,8 @@ export function mediaMessageService(deps: {
     input: SendMedia,
     signal?: AbortSignal,
     uploadComplete?: () => Promise<boolean>,
+    /** The transport's count of the bytes received: a file refused early was still sent. */
+    transportBytes?: () => number,
   ): Promise<MessageRow> {
     await conversations.requireParticipant(input.conversationId, author);
     const repeat = await messages.findIdempotent(input.conversationId, author, input.idempotencyKey);
@@ -68,8 +70,10 @@ export function mediaMessageService(deps: {
     const stored = await media
       .ingest(author, input.conversationId, input.media, signal, meter)
       .catch(async (error: unknown) => {
-        metrics.uploaded("multipart", meter.receivedBytes, (performance.now() - started) / 1000, "error");
-        await rateLimits.uploadBytes.charge(author, meter.receivedBytes).catch(() => {});
+        // The pipeline may stop before it read what the transport already received (a file over a limit).
+        const received = Math.max(meter.receivedBytes, transportBytes?.() ?? 0);
+        metrics.uploaded("multipart", received, (performance.now() - started) / 1000, "error");
+        await rateLimits.uploadBytes.charge(author, received).catch(() => {});
         throw error;
       });
     metrics.uploaded("multipart", meter.receivedBytes, (performance.now() - started) / 1000, "ok");

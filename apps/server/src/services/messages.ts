@@ -86,12 +86,14 @@ export function messageService(
     attributes: Record<string, unknown>,
     mediaRows: NewMedia[],
     inCommit?: (tx: Database) => Promise<void>,
+    /** A text send whose membership and rate limit are checked by the insert itself (sendText). */
+    gated = false,
   ): Promise<{ message: MessageRow; duplicate: boolean }> {
     const id = newId();
     const now = new Date();
     try {
       if (mediaRows.length === 0)
-        return { message: await insertText(id, now, author, input, attributes), duplicate: false };
+        return { message: await insertText(id, now, author, input, attributes, gated), duplicate: false };
       const message = await db.transaction(async (tx) => {
         const [slot] = await tx
           .update(conversations)
@@ -141,6 +143,8 @@ export function messageService(
   /**
    * A text message in ONE statement (one round trip, no BEGIN/COMMIT): take the index, insert the
    * row and publish the event. Same row lock and atomicity as the transaction, held for less time.
+   * `gated`: the same statement first checks that the author is a participant and spends one unit
+   * of their rate limit (rate_limits upsert), and takes an index only if both hold.
    */
   async function insertText(
     id: string,
@@ -148,12 +152,16 @@ export function messageService(
     author: string,
     input: NewMessage,
     attributes: Record<string, unknown>,
+    gated = false,
   ): Promise<MessageRow> {
     const at = now.toISOString();
+    const member = sql`exists (select 1 from ${participants} p where p.conversation_id = ${input.conversationId} and p.identity = ${author})`;
+    const spend = gated ? rateLimit.spendWhen(author, member) : null;
+    const gate = !gated ? sql`true` : spend ? sql`exists (select 1 from budget)` : member;
     const result = (await db.execute(sql`
-      with slot as (
+      with ${spend ? sql`budget as (${spend}),` : sql``} slot as (
         update ${conversations} set next_message_index = next_message_index + 1, last_activity_at = ${at}::timestamptz
-        where id = ${input.conversationId}
+        where id = ${input.conversationId} and ${gate}
         returning next_message_index - 1 as index
       ), inserted as (
         insert into ${messages} (id, conversation_id, index, author, body, attributes, type, idempotency_key, created_at, updated_at)
@@ -162,12 +170,21 @@ export function messageService(
         from slot
         returning index
       )
-      select inserted.index, pg_notify(${EVENTS_CHANNEL}, json_build_object(
-        'type', 'messageAdded', 'conversationId', ${input.conversationId}::text, 'messageId', ${id}::text, 'index', inserted.index
-      )::text) from inserted`)) as unknown;
-    const rows = rowsOf<{ index: number }>(result);
-    const index = rows[0]?.index;
-    if (index === undefined) throw notFound("Conversation", input.conversationId);
+      select (select index from inserted) as index, ${gated ? member : sql`true`} as member,
+        (select pg_notify(${EVENTS_CHANNEL}, json_build_object(
+          'type', 'messageAdded', 'conversationId', ${input.conversationId}::text, 'messageId', ${id}::text, 'index', inserted.index
+        )::text) from inserted) as notified`)) as unknown;
+    const [row] = rowsOf<{ index: number | null; member: boolean }>(result);
+    const index = row?.index ?? undefined;
+    if (index === undefined) {
+      // Nothing inserted: say why (rare, so asking again costs nothing on the common path).
+      if (gated && !row?.member) {
+        await conversations_.requireParticipant(input.conversationId, author);
+        throw forbidden(`You are not a participant of conversation ${input.conversationId}.`);
+      }
+      if (gated && spend) await rateLimit.refuse(author);
+      throw notFound("Conversation", input.conversationId);
+    }
     return {
       id,
       conversationId: input.conversationId,
@@ -182,19 +199,32 @@ export function messageService(
     };
   }
 
+  /**
+   * A text send: one statement in the common case (no idempotency key) that checks membership,
+   * spends the rate limit and inserts (insertText). The rare outcomes (not a participant, refused,
+   * invalid input) ask again to say exactly why, in the order they always had: access first.
+   */
   async function sendText(author: string, input: NewMessage & { body: string }): Promise<MessageRow> {
-    await conversations_.requireParticipant(input.conversationId, author);
-    const repeat = await findIdempotent(input.conversationId, author, input.idempotencyKey);
-    if (repeat) {
-      // A repeat is cheap but not free: it counts as a send, or retries could hammer the database.
-      await rateLimit.take(author);
-      return repeat;
+    if (!isId(input.conversationId)) throw notFound("Conversation", input.conversationId);
+    if (input.idempotencyKey != null) {
+      const repeat = await findIdempotent(input.conversationId, author, input.idempotencyKey);
+      if (repeat) {
+        await conversations_.requireParticipant(input.conversationId, author);
+        // A repeat is cheap but not free: it counts as a send, or retries could hammer the database.
+        await rateLimit.take(author);
+        return repeat;
+      }
     }
-    if (input.body.length === 0)
-      throw badInput("body must not be empty; send media with sendMediaMessage.", { field: "body" });
-    const attributes = validate(input);
-    await rateLimit.take(author);
-    return (await insert(author, input, attributes, [])).message;
+    let attributes: Record<string, unknown>;
+    try {
+      if (input.body.length === 0)
+        throw badInput("body must not be empty; send media with sendMediaMessage.", { field: "body" });
+      attributes = validate(input);
+    } catch (error) {
+      await conversations_.requireParticipant(input.conversationId, author);
+      throw error;
+    }
+    return (await insert(author, input, attributes, [], undefined, true)).message;
   }
 
   async function byId(viewer: string, id: string): Promise<MessageRow | null> {

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database } from "@parley/db";
 import { ParleyError } from "../errors.ts";
 
@@ -38,7 +38,7 @@ export class RateLimiter {
       SELECT used FROM rate_limits
       WHERE key = ${this.key(identity)} AND window_start > now() - interval '1 minute'`);
     const used = Number(rowsOf<{ used: number | string }>(rows)[0]?.used ?? 0);
-    if (used >= this.limit) await this.refuse(identity);
+    if (used >= this.limit) await this.refused(identity);
   }
 
   /** Checks, then spends `amount`, in one statement. */
@@ -52,7 +52,29 @@ export class RateLimiter {
       WHERE r.window_start <= now() - interval '1 minute' OR r.used < ${this.limit}
       RETURNING used`);
     this.tidy();
-    if (rowsOf(rows).length === 0) await this.refuse(identity);
+    if (rowsOf(rows).length === 0) await this.refused(identity);
+  }
+
+  /**
+   * take()'s upsert as the body of a CTE in a statement of the caller's, spending only `when` the
+   * caller's condition holds: it returns one row if the request may go on, none if it is refused
+   * (then call refuse()). Null when the limit is off. This is how a text send checks membership,
+   * spends its budget and inserts its message in one round trip.
+   */
+  spendWhen(identity: string, when: SQL, amount = 1): SQL | null {
+    if (this.limit === 0) return null;
+    return sql`
+      insert into rate_limits as r (key, window_start, used) select ${this.key(identity)}, now(), ${amount} where ${when}
+      on conflict (key) do update set
+        window_start = case when r.window_start <= now() - interval '1 minute' then now() else r.window_start end,
+        used = case when r.window_start <= now() - interval '1 minute' then ${amount} else r.used + ${amount} end
+      where r.window_start <= now() - interval '1 minute' or r.used < ${this.limit}
+      returning used`;
+  }
+
+  /** Throws RATE_LIMITED for `identity` (after spendWhen() returned no row). */
+  async refuse(identity: string): Promise<never> {
+    return this.refused(identity);
   }
 
   /** Spends `amount` without checking (bytes are known only after the upload, or its failure). */
@@ -66,7 +88,7 @@ export class RateLimiter {
     this.tidy();
   }
 
-  private async refuse(identity: string): Promise<never> {
+  private async refused(identity: string): Promise<never> {
     this.onRefuse(this.budget.id);
     const rows = await this.db.execute(sql`
       SELECT ceil(extract(epoch FROM window_start + interval '1 minute' - now())) AS seconds
