@@ -13,8 +13,13 @@ import {
   writeFileSync,
 } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromiumExecutable } from "@parley/testkit";
+import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256, startTestServer, type TestServer } from "./support.ts";
 
@@ -243,14 +248,7 @@ console.log(JSON.stringify({ id: message.id, progress, media: message.media[0], 
             join(project, "package.json"),
             JSON.stringify({ name: "partner-app", private: true, type: "module" }),
           );
-          const spec = how === "file:" ? `file:${packageDir}` : tarballPath;
-          const install = await runAsync(
-            "npm",
-            ["install", "--no-audit", "--no-fund", "--prefer-offline", spec],
-            project,
-            180_000,
-          );
-          expect(install.code, install.stderr).toBe(0);
+          await npmInstall(project, how);
           writeFileSync(
             join(project, "send.mjs"),
             `import { createClient } from "@parley/client";
@@ -282,6 +280,94 @@ console.log(JSON.stringify({ id: message.id, sha256: message.media[0].sha256, do
           rmSync(project, { recursive: true, force: true });
         }
       }, 240_000);
+
+      it(`installs with npm (${how}) into a Vite 7 project, whose production build sends a file from Chromium and downloads it intact`, async () => {
+        const project = mkdtempSync(join(tmpdir(), "parley-vite-"));
+        let site: Server | undefined;
+        let browser: Browser | undefined;
+        try {
+          writeFileSync(
+            join(project, "package.json"),
+            JSON.stringify({ name: "partner-web-app", private: true, type: "module" }),
+          );
+          await npmInstall(project, how, "vite@7");
+          writeFileSync(
+            join(project, "index.html"),
+            '<!doctype html><title>partner</title><script type="module" src="/main.js"></script>',
+          );
+          writeFileSync(
+            join(project, "main.js"),
+            `import { createClient } from "@parley/client";
+const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+globalThis.partner = async (url, token) => {
+  const client = createClient({ url, token });
+  const { id } = await client.createConversation();
+  const bytes = new Uint8Array(300_000);
+  for (let i = 0; i < bytes.length; i += 65_536) crypto.getRandomValues(bytes.subarray(i, i + 65_536));
+  const progress = [];
+  const message = await client.conversation(id).prepareMessage().setBody("vite")
+    .addMedia(new File([bytes], "random.bin")).build().send({ onProgress: (p) => progress.push(p.loaded) });
+  const urls = await message.getTemporaryContentUrlsForAttachedMedia();
+  const downloaded = await (await fetch(urls.get(message.media[0].id))).arrayBuffer();
+  return { id: message.id, size: message.media[0].size, sha256: message.media[0].sha256, sent: hex(await crypto.subtle.digest("SHA-256", bytes)),
+    downloaded: hex(await crypto.subtle.digest("SHA-256", downloaded)), progress: progress.at(-1) };
+};
+`,
+          );
+          const vite = join(project, "node_modules/vite/bin/vite.js");
+          const version = await runAsync(process.execPath, [vite, "--version"], project, 30_000);
+          expect(version.stdout).toMatch(/^vite\/7\./);
+          const build = await runAsync(process.execPath, [vite, "build"], project, 180_000);
+          expect(build.code, build.stderr).toBe(0);
+          // A Node built-in reached from the main entry would be externalized with this warning.
+          expect(build.stdout + build.stderr).not.toMatch(/externalized for browser compatibility/);
+          const assets = readdirSync(join(project, "dist/assets")).filter((f) => f.endsWith(".js"));
+          expect(assets).toHaveLength(1);
+          const bundle = readFileSync(join(project, "dist/assets", assets[0]!));
+          console.info(
+            `vite 7 build (${how}) of an app calling createClient and send: ${bundle.length} bytes, ${gzipSync(bundle).length} gzipped`,
+          );
+          // Served from another origin than the API, as partners do (CORS preflights included).
+          const files = join(project, "dist");
+          site = createServer((req, res) => {
+            const path = req.url === "/" ? "/index.html" : req.url!;
+            const type = path.endsWith(".js") ? "text/javascript" : "text/html";
+            let body: Buffer;
+            try {
+              body = readFileSync(join(files, path));
+            } catch {
+              return void res.writeHead(404).end();
+            }
+            res.writeHead(200, { "content-type": type }).end(body);
+          });
+          site.listen(0, "127.0.0.1");
+          await new Promise((r) => site!.once("listening", r));
+          browser = await chromium.launch({
+            executablePath: chromiumExecutable(),
+            args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+          });
+          const page = await browser.newPage();
+          const errors: string[] = [];
+          page.on("pageerror", (e) => errors.push(e.message));
+          await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+          await page.waitForFunction(() => "partner" in globalThis);
+          const token = await t.token("alice");
+          const out = (await page.evaluate(
+            ([url, jwt]) =>
+              (globalThis as unknown as { partner: (u: string, j: string) => Promise<unknown> }).partner(url, jwt),
+            [t.graphqlUrl, token] as const,
+          )) as { id: string; size: number; sha256: string; sent: string; downloaded: string; progress: number };
+          expect(out).toMatchObject({ size: 300_000, progress: 300_000 });
+          expect(out.sha256).toBe(out.sent);
+          expect(out.downloaded).toBe(out.sent);
+          expect(errors).toEqual([]);
+          expect(await t.sql`select body from messages where id = ${out.id}`).toEqual([{ body: "vite" }]);
+        } finally {
+          await browser?.close();
+          site?.close();
+          rmSync(project, { recursive: true, force: true });
+        }
+      }, 300_000);
     }
 
     it("serves moduleResolution node10 (CommonJS): compiles against the Node entry and runs, sending a file", async () => {
@@ -388,6 +474,18 @@ console.log(JSON.stringify({ added, updates, state: receiver.connectionState }))
     });
   });
 });
+
+/** npm install of the client (a `file:` directory or the packed tarball), and `extra` packages from the registry. */
+async function npmInstall(project: string, how: "file:" | "tarball", ...extra: string[]): Promise<void> {
+  const spec = how === "file:" ? `file:${packageDir}` : tarballPath;
+  const install = await runAsync(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", spec, ...extra],
+    project,
+    180_000,
+  );
+  expect(install.code, install.stderr).toBe(0);
+}
 
 /** Runs a command without blocking the event loop (the test server runs in this process). */
 function runAsync(
