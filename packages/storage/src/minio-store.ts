@@ -48,9 +48,17 @@ function clientFor(endpoint: string, o: MinioStoreOptions): Client {
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE"]);
 
+// minio-js retries a 408/429/5xx answer once, then throws a plain Error naming the status (the S3 error
+// code is dropped): a distributed MinIO without write quorum (503), a node starting up, a proxy's 502/504.
+const RETRIES_EXHAUSTED = /^Request failed after \d+ retries: Error: Retryable HTTP status: \d+/;
+
 function isUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } } | undefined;
-  return NETWORK_CODES.has(e?.code ?? "") || NETWORK_CODES.has(e?.cause?.code ?? "");
+  const e = error as { code?: string; message?: unknown; cause?: { code?: string } } | undefined;
+  return (
+    NETWORK_CODES.has(e?.code ?? "") ||
+    NETWORK_CODES.has(e?.cause?.code ?? "") ||
+    (typeof e?.message === "string" && RETRIES_EXHAUSTED.test(e.message))
+  );
 }
 
 function wrap(error: unknown, what: string): Error {
