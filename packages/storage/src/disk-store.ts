@@ -37,6 +37,7 @@ import {
   type ObjectStore,
   type PresignedUrl,
   type PresignOptions,
+  type PutOptions,
 } from "./object-store.ts";
 import { MediaUrlSigner, type VerifiedMediaUrl } from "./signed-url.ts";
 
@@ -136,7 +137,7 @@ export class DiskStore implements ObjectStore {
     }
   }
 
-  async put(key: string, body: Readable, options: { contentType: string; signal?: AbortSignal }): Promise<void> {
+  async put(key: string, body: Readable, options: PutOptions): Promise<void> {
     assertValidObjectKey(key);
     assertStorableContentType(options.contentType);
     options.signal?.throwIfAborted();

@@ -8,6 +8,7 @@ import {
   type ObjectStore,
   type PresignedUrl,
   type PresignOptions,
+  type PutOptions,
   type SweepIncompleteOptions,
 } from "./object-store.ts";
 import { MinioUploadSessions } from "./minio-upload-sessions.ts";
@@ -138,7 +139,7 @@ export class MinioStore implements ObjectStore {
     }
   }
 
-  async put(key: string, body: Readable, options: { contentType: string; signal?: AbortSignal }): Promise<void> {
+  async put(key: string, body: Readable, options: PutOptions): Promise<void> {
     // Multipart is driven here rather than by putObject(stream): the client's own stream upload
     // hangs forever when its source fails or is destroyed, and cannot upload an empty stream.
     // An object appears only at the single PUT or at completeMultipartUpload, so a failure before
@@ -162,6 +163,7 @@ export class MinioStore implements ObjectStore {
       const created = this.client.initiateNewMultipartUpload(this.bucket, key, headers);
       inFlight = created;
       uploadId = await abortable(created, signal);
+      await options.onUploadStarted?.(uploadId);
       const etags: { part: number; etag: string }[] = [];
       let part = first.value;
       for (let partNumber = 1; ; partNumber++) {
@@ -271,11 +273,14 @@ export class MinioStore implements ObjectStore {
    * Aborts one upload; one already aborted or completed (by another instance) counts as done.
    * MinIO accepts a second abort; S3 answers it with NoSuchUpload.
    */
-  private async abortUpload(key: string, uploadId: string): Promise<void> {
+  /** False when there was no such upload (completed or aborted already). */
+  private async abortUpload(key: string, uploadId: string): Promise<boolean> {
     try {
       await this.client.abortMultipartUpload(this.bucket, key, uploadId);
+      return true;
     } catch (error) {
       if ((error as { code?: string }).code !== "NoSuchUpload") throw error;
+      return false;
     }
   }
 
@@ -297,15 +302,19 @@ export class MinioStore implements ObjectStore {
     }
   }
 
-  async abortIncomplete(keys: string[]): Promise<number> {
+  async abortIncomplete(keys: string[], uploadIds?: ReadonlyMap<string, string>): Promise<number> {
     let aborted = 0;
     try {
       for (const key of keys) {
+        // By id first: a distributed MinIO lists a key's uploads from one drive of the node that
+        // answers, so an upload begun while that drive was offline is not listed there (seen in the
+        // cluster test: the sweeper, answered by the node that had been down, left it behind).
+        const uploads = new Set<string>();
+        const known = uploadIds?.get(key);
+        if (known) uploads.add(known);
         // MinIO answers ListMultipartUploads for an exact object key (a prefix finds nothing).
-        const uploads: string[] = [];
-        for await (const u of this.incompleteUploads(key)) if (u.key === key) uploads.push(u.uploadId);
-        for (const uploadId of uploads) await this.abortUpload(key, uploadId);
-        aborted += uploads.length;
+        for await (const u of this.incompleteUploads(key)) if (u.key === key) uploads.add(u.uploadId);
+        for (const uploadId of uploads) if (await this.abortUpload(key, uploadId)) aborted++;
       }
       return aborted;
     } catch (error) {

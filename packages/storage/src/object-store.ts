@@ -38,6 +38,16 @@ export interface PresignedUrl {
  * Where media bytes live. Keys are opaque (`media/<conversationId>/<mediaId>`); callers never
  * derive them from user input. Implementations encrypt at rest and never serve objects publicly.
  */
+export interface PutOptions {
+  contentType: string;
+  signal?: AbortSignal;
+  /**
+   * Told the store's upload id when a multipart upload starts (MinIO; the disk store has none),
+   * before any part is stored; a rejection fails the put. Record it to abort the upload by id.
+   */
+  onUploadStarted?: (uploadId: string) => Promise<void>;
+}
+
 export interface ObjectStore {
   readonly kind: "minio" | "disk";
   /** Prepares the store (bucket/directories, encryption); idempotent, called at start. */
@@ -48,7 +58,7 @@ export interface ObjectStore {
    * Streams `body` into `key`. Resolves once the object is durably stored; rejects (and leaves
    * no object) when the body errors, the signal aborts, or the store fails.
    */
-  put(key: string, body: Readable, options: { contentType: string; signal?: AbortSignal }): Promise<void>;
+  put(key: string, body: Readable, options: PutOptions): Promise<void>;
   /** Metadata, or null when the object does not exist. */
   stat(key: string): Promise<ObjectInfo | null>;
   /** Reads the plaintext bytes back (for tests and the embedded media route). */
@@ -69,9 +79,10 @@ export interface ObjectStore {
    * returns how many it found. Keys without one are not an error. MinIO lists incomplete multipart
    * uploads only for an exact key, so this is how they are found there; the disk store names a
    * put's temporary part by an opaque id and leaves it to `sweepIncomplete`, and aborts the upload
-   * sessions of these keys. Upload sessions are aborted too (on both stores).
+   * sessions of these keys. Upload sessions are aborted too (on both stores). `uploadIds`: the
+   * upload ids `put` reported (onUploadStarted) by key, aborted by id, which needs no listing.
    */
-  abortIncomplete(keys: string[]): Promise<number>;
+  abortIncomplete(keys: string[], uploadIds?: ReadonlyMap<string, string>): Promise<number>;
   /** A URL that GETs the object without any header until `expiresAt`. Local: no network round trip. */
   presignGet(key: string, options: PresignOptions): Promise<PresignedUrl>;
   /**

@@ -264,4 +264,47 @@ describe("MinioStore on a distributed MinIO (4 nodes, one drive each)", () => {
     }
     expect(sha256(await readAll(await store.get(key)))).toBe(sha256(bytes));
   });
+
+  it("aborts by the id put reported an upload the answering node cannot list (begun while its drive was offline)", async () => {
+    const client = (i: number) => {
+      const { hostname, port } = new URL(cluster.nodes[i]!.endpoint);
+      return new Client({
+        endPoint: hostname,
+        port: Number(port),
+        useSSL: false,
+        accessKey: cluster.accessKey,
+        secretKey: cluster.secretKey,
+        region: "us-east-1",
+      });
+    };
+    // put reports its multipart upload's id before the first part is stored.
+    const reported: string[] = [];
+    const done = `media/${randomUUID()}/reported`;
+    await store.put(done, sourceOf(randomBytes(9 * MiB)), {
+      contentType: "application/octet-stream",
+      onUploadStarted: async (id) => void reported.push(id),
+    });
+    expect(reported).toHaveLength(1);
+
+    // An upload begun while node 2 was down is on drives 1, 3 and 4 only.
+    const key = `media/${randomUUID()}/cut-off`;
+    await cluster.nodes[1]!.stop({ hard: true });
+    const uploadId = await client(0).initiateNewMultipartUpload(store.bucket, key, {});
+    await cluster.nodes[1]!.start();
+    // Asked through node 2, MinIO lists the key's uploads from node 2's own drive: none.
+    const viaNode2 = storeFor(
+      { endpoint: cluster.nodes[1]!.endpoint, accessKey: cluster.accessKey, secretKey: cluster.secretKey },
+      store.bucket,
+    );
+    expect(await viaNode2.abortIncomplete([key])).toBe(0);
+    const part = () =>
+      client(0).uploadPart(
+        { bucketName: store.bucket, objectName: key, uploadID: uploadId, partNumber: 1, headers: {} },
+        Buffer.from("x"),
+      );
+    await expect(part()).resolves.toMatchObject({ etag: expect.any(String) }); // still there
+    // By its id it goes, whichever node answers.
+    expect(await viaNode2.abortIncomplete([key], new Map([[key, uploadId]]))).toBe(1);
+    await expect(part()).rejects.toMatchObject({ code: "NoSuchUpload" });
+  });
 });

@@ -53,7 +53,9 @@ async function discardKeys(deps: IngestDeps, keys: string[], unfinished: string[
   if (keys.length === 0) return;
   try {
     await deps.store.delete(keys);
-    if (unfinished.length > 0) await deps.store.abortIncomplete(unfinished);
+    if (unfinished.length > 0) {
+      await deps.store.abortIncomplete(unfinished, await deps.reservations.uploadIds(unfinished));
+    }
     await deps.reservations.release(keys);
   } catch (error) {
     deps.logger.error(
@@ -121,6 +123,8 @@ export async function ingestFiles(
   /** Session objects stored again without metadata: deleted once the message commits. */
   const replaced: string[] = [];
   let inFlight: string | undefined;
+  // Recorded with its key, so the sweeper can abort a cut-off multipart upload by id.
+  const recordUpload = (key: string) => (uploadId: string) => deps.reservations.recordUpload(key, uploadId);
   await deps.reservations.reserve(keys);
   try {
     for (const [i, input] of inputs.entries()) {
@@ -139,7 +143,11 @@ export async function ingestFiles(
         );
         if (shaped.rewrites) {
           inFlight = keys[i]!;
-          await store.put(keys[i]!, shaped.body, { contentType: shaped.contentType, signal: args.signal });
+          await store.put(keys[i]!, shaped.body, {
+            contentType: shaped.contentType,
+            signal: args.signal,
+            onUploadStarted: recordUpload(keys[i]!),
+          });
           replaced.push(row.objectKey);
         } else {
           await drain(shaped.body, args.signal);
@@ -168,7 +176,7 @@ export async function ingestFiles(
         { id: ids[i]!, objectKey: keys[i]!, opened: file, filename: input.filename, declaredType: declared[i] },
         budget,
         args.signal,
-        { stripMetadata },
+        { stripMetadata, onUploadStarted: recordUpload(keys[i]!) },
       );
       inFlight = undefined;
       budget.usedBytes += row.size;

@@ -100,7 +100,7 @@ export async function storeFile(
   file: PipelineFile,
   budget: Budget,
   signal?: AbortSignal,
-  options: { stripMetadata: boolean } = { stripMetadata: true },
+  options: { stripMetadata: boolean; onUploadStarted?: (uploadId: string) => Promise<void> } = { stripMetadata: true },
 ): Promise<NewMedia> {
   const { opened } = file;
   const shaped = await shapeFile(opened.stream, budget, {
@@ -108,7 +108,11 @@ export async function storeFile(
     mimetype: opened.mimetype,
     stripMetadata: options.stripMetadata,
   });
-  await store.put(file.objectKey, shaped.body, { contentType: shaped.contentType, signal });
+  await store.put(file.objectKey, shaped.body, {
+    contentType: shaped.contentType,
+    signal,
+    onUploadStarted: options.onUploadStarted,
+  });
   return {
     id: file.id,
     objectKey: file.objectKey,

@@ -65,10 +65,12 @@ export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now
   let partial = 0;
   let abandoned = 0;
   for (;;) {
-    const keys = await reservations.reservedBefore(new Date(cutoff), BATCH);
+    const reserved = await reservations.reservedBefore(new Date(cutoff), BATCH);
+    const keys = reserved.map((r) => r.key);
     const orphans = keys.length > 0 ? await unreferenced(keys) : [];
     if (orphans.length > 0) {
-      partial += await store.abortIncomplete(orphans);
+      const uploadIds = new Map(reserved.flatMap((r) => (r.uploadId ? [[r.key, r.uploadId] as const] : [])));
+      partial += await store.abortIncomplete(orphans, uploadIds);
       await store.delete(orphans);
     }
     await reservations.release(keys);
