@@ -6,17 +6,17 @@
 //   phase 2  and one API instance SIGKILLed, the one with uploads in flight once MinIO holds
 //            incomplete multipart uploads (nginx sends new requests to the other; the SDK's live events
 //            reconnect through nginx); then every medium so far is read back
-//   phase 3  both restarted while sends go on
+//   phase 3  both restarted while sends go on (the MinIO node out of nginx's rotation until healthy)
 //   phase 4  everything up again
-// A failed send is sent again with the same idempotency key while the failure is retryable. Media are
-// sent in one multipart request each (resumable: false; the SDK would otherwise send 20 MiB through
-// an upload session): the faults are aimed at the API's multipart path.
+// A failed send is sent again with the same idempotency key while the failure is retryable. Media go
+// in one multipart request each, or through the SDK's resumable upload sessions (createMediaUpload,
+// 8 MiB parts PUT to S3 through nginx, then sendMediaMessage naming the upload; send() again resumes).
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, ParleyError, type Message, type ParleyClient } from "@parley/client";
+import { createClient, ParleyError, type Message, type ParleyClient, type UploadProgress } from "@parley/client";
 import { WebSocket } from "ws";
 import { startTestServer, type TestServer } from "@parley/server/testing";
 import { incompleteUploads, startCluster, type Cluster, type ParleyInstance } from "@parley/testkit";
@@ -24,6 +24,8 @@ import { incompleteUploads, startCluster, type Cluster, type ParleyInstance } fr
 const MiB = 1024 * 1024;
 const TEXTS_PER_PHASE = 40;
 const MEDIA_PER_PHASE = [2, 4, 2, 1, 1];
+/** Media sent through an upload session (the others in one multipart request: phase 1's pause in it). */
+const SESSION_MEDIA = new Set([1, 7, 8, 9]);
 const MEDIA_SIZE = 20 * MiB;
 const TEXT_CONCURRENCY = 6;
 const CONVERSATIONS = 4;
@@ -32,6 +34,7 @@ const WATCHERS = Array.from({ length: 8 }, (_, i) => `watcher-${i + 1}`);
 const MAX_ATTEMPTS = 30;
 /** Past the first 8 MiB part: MinIO then holds the upload's incomplete multipart upload. */
 const PAUSE_AT = 12 * MiB;
+const UPLOAD_TTL_SECONDS = 600;
 
 interface Send {
   key: string;
@@ -54,6 +57,8 @@ interface Send {
   started: number;
   /** Media: when the last attempt's bytes had all been sent (ms after the first attempt started). */
   uploadedMs?: number;
+  /** Upload session media: the ids the SDK reported (a new one only when an upload was replaced). */
+  session?: { ids: string[] };
   /** The first attempt stops after PAUSE_AT bytes (reached) until `resume` (the API instance is killed meanwhile). */
   pause?: { reached: boolean; resume: Promise<void> };
 }
@@ -74,12 +79,16 @@ const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 /** Failures that pass by themselves: no answer, a proxy's 502/503/504, storage down, rate limited. */
 function retryable(error: unknown): boolean {
   if (!(error instanceof ParleyError)) return false;
+  if (missingParts(error)) return true; // resumable by contract: PUT them again and send again
   if (["NETWORK_ERROR", "STORAGE_UNAVAILABLE", "RATE_LIMITED"].includes(error.code)) return true;
   return [502, 503, 504].includes(error.httpStatus ?? 0);
 }
+/** BAD_USER_INPUT naming the parts an upload session lacks. */
+const missingParts = (error: ParleyError) =>
+  error.code === "BAD_USER_INPUT" && error.errors[0]?.extensions?.missingParts !== undefined;
 const describeFailure = (error: unknown) =>
   error instanceof ParleyError
-    ? `${error.code}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ""}`
+    ? `${error.code}${missingParts(error) ? " (missing parts)" : ""}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ""}`
     : `not a ParleyError: ${String(error)}`;
 
 async function until(condition: () => boolean, what: string, timeoutMs = 120_000) {
@@ -110,6 +119,8 @@ const figures = {
   pendingAfterSweep: -1,
   incompleteBeforeSweep: 0,
   incompleteAfterSweep: -1,
+  sessionsAfterSweep: -1,
+  fragmentsAfterSweep: -1,
   sweep: {} as Record<string, number>,
   uploadsCutOff: 0,
   answeredByVictimBeforeRestart: 0,
@@ -159,6 +170,26 @@ function sendOne(send: Send): Promise<void> {
     return untilAcknowledged(send, () => conversation.sendMessage(send.body, undefined, { idempotencyKey: send.key }));
   }
   const { bytes, filename } = send.media;
+  const onProgress = (p: UploadProgress) => {
+    send.loaded = p.loaded;
+    if (p.loaded === bytes.length) send.uploadedMs = Date.now() - send.started;
+  };
+  if (send.session) {
+    // One message for every attempt: send() again PUTs only the parts not stored yet.
+    const unsent = conversation
+      .prepareMessage()
+      .setBody(send.body)
+      .addMedia({ media: bytes, filename, contentType: "application/octet-stream" })
+      .build();
+    const ids = send.session.ids;
+    return untilAcknowledged(send, () =>
+      unsent.send({
+        idempotencyKey: send.key,
+        onProgress,
+        onUploadStarted: ({ uploadId }) => void (ids.includes(uploadId) || ids.push(uploadId)),
+      }),
+    );
+  }
   let attempt = 0;
   return untilAcknowledged(send, () => {
     // A retry sends the Buffer (a stream can be sent once), with the same key.
@@ -169,14 +200,7 @@ function sendOne(send: Send): Promise<void> {
       .setBody(send.body)
       .addMedia({ ...media, filename, contentType: "application/octet-stream" })
       .build()
-      .send({
-        idempotencyKey: send.key,
-        resumable: false,
-        onProgress: (p) => {
-          send.loaded = p.loaded;
-          if (p.loaded === bytes.length) send.uploadedMs = Date.now() - send.started;
-        },
-      });
+      .send({ idempotencyKey: send.key, onProgress, resumable: false });
   });
 }
 
@@ -223,8 +247,19 @@ async function verifyMedia(messages: Message[], expected: Map<string, string>) {
     if (message.media.length === 0) continue;
     const urls = await message.getTemporaryContentUrlsForAttachedMedia();
     for (const m of message.media) {
-      const response = await fetch(urls.get(m.id)!);
-      expect(response.status, `download of ${m.id}`).toBe(200);
+      const url = urls.get(m.id)!;
+      let response = await fetch(url);
+      // Diagnostics: which MinIO node answered what, and whether it lasts.
+      const misses: string[] = [];
+      while (response.status !== 200 && misses.length < 5) {
+        misses.push(
+          `${response.status} from ${response.headers.get("x-upstream")}: ${(await response.text()).slice(0, 300)}`,
+        );
+        await sleep(1000);
+        response = await fetch(url);
+      }
+      const send = sends.find((s) => s.message?.id === message.id);
+      expect(misses, `download of ${m.id} (${send?.key}, phase ${send?.phase})`).toEqual([]);
       const body = new Uint8Array(await response.arrayBuffer());
       expect(sha256(body), `bytes of ${m.filename}`).toBe(expected.get(m.filename ?? ""));
       expect(m.sha256).toBe(expected.get(m.filename ?? ""));
@@ -299,7 +334,11 @@ beforeAll(async () => {
   cluster = await startCluster({
     instances: 2,
     // The sweep runs once, at the end, by the test (grace 0 is only safe with nothing in flight).
-    env: { MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: "0", DATABASE_POOL_MAX: "5" },
+    env: {
+      MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: "0",
+      MEDIA_UPLOAD_TTL_SECONDS: String(UPLOAD_TTL_SECONDS),
+      DATABASE_POOL_MAX: "5",
+    },
   });
   marks.clusterStarted = Date.now() - started;
 
@@ -331,6 +370,7 @@ beforeAll(async () => {
       conversationId: conversations[n % CONVERSATIONS]!,
       body: `${kind} ${n}`,
       media: bytes && { bytes, sha256: sha256(bytes), filename: `media-${n}.bin` },
+      session: kind === "media" && SESSION_MEDIA.has(n) ? { ids: [] } : undefined,
       loaded: 0,
       attempts: 0,
       failures: [],
@@ -347,7 +387,7 @@ beforeAll(async () => {
   // Phase 1's media pause mid-upload until the API instance is killed.
   let resume!: () => void;
   const resumed = new Promise<void>((r) => (resume = r));
-  for (const s of sends) if (s.media && s.phase === 1) s.pause = { reached: false, resume: resumed };
+  for (const s of sends) if (s.media && !s.session && s.phase === 1) s.pause = { reached: false, resume: resumed };
   const paused = sends.filter((s) => s.pause).length;
 
   const node = cluster.minio.nodes[1]!;
@@ -359,7 +399,9 @@ beforeAll(async () => {
   at("minioNodeKilled");
   const p1 = runPhase(1);
   await p1.halfway;
-  // The instance to kill: the one receiving more of the paused uploads, once MinIO holds their parts.
+  // The instance to kill: the one receiving more of the paused uploads, once MinIO holds their parts
+  // (phase 0 answered first: its multipart uploads would count too).
+  await p0.all;
   await until(
     () =>
       cluster.minio.nodes.some((n) => n.running() && incompleteUploads(n.dataDir).length >= paused) &&
@@ -386,7 +428,7 @@ beforeAll(async () => {
   at("mediaReadWithNodeDown");
 
   const p3 = runPhase(3);
-  await Promise.all([node.start(), victim.start()]);
+  await Promise.all([cluster.restartMinioNode(node), victim.start()]);
   at("restarted");
   figures.answeredByVictimBeforeRestart = answeredBy(victim);
   const p4 = runPhase(4);
@@ -395,6 +437,16 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  // What the instances logged as errors (pino level 50+), for the figures and for failures.
+  const errors = cluster?.instances.flatMap((p) =>
+    readFileSync(p.logFile, "utf8")
+      .split("\n")
+      .filter((line) => /"level":(50|60)/.test(line))
+      .map((line) => `${p.name}: ${line.slice(0, 2000)}`),
+  );
+  console.info(
+    `errors logged by the API instances: ${errors?.length ?? 0}${errors?.length ? `\n${errors.join("\n")}` : ""}`,
+  );
   for (const w of watchers) for (const stop of w.stops) stop();
   await Promise.all([...clients.values(), ...watchers.map((w) => w.client)].map((c) => c.close()));
   await verifier?.close();
@@ -404,8 +456,12 @@ afterAll(async () => {
 describe("a cluster under faults: a MinIO node and an API instance killed and restarted during 200 text and 10 x 20 MiB media sends", () => {
   it("the faults hit requests in flight, and every send was acknowledged, retried only for retryable failures", () => {
     const fatal = sends.filter((s) => s.fatal !== undefined);
-    expect(fatal.map((s) => `${s.key}: ${s.failures.join(", ")}`)).toEqual([]);
+    expect(
+      fatal.map((s) => `${s.key}: ${s.failures.join(", ")}: ${s.fatal instanceof Error ? s.fatal.message : ""}`),
+    ).toEqual([]);
     expect(sends.every((s) => s.message)).toBe(true);
+    // A session's parts were all acknowledged (200) before its send: none may be missing then.
+    expect(sends.filter((s) => s.failures.some((f) => f.includes("missing parts"))).map((s) => s.key)).toEqual([]);
     // The kills really cut sends off: some needed another attempt.
     expect(sends.filter((s) => s.failures.length > 0).length).toBeGreaterThan(0);
     expect(figures.uploadsCutOff).toBeGreaterThan(0);
@@ -478,30 +534,82 @@ describe("a cluster under faults: a MinIO node and an API instance killed and re
       for (const id of conversations) expect(w.deliveries.get(id), `${w.identity} in ${id}`).toEqual(expectedIn(id));
   });
 
-  it("after the sweep: no orphan object, no incomplete upload on any drive, no pending upload key", async () => {
+  it("after the sweep: no orphan object, no incomplete upload on any drive, no pending upload key or session", async () => {
     const t = verifier!;
     const referenced = async () =>
       (await t.sql`select object_key from media`).map((r) => r.object_key as string).sort();
-    const drives = () => cluster.minio.nodes.flatMap((n) => incompleteUploads(n.dataDir));
-    const pending = async () => Number((await t.sql`select count(*)::int as n from pending_uploads`)[0]!.n);
+    // An incomplete upload MinIO can still list or complete is on at least 2 of the 4 drives (read
+    // quorum). One on a single drive is a fragment MinIO cannot use: seen on the drive of the node that
+    // was down when the upload was completed or aborted, and right after an abort on another drive; its
+    // stale-upload cleanup removes them (after 24 h by default). Counted, not failed.
+    const onDrives = () => {
+      const where = new Map<string, number[]>();
+      cluster.minio.nodes.forEach((n, i) => {
+        for (const u of incompleteUploads(n.dataDir)) where.set(u, [...(where.get(u) ?? []), i]);
+      });
+      return [...where];
+    };
+    const drives = () =>
+      onDrives()
+        .filter(([, on]) => on.length >= 2)
+        .map(([u]) => u);
+    const fragments = () => onDrives().filter(([, on]) => on.length < 2);
+    const count = async (table: "pending_uploads" | "media_uploads") =>
+      Number(
+        (table === "pending_uploads"
+          ? await t.sql`select count(*)::int as n from pending_uploads`
+          : await t.sql`select count(*)::int as n from media_uploads`)[0]!.n,
+      );
     const orphans = async () => {
       const keep = new Set(await referenced());
       return (await t.objects("media/")).filter((k) => !keep.has(k));
     };
+    // For failure messages: which key an upload on the drives is for (MinIO's directory is the sha256 of
+    // bucket/key) and on which drives it is.
+    const pendingKeys = (await t.sql`select object_key from pending_uploads`).map((r) => r.object_key as string);
+    const identify = async (uploads: string[]) => {
+      const keys = [...(await referenced()), ...pendingKeys];
+      const byHash = new Map(keys.map((k) => [sha256(Buffer.from(`${cluster.bucket}/${k}`)), k]));
+      const where = new Map(onDrives());
+      const log = readFileSync(cluster.nginx.accessLog, "utf8").split("\n");
+      return uploads.map((u) => {
+        const key = byHash.get(u.split("/")[0]!);
+        const id = key?.split("/").at(-1);
+        const send = sends.find((s) => s.message?.media.some((m) => m.id === id));
+        const requests = id ? log.filter((line) => line.includes(id)) : [];
+        const drivesOf = where.get(u)?.map((i) => i + 1);
+        return `${u} on drives ${drivesOf?.join(",")}: ${key ?? "unknown key"} (${send?.key ?? "no send"})\n${requests.join("\n")}`;
+      });
+    };
     figures.orphansBeforeSweep = (await orphans()).length;
-    figures.pendingBeforeSweep = await pending();
+    figures.pendingBeforeSweep = await count("pending_uploads");
     figures.incompleteBeforeSweep = drives().length;
     figures.sweep = { ...(await t.sweep(0)) };
     figures.orphansAfterSweep = (await orphans()).length;
-    figures.pendingAfterSweep = await pending();
+    figures.pendingAfterSweep = await count("pending_uploads");
     figures.incompleteAfterSweep = drives().length;
+    figures.sessionsAfterSweep = await count("media_uploads");
     // The killed instance left work for the sweeper: the reserved keys and multipart uploads of the
     // uploads it was receiving.
     expect(figures.pendingBeforeSweep).toBeGreaterThan(0);
     expect(figures.incompleteBeforeSweep).toBeGreaterThan(0);
     expect(await t.objects("media/")).toEqual(await referenced());
     expect(figures.pendingAfterSweep).toBe(0);
+    // Left on the drives: only the multipart uploads of sessions still live (a session whose
+    // createMediaUpload answer was lost, so the SDK made another: it waits for its expiry).
+    const live = new Set(
+      (await t.sql`select store_upload_id from media_uploads`).map((r) =>
+        // S3's upload id is base64 of "<deployment id>.<upload id on the drives>".
+        Buffer.from(String(r.store_upload_id), "base64").toString().split(".").at(-1),
+      ),
+    );
+    expect(await identify(drives().filter((u) => !live.has(u.split("/")[1])))).toEqual([]);
+    figures.fragmentsAfterSweep = fragments().length;
+    // Once they expire, nothing at all is left.
+    await t.parley.services.media.sweep(0, new Date(Date.now() + (UPLOAD_TTL_SECONDS + 1) * 1000));
+    expect(await count("media_uploads")).toBe(0);
     expect(drives()).toEqual([]);
+    expect(await t.objects("media/")).toEqual(await referenced());
   });
 
   it("prints the figures", () => {
@@ -539,7 +647,9 @@ describe("a cluster under faults: a MinIO node and an API instance killed and re
           `${watchers.filter((w) => w.upstreams.length > 1).length} reconnected through nginx), each got ${sends.length} messages once`,
         `  sweep: ${JSON.stringify(figures.sweep)}; orphan objects ${figures.orphansBeforeSweep} -> ${figures.orphansAfterSweep}, ` +
           `pending upload keys ${figures.pendingBeforeSweep} -> ${figures.pendingAfterSweep}, ` +
-          `incomplete uploads on the drives ${figures.incompleteBeforeSweep} -> ${figures.incompleteAfterSweep}`,
+          `incomplete uploads on the drives ${figures.incompleteBeforeSweep} -> ${figures.incompleteAfterSweep}, ` +
+          `upload sessions left ${figures.sessionsAfterSweep}; ` +
+          `single-drive fragments (unusable by MinIO): ${figures.fragmentsAfterSweep}`,
       ].join("\n"),
     );
     expect(figures.orphansAfterSweep).toBe(0);

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SignJWT } from "jose";
-import { distinctFreePorts, startMinioCluster, type MinioCluster } from "./minio.ts";
+import { distinctFreePorts, startMinioCluster, type MinioCluster, type MinioNode } from "./minio.ts";
 import { startNginx, type Nginx } from "./nginx.ts";
 import { parleyInstance, type ParleyInstance } from "./parley-process.ts";
 import { createTestDatabase, type TestDatabase } from "./postgres.ts";
@@ -40,6 +40,11 @@ export interface Cluster {
   nginx: Nginx;
   /** The environment every instance runs with (PORT aside): the cluster's database, storage and secret. */
   env: Record<string, string>;
+  /**
+   * Starts a stopped MinIO node again, out of nginx's rotation until it has reported the cluster healthy
+   * for 2 s (a node that has just come back gives wrong answers meanwhile; see startMinioCluster).
+   */
+  restartMinioNode(node: MinioNode): Promise<void>;
   /** A token the instances accept (HS256 with the cluster's AUTH_JWT_SECRET, `sub` = identity). */
   token(identity: string, ttlSeconds?: number): Promise<string>;
   /** Stops nginx, the instances (SIGTERM) and MinIO, drops the database and removes `dir` if it made it. */
@@ -122,6 +127,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       instances,
       nginx,
       env,
+      restartMinioNode: async (node) => {
+        const address = new URL(node.endpoint).host;
+        await nginx.setDown(address, true);
+        await node.start();
+        await nginx.setDown(address, false);
+      },
       token: (identity, ttlSeconds = 3600) =>
         new SignJWT({})
           .setProtectedHeader({ alg: "HS256" })

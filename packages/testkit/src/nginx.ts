@@ -34,6 +34,12 @@ export interface NginxOptions {
 export interface Nginx {
   url: string;
   s3Url: string | undefined;
+  /**
+   * Takes an upstream server ("127.0.0.1:port") out of rotation or puts it back, by rewriting the
+   * configuration and reloading (what a load balancer's health checks do; nginx's open-source edition
+   * only notices a dead server by its refused connections). Resolves once new workers run it.
+   */
+  setDown(address: string, down: boolean): Promise<void>;
   /** `$upstream_addr` and status per request, one line each. */
   accessLog: string;
   errorLog: string;
@@ -46,12 +52,12 @@ export interface Nginx {
  * its contract code; S3 to the MinIO nodes with the Host header kept (presigned URLs are signed for it).
  * A dead upstream (connection refused) is skipped; a request already sent is not replayed on another.
  */
-export function nginxConfig(options: NginxOptions): string {
+export function nginxConfig(options: NginxOptions, down: ReadonlySet<string> = new Set()): string {
   const { dir } = options;
   // Multipart framing, the operations JSON (≤ 1 MiB) and part headers on top of the files.
   const bodyLimit = `${Math.ceil(options.maxBodyBytes / 1024 / 1024) + 8}m`;
   const servers = (addresses: string[]) =>
-    addresses.map((a) => `    server ${a} max_fails=1 fail_timeout=2s;`).join("\n");
+    addresses.map((a) => `    server ${a} max_fails=1 fail_timeout=2s${down.has(a) ? " down" : ""};`).join("\n");
   const s3 =
     options.s3Port !== undefined && options.s3?.length
       ? `
@@ -74,8 +80,11 @@ ${servers(options.s3)}
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_connect_timeout 2s;
+      # A node that answers 503 (starting, or without quorum) is skipped for requests not yet sent.
+      proxy_next_upstream error timeout http_502 http_503 http_504;
       proxy_read_timeout 300s;
       proxy_send_timeout 300s;
+      add_header X-Upstream $upstream_addr always;
     }
   }`
       : "";
@@ -86,7 +95,7 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
-  log_format upstream '$time_iso8601 $request_method $uri $status $request_time upstream=$upstream_addr status=$upstream_status';
+  log_format upstream '$time_iso8601 $request_method $request_uri $status $request_time upstream=$upstream_addr status=$upstream_status';
   access_log ${dir}/access.log upstream;
   client_body_temp_path ${dir}/tmp/client_body;
   proxy_temp_path ${dir}/tmp/proxy;
@@ -147,6 +156,15 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
     }
     return text;
   };
+  const down = new Set<string>();
+  // The master's worker processes (new ones after a reload).
+  const workers = () => {
+    try {
+      return readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").split(" ").filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${logs()}`);
@@ -162,6 +180,18 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
     s3Url: options.s3Port === undefined ? undefined : `http://127.0.0.1:${options.s3Port}`,
     accessLog: join(options.dir, "access.log"),
     errorLog,
+    setDown: async (address, isDown) => {
+      if (isDown) down.add(address);
+      else down.delete(address);
+      writeFileSync(conf, nginxConfig(options, down));
+      const before = workers();
+      child.kill("SIGHUP");
+      const until = Date.now() + 10_000;
+      while (!workers().some((pid) => !before.includes(pid))) {
+        if (Date.now() > until) throw new Error(`nginx did not reload within 10 s:\n${logs()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
