@@ -122,29 +122,46 @@ export class JpegStage extends MetadataStage {
     return true;
   }
 
-  /** After SOS: copy up to the next real marker (0xFF followed by neither 0x00 stuffing nor RSTn). */
+  /**
+   * After SOS: copy up to the next real marker (0xFF followed by neither 0x00 stuffing nor RSTn).
+   * The whole run up to it leaves in one piece: one pass() per stuffed byte cut 12 MP of entropy
+   * data into tens of thousands of chunks, each a trip through every stage downstream.
+   */
   private scanEntropy(): boolean {
     const chunk = this.head()!;
-    const at = chunk.indexOf(0xff);
-    if (at === -1) {
-      this.pass(chunk.length);
+    for (let from = 0; ;) {
+      const at = chunk.indexOf(0xff, from);
+      if (at === -1) {
+        this.pass(chunk.length);
+        return true;
+      }
+      if (at + 1 < chunk.length) {
+        const next = chunk[at + 1]!;
+        if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
+          from = at + 2;
+          continue;
+        }
+        if (next === 0xff) {
+          from = at + 1; // a fill byte: the marker, if any, starts at the next 0xFF
+          continue;
+        }
+      }
+      if (at > 0) {
+        this.pass(at); // up to the marker, or to a 0xFF whose next byte is in the next chunk
+        return true;
+      }
+      const b = this.peek(2);
+      if (!b) return false;
+      const next = b[1]!;
+      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
+        this.pass(2);
+      } else if (next === 0xff) {
+        this.pass(1);
+      } else {
+        this.state = "markers"; // DHT/SOS of the next progressive scan, or EOI
+      }
       return true;
     }
-    if (at > 0) {
-      this.pass(at);
-      return true;
-    }
-    const b = this.peek(2);
-    if (!b) return false;
-    const next = b[1]!;
-    if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) {
-      this.pass(2);
-    } else if (next === 0xff) {
-      this.pass(1);
-    } else {
-      this.state = "markers"; // DHT/SOS of the next progressive scan, or EOI
-    }
-    return true;
   }
 
   private endOfImage(): void {
