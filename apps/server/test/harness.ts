@@ -8,6 +8,7 @@ import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@parley/testkit";
 import { startParley, type Parley } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { isPreviewKey } from "../src/media/preview-keys.ts";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -33,8 +34,12 @@ export interface TestServer {
   backend: Backend;
   /** Where the storage keeps its bytes on disk (MinIO's data dir, or the embedded store's). */
   storageDir: string;
-  /** Keys in the server's bucket. */
-  objects(prefix?: string): Promise<string[]>;
+  /**
+   * Keys in the server's bucket: the originals, or with `{ previews: true }` every key. Previews
+   * are made by a background job on their own schedule, so a count of what a send stored would
+   * race with them.
+   */
+  objects(prefix?: string, options?: { previews?: boolean }): Promise<string[]>;
   /** One orphan sweep over the server's database and store, as its scheduler runs it. */
   sweep(graceMs: number): ReturnType<Parley["services"]["media"]["sweep"]>;
   env: Record<string, string>;
@@ -122,8 +127,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const json = (await res.json()) as Omit<GraphQLResponse, "status">;
       return { status: res.status, ...json } as GraphQLResponse<never>;
     },
-    async objects(prefix = "") {
-      return (await parley.store.list(prefix)).map((o) => o.key).sort();
+    async objects(prefix = "", options = {}) {
+      const keys = (await parley.store.list(prefix)).map((o) => o.key).sort();
+      return options.previews ? keys : keys.filter((k) => !isPreviewKey(k));
     },
     sweep: (graceMs) => parley.services.media.sweep(graceMs),
     async close() {

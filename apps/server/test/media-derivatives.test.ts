@@ -157,11 +157,11 @@ describe("media derivatives: metadata stripped, dimensions, previews", () => {
     await client.dispose();
 
     // Removing the message deletes its previews with it.
-    const keys = await t.objects(`media/${conversationId}/${sent.media[0]!.id}`);
+    const keys = await t.objects(`media/${conversationId}/${sent.media[0]!.id}`, { previews: true });
     expect(keys.filter((k) => k.includes(".preview-")).length).toBe(8);
     const removed = await t.gql("alice", `mutation($id: ID!) { removeMessage(id: $id) { id } }`, { id: sent.id });
     expect(removed.errors).toBeUndefined();
-    expect(await t.objects(`media/${conversationId}/${sent.media[0]!.id}`)).toEqual([]);
+    expect(await t.objects(`media/${conversationId}/${sent.media[0]!.id}`, { previews: true })).toEqual([]);
   });
 
   it("refuses a decompression bomb a preview, keeping the message and its original", async () => {

@@ -10,7 +10,8 @@ let minio: MinioServer;
 let t: TestServer;
 beforeAll(async () => {
   minio = await startMinio();
-  t = await startTestServer({ minio });
+  // No preview workers: these sweep with no grace period, which would take a job's previews in flight.
+  t = await startTestServer({ minio, env: { MEDIA_PREVIEW_WORKERS: "0" } });
 });
 afterAll(async () => {
   await minio?.start().catch(() => {});

@@ -9,3 +9,6 @@ export function previewKeys(objectKey: string): (maxSize: number) => string {
   const attempt = randomBytes(6).toString("base64url");
   return (maxSize) => `${objectKey}.preview-${maxSize}-${attempt}`;
 }
+
+/** Whether `key` is a preview's (previewKeys), not an original's. */
+export const isPreviewKey = (key: string): boolean => key.includes(".preview-");
