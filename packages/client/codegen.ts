@@ -21,6 +21,13 @@ const config: CodegenConfig = {
         enumType: "string-literal",
       },
     },
+    // The same operations as strings (TypedDocumentString), for the SDK's own requests: a string
+    // needs no printer, so browser bundles carry neither graphql's printer nor the documents' ASTs.
+    // graphql.ts keeps the TypedDocumentNodes for partners' own GraphQL clients.
+    "src/generated/documents.ts": {
+      plugins: [{ add: { content: 'import type * as Types from "./graphql.ts";' } }, "typed-document-node"],
+      config: { documentMode: "string", importOperationTypesFrom: "Types", useTypeImports: true },
+    },
     // The schema's enums as values (ErrorCode above all): the codes are written once, in the SDL.
     "src/generated/enums.ts": {
       plugins: ["typescript"],

@@ -7,7 +7,7 @@ import {
   ViewerMessageAddedDocument,
   ViewerMessageRemovedDocument,
   ViewerMessageUpdatedDocument,
-} from "./generated/graphql.ts";
+} from "./generated/documents.ts";
 import { Message, toRemovedMessage, type RemovedMessage } from "./message.ts";
 import { holdAllSends } from "./send-gate.ts";
 

@@ -1,4 +1,3 @@
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { TokenSource, type TokenProvider } from "./auth.ts";
 import type { ClientMessageEvent, ClientMessageEventHandlers } from "./client-feed.ts";
 import type { SdkContext } from "./context.ts";
@@ -10,12 +9,12 @@ import {
   CreateConversationDocument,
   MessageDocument,
   ViewerDocument,
-  type CreateConversationInput,
-} from "./generated/graphql.ts";
+} from "./generated/documents.ts";
+import { type CreateConversationInput } from "./generated/graphql.ts";
 import { Media, Message, temporaryContentUrls, temporaryContentUrlsByIds } from "./message.ts";
 import { Page, type Paginator } from "./paginator.ts";
 import { Realtime, type ConnectionState, type ReconnectOptions, type WebSocketConstructor } from "./realtime.ts";
-import { Transport, type FetchLike } from "./transport.ts";
+import { Transport, type FetchLike, type OperationDocument } from "./transport.ts";
 import type { MediaOptions } from "./media-source.ts";
 import type { UploadMode } from "./upload.ts";
 import { abortUpload, prepareOne, uploadThroughSession, type UploadSessionOptions } from "./upload-session.ts";
@@ -137,7 +136,7 @@ export class ParleyClient {
    * error handling; result and variables are typed by the document.
    */
   request<TResult, TVariables>(
-    document: TypedDocumentNode<TResult, TVariables>,
+    document: OperationDocument<TResult, TVariables>,
     ...args: VariablesArgs<TVariables>
   ): Promise<TResult> {
     return this.#context.transport.request(document, args[0], args[1]);

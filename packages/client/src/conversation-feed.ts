@@ -1,5 +1,5 @@
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { ParleyError } from "./errors.ts";
+import type { TypedDocumentString } from "./generated/documents.ts";
 import {
   call,
   Closed,
@@ -16,8 +16,8 @@ import {
   MessageAddedDocument,
   MessageRemovedDocument,
   MessageUpdatedDocument,
-  type MessageUpdateReason,
-} from "./generated/graphql.ts";
+} from "./generated/documents.ts";
+import { type MessageUpdateReason } from "./generated/graphql.ts";
 import { Message, toRemovedMessage, type RemovedMessage } from "./message.ts";
 import { holdSends } from "./send-gate.ts";
 import type { Transport } from "./transport.ts";
@@ -70,7 +70,7 @@ export interface EventSink<T> {
 export interface FeedContext {
   transport: Transport;
   subscribe<TResult, TVariables>(
-    document: TypedDocumentNode<TResult, TVariables>,
+    document: TypedDocumentString<TResult, TVariables>,
     variables: TVariables,
     sink: EventSink<TResult>,
   ): () => void;

@@ -12,6 +12,8 @@ import {
   SendMessageDocument,
   SetLastReadMessageIndexDocument,
   UnreadMessagesCountDocument,
+} from "./generated/documents.ts";
+import {
   type ConversationFieldsFragment,
   type MessagesQueryVariables,
   type ParticipantFieldsFragment,

@@ -1,7 +1,8 @@
 // What the conversation feeds and the client-level feed share: reading messages above an index
 // (retried while the API is unreachable), handler calls, and the Unsubscribe shape.
 import { ParleyError } from "./errors.ts";
-import { MessagesDocument, type MessagesQueryVariables } from "./generated/graphql.ts";
+import { MessagesDocument } from "./generated/documents.ts";
+import { type MessagesQueryVariables } from "./generated/graphql.ts";
 import { Message } from "./message.ts";
 import type { Transport } from "./transport.ts";
 

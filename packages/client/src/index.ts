@@ -45,7 +45,7 @@ export { ErrorCode } from "./generated/enums.ts";
 export type { MediaData, MediaOptions, NodeReadableLike } from "./media-source.ts";
 export type { Paginator } from "./paginator.ts";
 export type { TokenProvider } from "./auth.ts";
-export type { FetchLike } from "./transport.ts";
+export type { FetchLike, OperationDocument } from "./transport.ts";
 export type { UploadMode } from "./upload.ts";
 export {
   RESUMABLE_THRESHOLD_BYTES,

@@ -1,6 +1,6 @@
 import type { SdkContext } from "./context.ts";
 import { abortReason, ParleyError } from "./errors.ts";
-import { SendMessageDocument } from "./generated/graphql.ts";
+import { SendMessageDocument } from "./generated/documents.ts";
 import { newIdempotencyKey } from "./idempotency.ts";
 import { limitProblems, type ConversationLimits } from "./limits.ts";
 import { PreparedMedia, type MediaData, type MediaOptions } from "./media-source.ts";

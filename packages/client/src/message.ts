@@ -4,6 +4,8 @@ import {
   MessageMediaDocument,
   RemoveMessageDocument,
   UpdateMessageDocument,
+} from "./generated/documents.ts";
+import {
   type MediaCategory,
   type MediaFieldsFragment,
   type MediaPreviewFieldsFragment,

@@ -1,9 +1,9 @@
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws/client";
 import { secondsUntilExpiry } from "./auth.ts";
 import { ClientFeed } from "./client-feed.ts";
 import { ConversationFeed, type EventSink, type FeedContext } from "./conversation-feed.ts";
 import { errorFromGraphQL, ParleyError, type GraphQLErrorEntry } from "./errors.ts";
+import type { TypedDocumentString } from "./generated/documents.ts";
 import { operationsOf, type Transport } from "./transport.ts";
 
 /**
@@ -171,7 +171,7 @@ export class Realtime {
 
   /** Runs a subscription on the shared connection (opened now if needed); returns its unsubscribe. */
   subscribe<TResult, TVariables>(
-    document: TypedDocumentNode<TResult, TVariables>,
+    document: TypedDocumentString<TResult, TVariables>,
     variables: TVariables,
     sink: EventSink<TResult>,
   ): () => void {

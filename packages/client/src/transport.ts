@@ -1,16 +1,44 @@
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { print, type DocumentNode } from "graphql";
+import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
+import type { DocumentNode } from "graphql";
 import type { TokenSource } from "./auth.ts";
 import { abortReason, isAbortError, ParleyError, parseGraphQLAnswer } from "./errors.ts";
+import type { TypedDocumentString } from "./generated/documents.ts";
 
 /** The part of `fetch` the SDK uses; pass your own to add headers, logging or a proxy. */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-const printed = new WeakMap<DocumentNode, { query: string; operationName: string | undefined }>();
+/**
+ * A typed operation: the SDK's own are strings (generated TypedDocumentString), which need no
+ * printer; a DocumentNode (the exported TypedDocumentNodes, or your own) is printed with graphql's
+ * printer, loaded on first use only.
+ */
+export type OperationDocument<TResult, TVariables> =
+  TypedDocumentString<TResult, TVariables> | (DocumentNode & DocumentTypeDecoration<TResult, TVariables>);
 
-function printDocument(document: DocumentNode) {
+interface Printed {
+  query: string;
+  operationName: string | undefined;
+}
+
+const printed = new WeakMap<object, Printed>();
+
+/** Query text and operation name of a string document (the SDK's own). */
+function sourceOf(document: TypedDocumentString<unknown, never>): Printed {
   let entry = printed.get(document);
   if (!entry) {
+    const query = document.toString();
+    entry = { query, operationName: /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query)?.[1] };
+    printed.set(document, entry);
+  }
+  return entry;
+}
+
+/** Query text and operation name of any document; DocumentNodes go through graphql's printer. */
+async function printDocument(document: OperationDocument<unknown, unknown>): Promise<Printed> {
+  if (document instanceof String) return sourceOf(document as TypedDocumentString<unknown, never>);
+  let entry = printed.get(document);
+  if (!entry) {
+    const { print } = await import("graphql");
     const operation = document.definitions.find((d) => d.kind === "OperationDefinition");
     entry = {
       query: print(document),
@@ -22,8 +50,11 @@ function printDocument(document: DocumentNode) {
 }
 
 /** Body of a GraphQL request over JSON or multipart: the `operations` object of the multipart spec. */
-export function operationsOf(document: DocumentNode, variables: unknown) {
-  const { query, operationName } = printDocument(document);
+export function operationsOf<TResult, TVariables>(
+  document: TypedDocumentString<TResult, TVariables>,
+  variables: unknown,
+) {
+  const { query, operationName } = sourceOf(document as unknown as TypedDocumentString<unknown, never>);
   return { query, operationName, variables: variables ?? {} };
 }
 
@@ -53,11 +84,12 @@ export class Transport {
 
   /** One GraphQL operation over JSON, typed by its generated document. */
   async request<TResult, TVariables>(
-    document: TypedDocumentNode<TResult, TVariables>,
+    document: OperationDocument<TResult, TVariables>,
     variables?: TVariables,
     signal?: AbortSignal,
   ): Promise<TResult> {
-    const body = JSON.stringify(operationsOf(document, variables));
+    const { query, operationName } = await printDocument(document as OperationDocument<unknown, unknown>);
+    const body = JSON.stringify({ query, operationName, variables: variables ?? {} });
     return this.authorized(async (token) => {
       const response = await this.post(
         { "content-type": "application/json", authorization: `Bearer ${token}` },

@@ -1,12 +1,7 @@
 import type { SdkContext } from "./context.ts";
 import { abortReason, codeForStatus, isAbortError, ParleyError } from "./errors.ts";
-import {
-  AbortMediaUploadDocument,
-  CreateMediaUploadDocument,
-  MediaUploadDocument,
-  type MediaUploadFieldsFragment,
-  type SendMediaMessageMutation,
-} from "./generated/graphql.ts";
+import { AbortMediaUploadDocument, CreateMediaUploadDocument, MediaUploadDocument } from "./generated/documents.ts";
+import { type MediaUploadFieldsFragment, type SendMediaMessageMutation } from "./generated/graphql.ts";
 import { PreparedMedia, type MediaOptions } from "./media-source.ts";
 import type { Transport } from "./transport.ts";
 import { uploadMediaMessage, type MediaMessageInput } from "./upload.ts";

@@ -1,10 +1,7 @@
 import { secondsUntilExpiry } from "./auth.ts";
 import { abortReason, ParleyError, parseGraphQLAnswer } from "./errors.ts";
-import {
-  SendMediaMessageDocument,
-  type SendMediaMessageMutation,
-  type SendMediaMessageMutationVariables,
-} from "./generated/graphql.ts";
+import { SendMediaMessageDocument } from "./generated/documents.ts";
+import { type SendMediaMessageMutation, type SendMediaMessageMutationVariables } from "./generated/graphql.ts";
 import type { PreparedMedia } from "./media-source.ts";
 import { multipartBody } from "./multipart.ts";
 import { operationsOf, type Transport } from "./transport.ts";

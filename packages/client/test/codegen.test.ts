@@ -12,7 +12,11 @@ describe("codegen", () => {
       filename: string;
       content: string;
     }[];
-    expect(outputs.map((o) => o.filename).sort()).toEqual(["src/generated/enums.ts", "src/generated/graphql.ts"]);
+    expect(outputs.map((o) => o.filename).sort()).toEqual([
+      "src/generated/documents.ts",
+      "src/generated/enums.ts",
+      "src/generated/graphql.ts",
+    ]);
     for (const output of outputs) {
       const file = `${packageDir}${output.filename}`;
       const options = { ...(await prettier.resolveConfig(file)), filepath: file };
