@@ -33,15 +33,16 @@ describe("createClient and auth", () => {
     const client = createClient({
       url: t.url,
       getToken: async () => {
-        // The first token lives one second; later ones an hour.
-        const token = await t.token("alice", issued.length === 0 ? 1 : 3600);
+        // The first token lives one to two seconds (exp is whole seconds: a one-second token can be
+        // expired a few milliseconds after it is issued); later ones an hour.
+        const token = await t.token("alice", issued.length === 0 ? 2 : 3600);
         issued.push(token);
         return token;
       },
     });
     expect((await client.getViewer()).identity).toBe("alice");
     expect(issued).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, 3100));
     // The expired token is refused (401 UNAUTHENTICATED); the client asks for a new one and retries.
     const refused = await fetch(t.graphqlUrl, {
       method: "POST",
