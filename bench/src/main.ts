@@ -1,5 +1,5 @@
 // `pnpm bench`: every scenario of issue 9 against real PostgreSQL and MinIO, each beside its ceiling.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FULL, QUICK, type BenchContext } from "./context.ts";
 import { createEnvironment, type BenchEnvironment } from "./environment.ts";
@@ -9,13 +9,14 @@ import { renderMarkdown } from "./report.ts";
 import { judgeTargets, type BenchResults } from "./results.ts";
 import { fanOut, fanOutSteps } from "./scenarios/fan-out.ts";
 import { history, historySteps } from "./scenarios/history.ts";
+import { media, MEDIA_FULL, MEDIA_QUICK, mediaSteps } from "./scenarios/media.ts";
 import { presign, presignSteps } from "./scenarios/presign.ts";
 import { textSend, textSendSteps } from "./scenarios/text-send.ts";
 import { upload, uploadSteps } from "./scenarios/upload.ts";
 import { uploadSession, uploadSessionSteps } from "./scenarios/upload-session.ts";
 import type { ServerProcess } from "./server-process.ts";
 
-const SCENARIOS = ["send", "history", "fanout", "upload", "upload-session", "presign"] as const;
+const SCENARIOS = ["send", "history", "fanout", "upload", "upload-session", "presign", "media"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const args = process.argv.slice(2);
@@ -29,9 +30,12 @@ for (const s of only) {
   }
 }
 const settings = quick ? QUICK : FULL;
-// Only a full run of everything replaces the committed results.
+// Only a full run of everything replaces the committed results; `--merge` puts the scenarios of a
+// partial run into them (each of those records the conditions of its own run).
+const merge = args.includes("--merge") && !quick;
 const partial = quick || only.length < SCENARIOS.length;
-const outDir = fileURLToPath(new URL(partial ? "../.out/" : "../", import.meta.url));
+const committedDir = fileURLToPath(new URL("../", import.meta.url));
+const outDir = partial && !merge ? fileURLToPath(new URL("../.out/", import.meta.url)) : committedDir;
 
 const steps =
   (only.includes("send") ? textSendSteps(settings.runs) : 0) +
@@ -39,7 +43,8 @@ const steps =
   (only.includes("fanout") ? fanOutSteps(settings.runs) : 0) +
   (only.includes("upload") ? uploadSteps(settings.runs) : 0) +
   (only.includes("upload-session") ? uploadSessionSteps(settings.runs) : 0) +
-  (only.includes("presign") ? presignSteps(settings.runs) : 0);
+  (only.includes("presign") ? presignSteps(settings.runs) : 0) +
+  (only.includes("media") ? mediaSteps(settings.runs) : 0);
 const progress = new Progress(steps);
 const minutes = quick
   ? 1
@@ -51,7 +56,8 @@ const minutes = quick
           (only.includes("fanout") ? 0.5 : 0) +
           (only.includes("upload") ? 1.7 : 0) +
           (only.includes("upload-session") ? 0.7 : 0) +
-          (only.includes("presign") ? 0.3 : 0),
+          (only.includes("presign") ? 0.3 : 0) +
+          (only.includes("media") ? 5 : 0),
       ),
     );
 progress.info(
@@ -90,20 +96,26 @@ try {
   const uploadResult = only.includes("upload") ? await upload(ctx) : null;
   const uploadSessionResult = only.includes("upload-session") ? await uploadSession(ctx) : null;
   const presignResult = only.includes("presign") ? await presign(ctx) : null;
+  const mediaResult = only.includes("media") ? await media(ctx, quick ? MEDIA_QUICK : MEDIA_FULL) : null;
 
   machine.loadAverage.end = currentLoad();
-  const partialResults: Omit<BenchResults, "targets"> = {
-    schemaVersion: 1,
+  const run = {
     machine,
     settings: { ...settings, quick, scenarios: only },
     durationSeconds: Math.round(progress.elapsedSeconds()),
+  };
+  const ran: Omit<BenchResults, "targets"> = {
+    schemaVersion: 1,
+    ...run,
     textSend: textSendResult,
     history: historyResult,
     upload: uploadResult,
     uploadSession: uploadSessionResult,
     presign: presignResult,
     fanOut: fanOutResult,
+    media: mediaResult ? { ...mediaResult, run } : null,
   };
+  const partialResults = merge ? mergeInto(ran, only) : ran;
   const results: BenchResults = { ...partialResults, targets: judgeTargets(partialResults) };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 2)}\n`);
@@ -121,4 +133,25 @@ try {
   process.exitCode = 1;
 } finally {
   await cleanUp();
+}
+
+/** The committed results with the scenarios of this run in place of theirs (`--merge`). */
+function mergeInto(ran: Omit<BenchResults, "targets">, scenarios: readonly Scenario[]): Omit<BenchResults, "targets"> {
+  const committed = JSON.parse(readFileSync(`${committedDir}results.json`, "utf8")) as BenchResults;
+  const key = {
+    send: "textSend",
+    history: "history",
+    fanout: "fanOut",
+    upload: "upload",
+    "upload-session": "uploadSession",
+    presign: "presign",
+    media: "media",
+  } as const satisfies Record<Scenario, keyof BenchResults>;
+  const merged: Omit<BenchResults, "targets"> = {
+    ...committed,
+    uploadSession: committed.uploadSession ?? null,
+    media: committed.media ?? null,
+  };
+  for (const s of scenarios) Object.assign(merged, { [key[s]]: ran[key[s]] });
+  return merged;
 }

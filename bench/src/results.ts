@@ -2,6 +2,7 @@ import type { BenchSettings } from "./context.ts";
 import type { Machine } from "./machine.ts";
 import type { FanOutResult } from "./scenarios/fan-out.ts";
 import type { HistoryResult } from "./scenarios/history.ts";
+import type { MediaResult } from "./scenarios/media.ts";
 import type { PresignResult } from "./scenarios/presign.ts";
 import type { TextSendResult } from "./scenarios/text-send.ts";
 import type { UploadResult } from "./scenarios/upload.ts";
@@ -29,7 +30,16 @@ export interface BenchResults {
   uploadSession?: UploadSessionResult | null;
   presign: PresignResult | null;
   fanOut: FanOutResult | null;
+  /** Scenario 6, with the conditions of its own run (it may be merged into another run's results). */
+  media: (MediaResult & { run: ScenarioRun }) | null;
   targets: Target[];
+}
+
+/** When, where and how a scenario ran. */
+export interface ScenarioRun {
+  machine: Machine;
+  settings: BenchSettings & { quick: boolean; scenarios: string[] };
+  durationSeconds: number;
 }
 
 /** The issue's targets, judged on the median of the runs. */
@@ -103,6 +113,18 @@ export function judgeTargets(r: Omit<BenchResults, "targets">): Target[] {
       ? `${row50.server.p99Ms.median} ms (${row50.server.p99Ms.min}–${row50.server.p99Ms.max})`
       : "not run",
     met: row50 ? row50.server.p99Ms.median <= 50 : null,
+  });
+  const m = r.media?.strip;
+  out.push({
+    id: "media-strip-cost",
+    scenario: "7. Media",
+    description: "12 MP JPEG sendMediaMessage: CPU with metadata stripping over CPU without (section 7)",
+    target: "≤ 1.1",
+    measured: m
+      ? `${m.addedRatio.median.toFixed(3)} (${m.addedRatio.min.toFixed(3)}–${m.addedRatio.max.toFixed(3)}): ` +
+        `+${m.stageAddedMs.median} ms on ${m.offCpuMs.median} ms`
+      : "not run",
+    met: m ? m.addedRatio.median <= 1.1 : null,
   });
   return out;
 }
