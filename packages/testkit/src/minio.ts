@@ -14,7 +14,7 @@ export interface MinioServer {
   dataDir: string;
   /** Stops the process (SIGKILL when `hard`), keeping the data directory. */
   stop(options?: { hard?: boolean }): Promise<void>;
-  /** Starts it again on the same port and data directory. */
+  /** Starts it again on the same port and data directory (nothing to do when it runs). */
   start(): Promise<void>;
   /** Stops it and deletes the data directory. */
   dispose(): Promise<void>;
@@ -89,7 +89,11 @@ function minioProcess(args: {
 }) {
   let child: ChildProcess | undefined;
   let log = "";
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const start = async () => {
+    // Already running: a second process could not bind the port, and would take the handle of the
+    // running one (which then outlives dispose(), still writing into the directory being removed).
+    if (running()) return;
     log = "";
     const proc = spawn(args.bin, args.argv, {
       env: { ...process.env, MINIO_BROWSER: "off", MINIO_UPDATE: "off", ...args.env },
@@ -122,7 +126,6 @@ function minioProcess(args: {
     proc.kill(hard ? "SIGKILL" : "SIGTERM");
     await exited;
   };
-  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   return { start, stop, running };
 }
 
