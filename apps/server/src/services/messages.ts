@@ -420,6 +420,11 @@ export function messageService(
     }
     const row = await requireAuthor(viewer, id);
     return db.transaction(async (tx) => {
+      // Lock the media rows first: a preview job committing its renditions (it updates the media
+      // row) then either finished before (its previews are read below) or waits and finds the row
+      // gone (it deletes its own objects). Reading the previews unlocked missed a job's commit in
+      // between, and its objects stayed behind.
+      await tx.select({ id: media.id }).from(media).where(eq(media.messageId, row.id)).for("update");
       // Previews go with their media rows (cascade): collect their keys first.
       const previews = await tx
         .select({ key: mediaPreviews.objectKey })
