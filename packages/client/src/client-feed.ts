@@ -1,6 +1,17 @@
-import type { EventSink, FeedContext, MessageUpdate } from "./conversation-feed.ts";
+import type { EventSink, FeedContext } from "./conversation-feed.ts";
 import { ParleyError } from "./errors.ts";
-import { call, Closed, readAbove, sleep, type Reader, type Unsubscribe } from "./feed-support.ts";
+import {
+  call,
+  Closed,
+  eventValue,
+  readAbove,
+  Registrations,
+  sleep,
+  type MessageUpdate,
+  type Reader,
+  type Unsubscribe,
+} from "./feed-support.ts";
+import type { TypedDocumentString } from "./generated/documents.ts";
 import {
   ConversationPositionsDocument,
   ViewerJoinedAtDocument,
@@ -8,7 +19,7 @@ import {
   ViewerMessageRemovedDocument,
   ViewerMessageUpdatedDocument,
 } from "./generated/documents.ts";
-import { Message, toRemovedMessage, type RemovedMessage } from "./message.ts";
+import { Message, type RemovedMessage } from "./message.ts";
 import { holdAllSends } from "./send-gate.ts";
 
 /** Handlers of the client-level message events, for `client.on(event, handler)`. */
@@ -29,6 +40,13 @@ export interface ClientFeedContext extends Omit<FeedContext, "release"> {
   report(error: ParleyError): void;
   release(feed: ClientFeed): void;
 }
+
+/** The viewer-wide subscription of each event kind (payloads read by eventValue). */
+const SUBSCRIPTIONS = {
+  messageAdded: ViewerMessageAddedDocument,
+  messageUpdated: ViewerMessageUpdatedDocument,
+  messageRemoved: ViewerMessageRemovedDocument,
+} as unknown as Record<ClientMessageEvent, TypedDocumentString<Record<string, unknown>, Record<string, never>>>;
 
 /** Conversations read per request when the starting point is fixed and after every reconnect. */
 const POSITIONS_PAGE = 100;
@@ -62,7 +80,7 @@ export class ClientFeed {
   #queue: Promise<void> = Promise.resolve();
   #recheck: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  readonly #offs = new Map<unknown, (Unsubscribe & { event: ClientMessageEvent })[]>();
+  readonly #registrations = new Registrations<ClientMessageEvent>();
   readonly #context: ClientFeedContext;
   readonly #reader: Reader;
 
@@ -83,30 +101,17 @@ export class ClientFeed {
       // The socket is up already: the new subscription registers a moment from now.
       if (!subscribed && this.#context.isConnected()) this.#scheduleRecheck();
     }
-    let done = false;
-    const off = Object.assign(
-      () => {
-        if (done) return;
-        done = true;
-        const list = this.#offs.get(handler)?.filter((o) => o !== off) ?? [];
-        if (list.length) this.#offs.set(handler, list);
-        else this.#offs.delete(handler);
-        set.delete(entry);
-        if (set.size === 0) this.#unsubscribe(event);
-        this.#releaseIfUnused();
-      },
-      { event, ready },
-    );
-    this.#offs.set(handler, [...(this.#offs.get(handler) ?? []), off]);
-    return off;
+    const remove = () => {
+      set.delete(entry);
+      if (set.size === 0) this.#unsubscribe(event);
+      this.#releaseIfUnused();
+    };
+    return this.#registrations.add(event, handler, remove, ready);
   }
 
   /** Removes the newest registration of `handler` for `event`. */
   off(event: ClientMessageEvent, handler: unknown): void {
-    this.#offs
-      .get(handler)
-      ?.filter((o) => o.event === event)
-      .at(-1)?.();
+    this.#registrations.off(event, handler);
   }
 
   /** The shared connection (re)connected: read what was missed meanwhile. */
@@ -124,7 +129,7 @@ export class ClientFeed {
     this.#added.clear();
     this.#updated.clear();
     this.#removed.clear();
-    this.#offs.clear();
+    this.#registrations.clear();
   }
 
   #set(event: ClientMessageEvent) {
@@ -153,38 +158,16 @@ export class ClientFeed {
       },
     });
     const { transport } = this.#context;
-    switch (kind) {
-      case "messageAdded":
-        stop = this.#context.subscribe(
-          ViewerMessageAddedDocument,
-          {},
-          sink((d) => this.#live(new Message(d.viewerMessageAdded, transport))),
-        );
-        break;
-      case "messageUpdated":
-        stop = this.#context.subscribe(
-          ViewerMessageUpdatedDocument,
-          {},
-          sink((d) => {
-            const update: MessageUpdate = {
-              message: new Message(d.viewerMessageUpdated.message, transport),
-              reasons: [...d.viewerMessageUpdated.reasons],
-            };
-            for (const { fn } of [...this.#updated]) call(fn, update);
-          }),
-        );
-        break;
-      case "messageRemoved":
-        stop = this.#context.subscribe(
-          ViewerMessageRemovedDocument,
-          {},
-          sink((d) => {
-            const removed = toRemovedMessage(d.viewerMessageRemoved);
-            for (const { fn } of [...this.#removed]) call(fn, removed);
-          }),
-        );
-        break;
-    }
+    stop = this.#context.subscribe(
+      SUBSCRIPTIONS[kind],
+      {},
+      sink((d) => {
+        if (kind === "messageAdded") return this.#live(eventValue("messageAdded", d, transport));
+        const value = eventValue(kind, d, transport);
+        for (const { fn } of [...(kind === "messageUpdated" ? this.#updated : this.#removed)])
+          call(fn as (v: typeof value) => void, value);
+      }),
+    );
     this.#subscriptions.set(kind, stop);
   }
 

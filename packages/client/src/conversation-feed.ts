@@ -8,6 +8,10 @@ import {
   READ_TIMEOUT_MS,
   sleep,
   unsubscribe,
+  eventValue,
+  Registrations,
+  type MessageEventKind,
+  type MessageUpdate,
   type Reader,
   type Unsubscribe,
 } from "./feed-support.ts";
@@ -17,16 +21,11 @@ import {
   MessageRemovedDocument,
   MessageUpdatedDocument,
 } from "./generated/documents.ts";
-import { type MessageUpdateReason } from "./generated/graphql.ts";
-import { Message, toRemovedMessage, type RemovedMessage } from "./message.ts";
+import { Message, type RemovedMessage } from "./message.ts";
 import { holdSends } from "./send-gate.ts";
 import type { Transport } from "./transport.ts";
 
-/** A `messageUpdated` event: the message as it is now, and what changed. */
-export interface MessageUpdate {
-  message: Message;
-  reasons: MessageUpdateReason[];
-}
+export type { MessageUpdate };
 
 /** Handlers by event name, for `conversation.on(event, handler)`. */
 export interface ConversationEventHandlers {
@@ -81,7 +80,14 @@ export interface FeedContext {
   release(feed: ConversationFeed): void;
 }
 
-type Kind = "messageAdded" | "messageUpdated" | "messageRemoved";
+type Kind = MessageEventKind;
+
+/** The subscription of each event kind (payloads read by eventValue). */
+const SUBSCRIPTIONS = {
+  messageAdded: MessageAddedDocument,
+  messageUpdated: MessageUpdatedDocument,
+  messageRemoved: MessageRemovedDocument,
+} as unknown as Record<Kind, TypedDocumentString<Record<string, unknown>, { conversationId: string }>>;
 
 interface AddedHandler {
   fn: (message: Message) => void;
@@ -122,7 +128,7 @@ export class ConversationFeed {
   #verifying: Promise<void> | undefined;
   #recheck: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  readonly #offs = new Map<unknown, (Unsubscribe & { event: ConversationEvent })[]>();
+  readonly #registrations = new Registrations<ConversationEvent>();
   readonly #context: FeedContext;
   readonly #reader: Reader;
 
@@ -146,21 +152,7 @@ export class ConversationFeed {
       this.#releaseIfUnused();
       throw error;
     }
-    // Remembered by handler for off(event, handler); forgotten once removed either way.
-    let done = false;
-    const off = Object.assign(
-      () => {
-        if (done) return;
-        done = true;
-        const list = this.#offs.get(handler)?.filter((o) => o !== off) ?? [];
-        if (list.length) this.#offs.set(handler, list);
-        else this.#offs.delete(handler);
-        inner();
-      },
-      { ready: inner.ready, event },
-    );
-    this.#offs.set(handler, [...(this.#offs.get(handler) ?? []), off]);
-    return off;
+    return this.#registrations.add(event, handler, inner, inner.ready);
   }
 
   #on<E extends ConversationEvent>(
@@ -195,9 +187,7 @@ export class ConversationFeed {
 
   /** Removes the newest registration of `handler` for `event` (Twilio's off). */
   off(event: ConversationEvent, handler: unknown): void {
-    const offs = this.#offs.get(handler);
-    const off = offs?.filter((o) => o.event === event).at(-1);
-    off?.();
+    this.#registrations.off(event, handler);
   }
 
   /** The shared connection (re)connected: read what was missed while the subscriptions were away. */
@@ -217,7 +207,7 @@ export class ConversationFeed {
     this.#updated.clear();
     this.#removed.clear();
     this.#errors.clear();
-    this.#offs.clear();
+    this.#registrations.clear();
   }
 
   #onAdded(fn: ConversationEventHandlers["messageAdded"], after: number | undefined): Unsubscribe {
@@ -277,38 +267,17 @@ export class ConversationFeed {
         if (current()) this.#subscriptionEnded(kind, null);
       },
     });
-    switch (kind) {
-      case "messageAdded":
-        unsubscribe = this.#context.subscribe(
-          MessageAddedDocument,
-          variables,
-          sink((d) => this.#live(new Message(d.messageAdded, this.#context.transport))),
-        );
-        break;
-      case "messageUpdated":
-        unsubscribe = this.#context.subscribe(
-          MessageUpdatedDocument,
-          variables,
-          sink((d) => {
-            const update: MessageUpdate = {
-              message: new Message(d.messageUpdated.message, this.#context.transport),
-              reasons: [...d.messageUpdated.reasons],
-            };
-            for (const { fn } of [...this.#updated]) call(fn, update);
-          }),
-        );
-        break;
-      case "messageRemoved":
-        unsubscribe = this.#context.subscribe(
-          MessageRemovedDocument,
-          variables,
-          sink((d) => {
-            const removed = toRemovedMessage(d.messageRemoved);
-            for (const { fn } of [...this.#removed]) call(fn, removed);
-          }),
-        );
-        break;
-    }
+    const { transport } = this.#context;
+    unsubscribe = this.#context.subscribe(
+      SUBSCRIPTIONS[kind],
+      variables,
+      sink((d) => {
+        if (kind === "messageAdded") return this.#live(eventValue("messageAdded", d, transport));
+        const value = eventValue(kind, d, transport);
+        for (const { fn } of [...(kind === "messageUpdated" ? this.#updated : this.#removed)])
+          call(fn as (v: typeof value) => void, value);
+      }),
+    );
     this.#subscriptions.set(kind, unsubscribe);
   }
 

@@ -2,9 +2,48 @@
 // (retried while the API is unreachable), handler calls, and the Unsubscribe shape.
 import { ParleyError } from "./errors.ts";
 import { MessagesDocument } from "./generated/documents.ts";
-import { type MessagesQueryVariables } from "./generated/graphql.ts";
-import { Message } from "./message.ts";
+import {
+  type MessagesQueryVariables,
+  type MessageFieldsFragment,
+  type MessageUpdateReason,
+  type RemovedMessageFieldsFragment,
+} from "./generated/graphql.ts";
+import { Message, toRemovedMessage, type RemovedMessage } from "./message.ts";
 import type { Transport } from "./transport.ts";
+
+/** A `messageUpdated` event: the message as it is now, and what changed. */
+export interface MessageUpdate {
+  message: Message;
+  reasons: MessageUpdateReason[];
+}
+
+export type MessageEventKind = "messageAdded" | "messageUpdated" | "messageRemoved";
+
+/** What a message event's handlers get, by kind. */
+export interface MessageEventValues {
+  messageAdded: Message;
+  messageUpdated: MessageUpdate;
+  messageRemoved: RemovedMessage;
+}
+
+/**
+ * A message event's payload (the one root field of a messageAdded/Updated/Removed subscription,
+ * of a conversation or of the viewer's) as the SDK's objects.
+ */
+export function eventValue<K extends MessageEventKind>(
+  kind: K,
+  data: Record<string, unknown>,
+  transport: Transport,
+): MessageEventValues[K] {
+  const payload = Object.values(data)[0];
+  if (kind === "messageAdded") return new Message(payload as MessageFieldsFragment, transport) as MessageEventValues[K];
+  if (kind === "messageUpdated") {
+    const update = payload as { message: MessageFieldsFragment; reasons: readonly MessageUpdateReason[] };
+    const value: MessageUpdate = { message: new Message(update.message, transport), reasons: [...update.reasons] };
+    return value as MessageEventValues[K];
+  }
+  return toRemovedMessage(payload as RemovedMessageFieldsFragment) as MessageEventValues[K];
+}
 
 /** A catch-up read stuck on a dead connection is abandoned and retried after this long. */
 export const READ_TIMEOUT_MS = 30_000;
@@ -74,6 +113,41 @@ export async function readAbove(
 export interface Unsubscribe {
   (): void;
   readonly ready: Promise<void>;
+}
+
+/**
+ * The remove functions on() returned, by handler, for off(event, handler) (Twilio's off): the
+ * newest registration of that handler for that event goes. Each runs once and is then forgotten.
+ */
+export class Registrations<E extends string> {
+  readonly #byHandler = new Map<unknown, { event: E; off: () => void }[]>();
+
+  add(event: E, handler: unknown, remove: () => void, ready: Promise<void>): Unsubscribe {
+    let done = false;
+    const entry = { event, off: () => {} };
+    entry.off = () => {
+      if (done) return;
+      done = true;
+      const list = this.#byHandler.get(handler)?.filter((e) => e !== entry) ?? [];
+      if (list.length) this.#byHandler.set(handler, list);
+      else this.#byHandler.delete(handler);
+      remove();
+    };
+    this.#byHandler.set(handler, [...(this.#byHandler.get(handler) ?? []), entry]);
+    return unsubscribe(entry.off, ready);
+  }
+
+  off(event: E, handler: unknown): void {
+    this.#byHandler
+      .get(handler)
+      ?.filter((e) => e.event === event)
+      .at(-1)
+      ?.off();
+  }
+
+  clear(): void {
+    this.#byHandler.clear();
+  }
 }
 
 export function unsubscribe(off: () => void, ready: Promise<void> = Promise.resolve()): Unsubscribe {

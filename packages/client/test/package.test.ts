@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256, startTestServer, type TestServer } from "./support.ts";
 
 const packageDir = new URL("../", import.meta.url).pathname;
+const fixture = new URL("./fixtures/report.pdf", import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 let dir: string;
 let installed: string;
@@ -198,7 +199,6 @@ try { await unsent.send(); } catch (e) { if (isParleyError(e, "PAYLOAD_TOO_LARGE
     afterAll(() => t?.close());
 
     it("sends a media message with progress from a file path and downloads it intact", async () => {
-      const fixture = new URL("./fixtures/report.pdf", import.meta.url).pathname;
       const token = await t.token("alice");
       writeFileSync(
         join(dir, "partner.mjs"),
@@ -263,16 +263,7 @@ const bytes = new Uint8Array(await (await fetch(urls.get(message.media[0].id))).
 console.log(JSON.stringify({ id: message.id, sha256: message.media[0].sha256, downloaded: createHash("sha256").update(bytes).digest("hex") }));
 `,
           );
-          const fixture = new URL("./fixtures/report.pdf", import.meta.url).pathname;
-          const run = await runAsync(
-            process.execPath,
-            ["send.mjs", t.url, await t.token("alice"), fixture],
-            project,
-            30_000,
-          );
-          expect(run.stderr).toBe("");
-          expect(run.code).toBe(0);
-          const out = JSON.parse(run.stdout) as { id: string; sha256: string; downloaded: string };
+          const out = await sendFixture<{ id: string; sha256: string; downloaded: string }>(project, "send.mjs");
           const original = sha256(readFileSync(fixture));
           expect(out).toEqual({ id: expect.any(String), sha256: original, downloaded: original });
           expect(await t.sql`select body from messages where id = ${out.id}`).toEqual([{ body: "installed" }]);
@@ -416,19 +407,18 @@ send(url!, token!, path!).then((m) => console.log(JSON.stringify({ id: m.id, sha
       expect(tsc.stdout + tsc.stderr).toBe("");
       expect(tsc.code).toBe(0);
       expect(readFileSync(join(project, "out/send.js"), "utf8")).toContain('require("@parley/client/node")');
-      const fixture = new URL("./fixtures/report.pdf", import.meta.url).pathname;
-      const run = await runAsync(
-        process.execPath,
-        ["out/send.js", t.url, await t.token("alice"), fixture],
-        project,
-        30_000,
-      );
-      expect(run.stderr).toBe("");
-      expect(run.code).toBe(0);
-      const out = JSON.parse(run.stdout) as { id: string; sha256: string };
+      const out = await sendFixture<{ id: string; sha256: string }>(project, "out/send.js");
       expect(out.sha256).toBe(sha256(readFileSync(fixture)));
       expect(await t.sql`select body from messages where id = ${out.id}`).toEqual([{ body: "node10" }]);
     }, 180_000);
+
+    /** Runs `script` in `project` with the server's URL, alice's token and the fixture; its JSON output. */
+    async function sendFixture<T>(project: string, script: string): Promise<T> {
+      const run = await runAsync(process.execPath, [script, t.url, await t.token("alice"), fixture], project, 30_000);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout) as T;
+    }
 
     it("runs live events with the ws WebSocket from the Node entry, and with the runtime's global WebSocket", async () => {
       writeFileSync(
