@@ -136,6 +136,8 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     const schema = makeExecutableSchema({ typeDefs, resolvers: resolvers as never });
     const armor = createArmor();
     const listBounds = { maxParticipants: config.limits.maxParticipants, maxFiles: config.media.maxFiles };
+    // One formatter for HTTP and WebSocket: every error leaves with a contract code.
+    const format = formatError(logger, { schemaSuggestions: config.nodeEnv !== "production" });
 
     // Subscriptions: graphql-transport-ws on the same path; the token travels in connection_init.
     // Subscription documents are small; 64 KiB bounds what a socket may send in one message.
@@ -159,8 +161,9 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           let document;
           try {
             document = parse(payload.query);
-          } catch {
-            return; // graphql-ws reports the syntax error itself
+          } catch (error) {
+            // graphql-ws would close the socket over a syntax error; an error message keeps it open.
+            return [new WsError((error as Error).message, { extensions: { code: "BAD_USER_INPUT" } })];
           }
           const operation = getOperationAST(document, payload.operationName ?? undefined);
           if (!operation) return;
@@ -170,7 +173,13 @@ export async function startParley(config: Config, options: { logger?: Logger } =
         onNext: (_ctx, _id, _payload, _args, result) => {
           if (jsonBytesWithin(result, MAX_RESPONSE_BYTES) > MAX_RESPONSE_BYTES)
             return { data: null, errors: [tooLargeError(MAX_RESPONSE_BYTES)] };
+          if (result.errors?.length) return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };
         },
+        // Errors before execution (syntax, validation) leave with a contract code too, as over HTTP.
+        onError: (_ctx, _id, _payload, errors) =>
+          errors.map((e) =>
+            format({ ...e.toJSON(), extensions: { ...e.extensions, code: e.extensions?.code ?? "BAD_USER_INPUT" } }, e),
+          ),
         onClose: (ctx) => void sockets.delete(ctx),
         onConnect: async (ctx) => {
           const params = ctx.connectionParams ?? {};
@@ -207,7 +216,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       validationRules: armor.validationRules,
       parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
       allowBatchedHttpRequests: false,
-      formatError: formatError(logger, { schemaSuggestions: config.nodeEnv !== "production" }),
+      formatError: format,
       introspection: config.nodeEnv !== "production",
       includeStacktraceInErrorResponses: false,
       csrfPrevention: true,

@@ -6,7 +6,13 @@ import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { typeDefs } from "@parley/schema";
 import { pino } from "pino";
-import { createArmor, estimateReturnedObjects, MAX_RETURNED_OBJECTS } from "../src/graphql/armor.ts";
+import {
+  createArmor,
+  estimateOperation,
+  estimateReturnedObjects,
+  MAX_MESSAGES_PER_OPERATION,
+  MAX_RETURNED_OBJECTS,
+} from "../src/graphql/armor.ts";
 import { formatError } from "../src/graphql/format-error.ts";
 import { jsonBytesWithin, MAX_RESPONSE_BYTES } from "../src/graphql/response-size.ts";
 import { codeOf, startTestServer, type GraphQLResponse, type TestServer } from "./harness.ts";
@@ -380,6 +386,15 @@ describe("query limits (graphql-armor)", () => {
         root,
       );
       expect(n, op.name?.value).toBeLessThanOrEqual(MAX_RETURNED_OBJECTS / 2);
+      const { messages } = estimateOperation(
+        schema,
+        op as never,
+        fragments as never,
+        {},
+        { maxParticipants: 1000, maxFiles: 10 },
+        root,
+      );
+      expect(messages, op.name?.value).toBeLessThanOrEqual(MAX_MESSAGES_PER_OPERATION / 2);
     }
   });
 
@@ -405,6 +420,48 @@ describe("query limits (graphql-armor)", () => {
     const media = `{ conversations(first: 100) { edges { node { messages(last: 100) { edges { node { media { id } } } } } } } }`;
     expect((await refused(media)).code).toBe("BAD_USER_INPUT");
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
+  // Found by fuzz-limits.test.ts: aliases of one page of the longest messages made the embedded
+  // database read the page once per alias in the server's thread (4 x 33 messages of 144 KiB kept
+  // /healthz waiting 274 ms), and 100 conversations x 100 messages could read 1.4 GB of rows.
+  it("reads at most 100 messages per operation, however they are asked for", async () => {
+    const c = await t.gql<{ createConversation: { id: string } }>(
+      "alice",
+      `mutation { createConversation(input: {}) { id } }`,
+    );
+    const id = c.data!.createConversation.id;
+    const page = (n: number) => `messages(last: ${n}) { edges { node { id body } } }`;
+    // Page sizes in variables: graphql-armor's cost multiplies by literal first/last only.
+    const nested = `query($n: Int, $m: Int) { conversations(first: $n) { edges { node { messages(last: $m) { edges { node { id body } } } } } } }`;
+    const cases: [string, Record<string, unknown>, boolean][] = [
+      [`query($id: ID!) { conversation(id: $id) { ${page(100)} } }`, { id }, true],
+      [
+        `query($id: ID!) { a: conversation(id: $id) { ${page(50)} } b: conversation(id: $id) { ${page(50)} } }`,
+        { id },
+        true,
+      ],
+      [
+        `query($id: ID!) { a: conversation(id: $id) { ${page(60)} } b: conversation(id: $id) { ${page(60)} } }`,
+        { id },
+        false,
+      ],
+      [`query($id: ID!) { conversation(id: $id) { a: ${page(100)} b: ${page(1)} } }`, { id }, false],
+      [nested, { n: 20, m: 5 }, true],
+      [nested, { n: 20, m: 10 }, false],
+      // 20,300 objects: under the objects limit, and 10,000 rows of up to 144 KiB each.
+      [nested, { n: 100, m: 100 }, false],
+    ];
+    for (const [query, variables, allowed] of cases) {
+      const res = await t.gql("alice", query, variables);
+      if (allowed) expect(res.errors, `${query} ${JSON.stringify(variables)}`).toBeUndefined();
+      else {
+        expect(res.status, query).toBe(400);
+        expect(res.errors?.[0]?.message, `${query} ${JSON.stringify(variables)}`).toMatch(
+          /up to \d+ messages; the limit is 100 \(one page\) per operation/,
+        );
+      }
+    }
   });
 
   it("turns introspection off in production", async () => {
@@ -471,12 +528,12 @@ describe("fan-out over WebSocket, and the size of an answer", () => {
       const text = await res.text();
       return { status: res.status, bytes: Buffer.byteLength(text), json: JSON.parse(text) as GraphQLResponse };
     };
-    // 2000 participants, each object repeating the alias: 11,000 characters fit, 13,000 do not.
-    const fits = await post(aliased(11_000));
+    // 2000 participants, each object repeating the alias: 3,500 characters fit, 5,000 do not.
+    const fits = await post(aliased(3_500));
     expect(fits.json.errors).toBeUndefined();
-    expect(fits.bytes).toBeGreaterThan(20_000_000);
+    expect(fits.bytes).toBeGreaterThan(7_000_000);
     expect(fits.bytes).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
-    for (const length of [13_000, 900_000]) {
+    for (const length of [5_000, 900_000]) {
       const refused = await post(aliased(length));
       expect(refused.status, `alias of ${length}`).toBe(200);
       expect(refused.bytes, `alias of ${length}`).toBeLessThan(1000);
@@ -485,9 +542,24 @@ describe("fan-out over WebSocket, and the size of an answer", () => {
         expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", limitBytes: MAX_RESPONSE_BYTES } }),
       ]);
     }
-    const ws = await overWs(aliased(13_000));
-    expect(JSON.stringify(ws.errors)).toMatch(/would be over 25165824 bytes.*BAD_USER_INPUT/);
+    const ws = await overWs(aliased(5_000));
+    expect(JSON.stringify(ws.errors)).toMatch(new RegExp(`would be over ${MAX_RESPONSE_BYTES} bytes.*BAD_USER_INPUT`));
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
+  // Also found by the fan-out fuzz: graphql-ws sent graphql's own validation errors without a code.
+  it("gives every WebSocket error a contract code, as HTTP does", async () => {
+    for (const [query, code] of [
+      ["{ viewer { nope } }", "BAD_USER_INPUT"],
+      ["query($x: ID) { viewer { identity } }", "BAD_USER_INPUT"],
+      ["{ viewer { identity }", "BAD_USER_INPUT"],
+      [`{ conversation(id: "0190c6f2-0000-7000-8000-000000000000") { id } }`, "NOT_FOUND"],
+    ]) {
+      const got = await overWs(query!);
+      const errors = got.errors.flat() as { extensions?: { code?: string } }[];
+      expect(errors.length, query).toBeGreaterThan(0);
+      for (const e of errors) expect(e.extensions?.code, `${query}: ${JSON.stringify(e)}`).toBe(code);
+    }
   });
 
   it("counts JSON bytes exactly, escapes and astral characters included, and stops past the limit", () => {

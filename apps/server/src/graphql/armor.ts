@@ -84,10 +84,32 @@ export function estimateReturnedObjects(
   bounds: ListBounds,
   rootType: string,
 ): number {
+  return estimateOperation(schema, operation, fragments, variables, bounds, rootType).objects;
+}
+
+/**
+ * The most messages one operation may read, however it asks for them (aliases, pages nested in
+ * conversations): one page's worth. A message can carry 128 KiB of body and 16 KiB of attributes,
+ * and its row is read whole, so this bounds what an operation loads from the database (14 MB at
+ * most) where the objects limit cannot: 100 conversations x 100 messages was 1.4 GB of rows.
+ */
+export const MAX_MESSAGES_PER_OPERATION = 100;
+
+/** The most objects, and of them messages, `operation` can return with these variables. */
+export function estimateOperation(
+  schema: SchemaLike,
+  operation: Node,
+  fragments: Record<string, Node>,
+  variables: Record<string, unknown>,
+  bounds: ListBounds,
+  rootType: string,
+): { objects: number; messages: number } {
+  let messages = 0;
   const fieldsOf = (typeName: string) =>
     (schema.getType(typeName) as { getFields?: () => Record<string, { type: unknown }> } | undefined)?.getFields?.();
 
-  function visit(selections: readonly Node[], typeName: string, edges: number, depth: number): number {
+  // `scale`: how many times the objects of this selection can occur in the answer.
+  function visit(selections: readonly Node[], typeName: string, edges: number, depth: number, scale: number): number {
     if (depth > 64) return Number.POSITIVE_INFINITY;
     let total = 0;
     for (const s of selections) {
@@ -95,7 +117,7 @@ export function estimateReturnedObjects(
         const fragment = s.kind === "FragmentSpread" ? fragments[s.name!.value] : s;
         if (!fragment?.selectionSet) continue;
         const on = fragment.typeCondition?.name.value ?? typeName;
-        total += visit(fragment.selectionSet.selections, on, edges, depth + 1);
+        total += visit(fragment.selectionSet.selections, on, edges, depth + 1, scale);
         continue;
       }
       if (s.kind !== "Field" || !s.selectionSet) continue; // leaves cost nothing here
@@ -118,11 +140,13 @@ export function estimateReturnedObjects(
           times = Array.isArray(ids) ? Math.min(ids.length, PAGE_MAX) : PAGE_MAX;
         } else times = PAGE_MAX;
       }
-      total += times * (1 + visit(s.selectionSet.selections, child, childEdges, depth + 1));
+      if (child === "Message") messages += scale * times;
+      total += times * (1 + visit(s.selectionSet.selections, child, childEdges, depth + 1, scale * times));
     }
     return total;
   }
-  return visit(operation.selectionSet?.selections ?? [], rootType, 0, 0);
+  const objects = visit(operation.selectionSet?.selections ?? [], rootType, 0, 0, 1);
+  return { objects, messages };
 }
 
 /**
@@ -149,7 +173,7 @@ export function returnedObjectsError(
       : op === "subscription"
         ? schema.getSubscriptionType()
         : schema.getQueryType();
-  const n = estimateReturnedObjects(
+  const { objects, messages } = estimateOperation(
     schema,
     operation as unknown as Node,
     fragments,
@@ -157,11 +181,19 @@ export function returnedObjectsError(
     bounds,
     root?.name ?? "Query",
   );
-  if (n <= max) return undefined;
-  return new GraphQLError(
-    `This operation could return up to ${n} objects; the limit is ${max}. Ask for fewer items (first/last), fewer aliases, or leave out lists such as participants.`,
-    { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
-  );
+  const refuse = (message: string) =>
+    new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+  if (objects > max) {
+    return refuse(
+      `This operation could return up to ${objects} objects; the limit is ${max}. Ask for fewer items (first/last), fewer aliases, or leave out lists such as participants.`,
+    );
+  }
+  if (messages > MAX_MESSAGES_PER_OPERATION) {
+    return refuse(
+      `This operation could return up to ${messages} messages; the limit is ${MAX_MESSAGES_PER_OPERATION} (one page) per operation. Read one page at a time, without aliases or messages nested in lists of conversations.`,
+    );
+  }
+  return undefined;
 }
 
 /** Refuses, before execution, an operation that could return more than MAX_RETURNED_OBJECTS objects. */

@@ -3,6 +3,7 @@ import type { ConversationRow, MediaPreviewRow, MediaRow, ParticipantRow } from 
 import type { PresignedUrl } from "@parley/storage";
 import { temporaryUrl } from "../media/temporary-url.ts";
 import type { Services } from "../services/index.ts";
+import type { PageArgs } from "../services/messages.ts";
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -32,6 +33,14 @@ export function createLoaders(services: Services, viewer: string | null = null) 
       const rows = groupBy(await services.messages.mediaOf(ids), (r) => r.messageId);
       return ids.map((id) => rows.get(id) ?? []);
     }),
+    // One read per distinct page in a request: aliases asking for the same page share it.
+    messagePage: new DataLoader<[string, PageArgs], Awaited<ReturnType<Services["messages"]["page"]>>, string>(
+      async (keys) => Promise.all(keys.map(([id, args]) => services.messages.page(id, args))),
+      {
+        batch: false,
+        cacheKeyFn: ([id, a]) => JSON.stringify([id, a.first, a.last, a.after, a.before]),
+      },
+    ),
     unreadCount: new DataLoader<string, number>(async (ids) => {
       if (!viewer) return ids.map(() => 0);
       const counts = await services.messages.unreadCounts(viewer, ids);

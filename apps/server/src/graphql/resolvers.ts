@@ -72,7 +72,7 @@ export const resolvers: Resolvers = {
     messages: (c, args, ctx) => {
       // Its messages' `conversation` is this row: no second lookup per page.
       ctx.loaders.conversation.prime(c.id, c);
-      return ctx.services.messages.page(c.id, args);
+      return ctx.loaders.messagePage.load([c.id, args]);
     },
   },
 

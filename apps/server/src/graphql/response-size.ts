@@ -2,13 +2,15 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 
 /**
- * The most bytes of JSON one GraphQL answer may have (HTTP body or WebSocket message). One page
- * of 100 messages with the largest bodies, attributes and 10 media each, or one conversation with
- * 1000 participants of 16 KiB attributes, stays under it; what it stops is multiplication: aliases,
- * nested lists and long alias names repeated in every object (a 900 KB alias over 5000 participants
- * would have been 4.5 GB). Counted before anything is serialized, and only up to the limit.
+ * The most bytes of JSON one GraphQL answer may have (HTTP body or WebSocket message). What it stops
+ * is multiplication: aliases, nested lists and long alias names repeated in every object (a 900 KB
+ * alias over 5000 participants would have been 4.5 GB). Sized so the largest answer keeps the event
+ * loop free: at 24 MiB, /healthz waited up to 487 ms (fuzz-limits.test.ts, 2 shared vCPUs); at 8 MiB
+ * the worst was 239 ms. The SDK's default page (30 messages) fits at any message size; a page of 100
+ * messages of the longest bodies (14 MB), or 1000 participants of 16 KiB attributes, does not.
+ * Counted before anything is serialized, and only up to the limit.
  */
-export const MAX_RESPONSE_BYTES = 24 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 // JSON.stringify escapes quote, backslash and controls (2 or 6 bytes) and lone surrogates (6 bytes;
 // Buffer.byteLength counts 3 for one): strings with any of them are measured by stringifying them.
