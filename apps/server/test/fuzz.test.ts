@@ -4,23 +4,39 @@
 // case the server still answers /healthz, and no message, media row or stored object exists.
 //
 // Reproduce a failure with the seed it prints: PARLEY_FUZZ_SEED=<seed> npx vitest run test/fuzz.test.ts
+// (PARLEY_FUZZ_RUNS=<factor> for a longer run; see fuzz-kit.ts). Values at the length limits, fan-out,
+// token claims, cursors and ids are fuzz-limits.test.ts's.
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { HTTP_STATUS } from "../src/errors.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
 import { rawRequest, type RawRequest, type RawResponse } from "./raw-http.ts";
+import {
+  check,
+  codeOfAnswer,
+  CRLF,
+  describeAnswer,
+  expectContractAnswer,
+  labelled,
+  multipart,
+  scaledRuns,
+  type Part,
+} from "./fuzz-kit.ts";
 import { eventually } from "./eventually.ts";
 
-const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 20_260_808);
 // Bounded for CI: about 250 cases per backend in total.
-const RUNS = { garbage: 40, operations: 50, documents: 25, nul: 15, multipart: 55, framing: 40, disconnect: 25 };
-
-/** Contract codes a malformed request may get (INTERNAL_SERVER_ERROR is deliberately absent). */
-const ACCEPTABLE = new Set(Object.keys(HTTP_STATUS).filter((code) => code !== "INTERNAL_SERVER_ERROR"));
+const RUNS = scaledRuns({
+  garbage: 40,
+  operations: 50,
+  documents: 25,
+  nul: 15,
+  multipart: 55,
+  framing: 40,
+  disconnect: 25,
+});
 
 /** An answer that takes longer than this is a hang (every case here is small). */
 const HANG_MS = 10_000;
@@ -322,32 +338,6 @@ const ARGUMENT_MUTATIONS = {
 // ---------------------------------------------------------------------------------------------
 // Checking answers and state.
 
-function describeAnswer(res: RawResponse | null) {
-  return res ? `${res.status} ${res.body.subarray(0, 400).toString()}` : "no answer";
-}
-
-/**
- * The contract's answer to a malformed request: JSON; a 4xx carries the GraphQL error shape; every
- * error has an acceptable contract code; a mutation never succeeds.
- */
-function expectContractAnswer(res: RawResponse | null, options: { mutation: boolean; label: string }) {
-  const where = `${options.label} -> ${describeAnswer(res)}`;
-  expect(res, `no answer: ${where}`).not.toBeNull();
-  const { status, json: body, headers } = res!;
-  expect(headers["content-type"] ?? "", `not JSON: ${where}`).toMatch(/^application\/(graphql-response\+)?json/);
-  expect(body, `unparseable JSON: ${where}`).toBeTypeOf("object");
-  expect(status === 200 || (status >= 400 && status < 500), `status: ${where}`).toBe(true);
-  const errors = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] }).errors;
-  if (status >= 400 || options.mutation) expect(errors?.length ?? 0, `expected errors: ${where}`).toBeGreaterThan(0);
-  for (const e of errors ?? []) {
-    expect(typeof e.message === "string" && e.message.length > 0, `error without message: ${where}`).toBe(true);
-    expect(ACCEPTABLE.has(String(e.extensions?.code)), `code ${String(e.extensions?.code)}: ${where}`).toBe(true);
-  }
-}
-
-const codeOfAnswer = (res: RawResponse | null) =>
-  (res?.json as { errors?: { extensions?: { code?: string } }[] } | undefined)?.errors?.[0]?.extensions?.code;
-
 async function expectServerUp(label: string) {
   const res = await fetch(`${t.url}/healthz`);
   expect(res.status, `/healthz after ${label}`).toBe(200);
@@ -394,37 +384,6 @@ async function expectQuiescentAndClean(label: string) {
   await expectNoUploadBuffers(label);
 }
 
-/**
- * Runs a property with the fixed seed; a failure names the seed to replay it with.
- * PARLEY_FUZZ_COLLECT=1 keeps going after failures and lists every distinct one (for triage).
- */
-async function check<T>(name: string, arb: fc.Arbitrary<T>, runs: number, predicate: (value: T) => Promise<void>) {
-  const seed = SEED + [...name].reduce((a, c) => a + c.charCodeAt(0), 0);
-  const collected = new Map<string, string>();
-  const run = process.env.PARLEY_FUZZ_COLLECT
-    ? async (value: T) => {
-        try {
-          await predicate(value);
-        } catch (error) {
-          const message = (error as Error).message;
-          collected.set(message.replace(/\d+/g, "#").slice(0, 160), message.slice(0, 600));
-        }
-      }
-    : predicate;
-  try {
-    await fc.assert(fc.asyncProperty(arb, run), { seed, numRuns: runs, endOnFailure: true });
-  } catch (error) {
-    console.error(`fuzz "${name}" failed with seed ${seed} (PARLEY_FUZZ_SEED=${SEED})`);
-    throw error;
-  }
-  if (collected.size > 0)
-    throw new Error(`fuzz "${name}" (seed ${seed}) failed:\n${[...collected.values()].join("\n")}`);
-}
-
-/** Gives a generated case a short printable form for fast-check's counterexample report. */
-function labelled<T extends object>(value: T, label: string): T & { label: string } {
-  return Object.assign(value, { label, [fc.toStringMethod]: () => label });
-}
 const descLabel = (d: Desc | undefined) =>
   d === undefined
     ? "-"
@@ -439,9 +398,8 @@ const descLabel = (d: Desc | undefined) =>
             : `${d.t}(${d.n})`;
 
 // ---------------------------------------------------------------------------------------------
-// Multipart bodies, built byte by byte.
+// Multipart bodies (multipart() in fuzz-kit.ts).
 
-const CRLF = "\r\n";
 const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
 
 function fileBytes(size: number, seed: number, asPng: boolean): Buffer {
@@ -453,28 +411,6 @@ function fileBytes(size: number, seed: number, asPng: boolean): Buffer {
     b[i] = x >>> 16;
   }
   return b;
-}
-
-interface Part {
-  name: string;
-  value: Buffer | string;
-  filename?: string;
-  type?: string;
-  /** Replaces the whole part head (for malformed heads). */
-  rawHead?: string;
-}
-
-function multipart(boundary: string, parts: Part[], closing = true): Buffer {
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    let head =
-      p.rawHead ??
-      `Content-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ""}`;
-    if (p.type && p.rawHead === undefined) head += `${CRLF}Content-Type: ${p.type}`;
-    chunks.push(Buffer.from(`--${boundary}${CRLF}${head}${CRLF}${CRLF}`), Buffer.from(p.value), Buffer.from(CRLF));
-  }
-  if (closing) chunks.push(Buffer.from(`--${boundary}--${CRLF}`));
-  return Buffer.concat(chunks);
 }
 
 const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id media { size } } }`;
