@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "@parley/db";
+import { StorageUnavailableError } from "@parley/storage";
 import { createTestDatabase, type TestDatabase } from "@parley/testkit";
 import { startPreviewJobs, type PreviewJobs, type PreviewJobsOptions } from "../src/jobs/preview-jobs.ts";
 import type { PreviewsRepository } from "../src/media/previews-repository.ts";
@@ -111,6 +112,39 @@ describe("preview jobs", () => {
     // The retry waited (backoff: 2-4 s), and the failure is visible where pg-boss keeps jobs.
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1500);
     expect(await jobRows(mediaId)).toEqual([{ state: "failed", retry_count: 1 }]);
+  });
+
+  it("queues a job again when storage answers pings but not the job, instead of waiting in it for ever", async () => {
+    const mediaId = id(300);
+    let attempts = 0;
+    jobs = await start(
+      {
+        make: async () => {
+          attempts++;
+          throw new StorageUnavailableError("object storage is unreachable while trying to read it");
+        },
+        storageReachable: async () => true, // the ping works, the object's read does not
+      },
+      {},
+      { storageWaitSeconds: 2, pollingIntervalSeconds: 0.5 },
+    );
+    await jobs.enqueue([mediaId]);
+    // The first job ends within its 2 s of waiting (one attempt a second) and leaves a new one queued.
+    await eventually(async () => {
+      const rows = (await jobRows(mediaId)) as { state: string }[];
+      expect(rows.map((r) => r.state)).toContain("completed");
+    }, 15_000);
+    const { rows } = await jobs.boss
+      .getDb()
+      .executeSql(
+        `select state, retry_count, (data->>'outageSince') is not null as carried from pgboss.job where data->>'mediaId' = $1 order by created_on`,
+        [mediaId],
+      );
+    expect(rows[0]).toMatchObject({ state: "completed", retry_count: 0 });
+    expect(rows.slice(1).length).toBeGreaterThan(0);
+    expect(rows.slice(1).every((r) => (r as { carried: boolean }).carried)).toBe(true);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThan(20);
   });
 
   it("counts waiting jobs for metrics and queues pending media again at start, except those already queued", async () => {

@@ -35,6 +35,8 @@ export interface PreviewJobsOptions {
   pollingIntervalSeconds?: number;
   /** Retries after a failed attempt (default 5); small in tests. */
   retryLimit?: number;
+  /** How long a job waits for unreachable storage before it is queued again (default 10 s). */
+  storageWaitSeconds?: number;
 }
 
 export interface PreviewQueueDepth {
@@ -105,12 +107,11 @@ export async function startPreviewJobs(args: {
   // createQueue leaves an existing queue as it was: bring its policy up to date.
   await boss.updateQueue(QUEUE, { name: QUEUE, ...policy });
 
-  const send = (data: JobData, startAfter?: number) => boss.send(QUEUE, data, startAfter ? { startAfter } : {});
+  const send = (data: JobData) => boss.send(QUEUE, data);
   const stopping = new AbortController();
 
-  /** True once storage answers; false after `seconds` or when the process stops. */
-  async function storageBack(seconds: number): Promise<boolean> {
-    const until = Date.now() + seconds * 1000;
+  /** True once storage answers; false at `until` (ms) or when the process stops. */
+  async function storageBack(until: number): Promise<boolean> {
     while (Date.now() < until && !stopping.signal.aborted) {
       await new Promise((r) => setTimeout(r, 1000));
       if (await service.storageReachable()) return true;
@@ -121,6 +122,8 @@ export async function startPreviewJobs(args: {
   async function run(job: PgBoss.JobWithMetadata<JobData>) {
     const { mediaId } = job.data;
     const started = Date.now();
+    // The whole wait for storage within this job, however often it comes and goes meanwhile.
+    let waitUntil: number | undefined;
     for (;;) {
       try {
         const outcome = await service.make(mediaId);
@@ -129,7 +132,8 @@ export async function startPreviewJobs(args: {
       } catch (error) {
         const outageSince = job.data.outageSince ?? started;
         if (error instanceof StorageUnavailableError && Date.now() - outageSince < STORAGE_OUTAGE_LIMIT_MS) {
-          if (await storageBack(STORAGE_WAIT_SECONDS)) continue;
+          waitUntil ??= Date.now() + (options.storageWaitSeconds ?? STORAGE_WAIT_SECONDS) * 1000;
+          if (await storageBack(waitUntil)) continue;
           // Still down (or stopping): queued again, due at once, behind the jobs already waiting.
           await send({ mediaId, outageSince });
           logger.info({ mediaId }, "storage unreachable; preview job queued again");
