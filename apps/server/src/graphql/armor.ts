@@ -75,18 +75,6 @@ function argument(node: Node, name: string, variables: Record<string, unknown>):
 const clampPage = (n: unknown, fallback: number) =>
   typeof n === "number" && Number.isFinite(n) ? Math.min(Math.max(Math.trunc(n), 0), PAGE_MAX) : fallback;
 
-/** The most objects `operation` can return with these variables (a bound, not a prediction). */
-export function estimateReturnedObjects(
-  schema: SchemaLike,
-  operation: Node,
-  fragments: Record<string, Node>,
-  variables: Record<string, unknown>,
-  bounds: ListBounds,
-  rootType: string,
-): number {
-  return estimateOperation(schema, operation, fragments, variables, bounds, rootType).objects;
-}
-
 /**
  * The most messages one operation may read, however it asks for them (aliases, pages nested in
  * conversations): one page's worth. A message can carry 128 KiB of body and 16 KiB of attributes,
@@ -95,7 +83,7 @@ export function estimateReturnedObjects(
  */
 export const MAX_MESSAGES_PER_OPERATION = 100;
 
-/** The most objects, and of them messages, `operation` can return with these variables. */
+/** The most objects, and of them messages, `operation` can return with these variables (a bound, not a prediction). */
 export function estimateOperation(
   schema: SchemaLike,
   operation: Node,
