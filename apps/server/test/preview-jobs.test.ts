@@ -76,7 +76,8 @@ describe("preview jobs", () => {
     // One worker, 1 s polling: pg-boss 10 as published waited the interval after every job (20 s).
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(new Set(done)).toEqual(new Set(ids));
-    expect(await jobs.depth()).toEqual({ waiting: 0, active: 0 });
+    // The last job is marked completed just after its work returns.
+    await eventually(async () => expect(await jobs!.depth()).toEqual({ waiting: 0, active: 0 }));
   });
 
   it("starts a job queued by this instance at once, not at the next poll", async () => {
@@ -111,7 +112,8 @@ describe("preview jobs", () => {
     expect(attempts.length).toBe(2);
     // The retry waited (backoff: 2-4 s), and the failure is visible where pg-boss keeps jobs.
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1500);
-    expect(await jobRows(mediaId)).toEqual([{ state: "failed", retry_count: 1 }]);
+    // (pg-boss records the failure just after the handler threw.)
+    await eventually(async () => expect(await jobRows(mediaId)).toEqual([{ state: "failed", retry_count: 1 }]));
   });
 
   it("queues a job again when storage answers pings but not the job, instead of waiting in it for ever", async () => {
