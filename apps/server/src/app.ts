@@ -35,7 +35,7 @@ import { devTokenRoutes } from "./http/dev-tokens.ts";
 import { healthRoutes } from "./http/health.ts";
 import { mediaRoutes } from "./http/media-route.ts";
 import { multipartBytesReceived, multipartComplete, trackMultipartCompletion } from "./http/multipart-completion.ts";
-import { multipartUploads } from "./http/multipart-uploads.ts";
+import { streamingMultipart } from "./http/multipart-stream.ts";
 import { uploadPartRoutes } from "./http/upload-part-route.ts";
 import { createLogger } from "./logger.ts";
 import { startPreviewJobs, type PreviewJobs, type PreviewQueueDepth } from "./jobs/preview-jobs.ts";
@@ -66,6 +66,8 @@ export interface Parley {
 }
 
 const JSON_BODY_LIMIT = "1mb";
+/** An HTTP connection idle this long (no byte in or out) is closed; see createServer below. */
+export const IDLE_TIMEOUT_MS = 120_000;
 
 // graphql 16 has no "exports" map: Node (and so graphql-ws and @graphql-tools) load its CommonJS
 // build, while bundlers and vitest may hand our sources index.mjs. Validation must run in the
@@ -82,7 +84,10 @@ const {
 /** Opens the database and storage, builds the HTTP app and listens on config.host:config.port (0 = any). */
 export async function startParley(config: Config, options: { logger?: Logger } = {}): Promise<Parley> {
   const logger = options.logger ?? createLogger(config);
-  const server = createServer();
+  // No fixed deadline for a whole request (Node's default is 300 s): a 150 MiB upload over a slow
+  // link may take longer. A connection that moves no byte either way for 2 minutes is closed instead.
+  const server = createServer({ requestTimeout: 0 });
+  server.timeout = IDLE_TIMEOUT_MS;
   server.on("clientError", answerClientErrorsWithJson);
   // The port opens last, once everything can answer (a starting server never holds a connection);
   // until then the URL is unknown with PORT=0, so the embedded store reads it when it first signs.
@@ -274,7 +279,8 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       requirePreflightForMultipart,
       trackMultipartCompletion,
       multipartErrorsAsBadInput(
-        multipartUploads({
+        streamingMultipart({
+          authenticate: (header) => tokens.authenticate(header),
           maxFiles: config.media.maxFiles,
           // busboy flags a file of exactly maxFileSize as truncated; the pipeline enforces the exact limit.
           maxFileSize: config.media.maxFileBytes + 1,

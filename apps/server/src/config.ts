@@ -119,7 +119,10 @@ export interface Config {
     issuer: string | undefined;
     audience: string | undefined;
   };
-  /** Where graphql-upload buffers incoming files, in a directory of each process's own (upload-tmp-dir.ts). */
+  /**
+   * Where multipart file parts sent out of order are set aside (in-order parts stream straight into
+   * storage) and preview jobs copy originals, in a directory of each process's own (upload-tmp-dir.ts).
+   */
   uploadTmpDir: string;
   /** Per identity, shared by every instance through the database (0 = off). */
   rateLimits: { messagesPerMinute: number; uploadBytesPerMinute: number };
@@ -219,7 +222,7 @@ export function loadCliConfig(env: Record<string, string | undefined> = process.
   return loadConfig(copy);
 }
 
-/** Points os.tmpdir() (which graphql-upload's fs-capacitor buffers files in) at `dir`, for this process. */
+/** Points os.tmpdir() (where multipart parts sent out of order and preview copies go) at `dir`, for this process. */
 export function setProcessTmpdir(dir: string): void {
   process.env.TMPDIR = dir;
 }

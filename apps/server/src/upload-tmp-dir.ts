@@ -1,4 +1,5 @@
-// graphql-upload's fs-capacitor buffers incoming files in os.tmpdir(). Parley points that at a
+// Multipart file parts sent out of order (http/multipart-stream.ts) and preview jobs' copies of
+// originals go to os.tmpdir(); in-order parts never touch disk. Parley points os.tmpdir() at a
 // directory of its own inside UPLOAD_TMP_DIR and only ever deletes directories it made itself: the
 // configured directory may be shared (/tmp), and was once emptied recursively at every start, which
 // wiped DATA_DIR when the two were the same (review finding 7).

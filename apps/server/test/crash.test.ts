@@ -87,14 +87,13 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
     conv = await createConversation(first.url, token);
 
     // A small file that is stored completely, then a 50 MiB one that is cut off half-way.
-    // Wait until the server holds everything a crash can leave: the first object, the second
-    // file's bytes in graphql-upload's buffer, and a partial upload of the second.
+    // Wait until the server holds everything a crash can leave: the first object and a partial
+    // upload of the second (its bytes stream from the socket into storage: no buffer file).
     const half = killMidway(first, generated(50 * MiB, 5), 25 * MiB, async () => {
       atKill.objects = await pb.objects(`media/${conv}/`);
       atKill.uploadBuffers = pb.uploadBuffers();
       atKill.partialUploads = await pb.partialUploads();
       expect(atKill.objects.length).toBe(1);
-      expect(atKill.uploadBuffers.length).toBeGreaterThan(0);
       expect(atKill.partialUploads.length).toBeGreaterThan(0);
     });
     try {
@@ -127,11 +126,12 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
     await minio?.dispose();
   });
 
-  it("the client saw the connection fail, and the crash left an object, a partial upload and buffer files", () => {
+  it("the client saw the connection fail, and the crash left an object and a partial upload, but no buffer file", () => {
     expect(uploadError).toBeInstanceOf(Error);
     expect(atKill.objects).toHaveLength(1);
     expect(atKill.partialUploads.length).toBeGreaterThan(0);
-    expect(atKill.uploadBuffers.length).toBeGreaterThan(0);
+    // Files in order stream from the socket into the store: nothing was written to UPLOAD_TMP_DIR.
+    expect(atKill.uploadBuffers).toEqual([]);
   });
 
   it("commits no message: the conversation has no message and the next send gets index 0", async () => {
@@ -151,8 +151,7 @@ describe("SIGKILL in the middle of a 50 MiB upload, then a restart", () => {
     await eventually(async () => expect(await pb.objects(`media/${conv}/`)).toEqual([]));
   });
 
-  it("graphql-upload's buffer files were in UPLOAD_TMP_DIR and are gone after the restart", () => {
-    for (const name of atKill.uploadBuffers) expect(name).toMatch(/^parley-uploads-\w+\/capacitor-[0-9a-f]+\.tmp$/);
+  it("UPLOAD_TMP_DIR holds no buffer file after the restart, only the new process's own directory", () => {
     expect(pb.uploadBuffers()).toEqual([]);
     // Only the restarted process's own directory is left.
     expect(listDir(pb.uploadTmpDir)).toHaveLength(1);
@@ -241,7 +240,7 @@ describe("SIGTERM", () => {
 });
 
 describe("SIGKILL during upload sessions (a part PUT in flight, a send assembling one), then a restart", () => {
-  const TTL = 20;
+  const TTL = 45; // long enough for the set-up on a loaded machine, before the first check
   let pb: ProcessBackend;
   let minio: MinioServer | undefined;
   let first: ServerProcess | undefined;

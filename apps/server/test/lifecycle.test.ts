@@ -7,7 +7,9 @@ import { collect, settle, wsClient } from "./ws.ts";
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer();
+  // No preview workers: a PNG's previews would race the object counts below (made, then deleted
+  // by the job when it finds the medium removed).
+  t = await startTestServer({ env: { MEDIA_PREVIEW_WORKERS: "0" } });
 });
 afterAll(() => t?.close());
 

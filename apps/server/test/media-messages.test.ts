@@ -339,7 +339,7 @@ describe("media limits", () => {
     });
   });
 
-  it("answers PAYLOAD_TOO_LARGE for more files than the count limit, after reading the whole request", async () => {
+  it("answers PAYLOAD_TOO_LARGE for more files than the count limit once the map names them, storing nothing", async () => {
     const id = await conversation(t, "alice");
     const files = Array.from({ length: 4 }, (_, i) => ({ filename: `${i}.png`, body: fixture("badge.png") }));
     const res = await sendMedia(t, "alice", id, files);

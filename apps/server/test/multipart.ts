@@ -58,6 +58,15 @@ export function postMediaMessage(
   );
 }
 
+export const newBoundary = () => `----parley${randomBytes(8).toString("hex")}`;
+
+/** The headers of a multipart sendMediaMessage request (CSRF preflight header, optional token). */
+export const multipartHeaders = (boundary: string, token: string | null): Record<string, string> => ({
+  "content-type": `multipart/form-data; boundary=${boundary}`,
+  "apollo-require-preflight": "true",
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+});
+
 /**
  * POSTs a multipart request over a raw socket, streaming the body with backpressure. `abortAfter`
  * destroys the request after that many body bytes (a client going away mid-upload).
@@ -69,17 +78,9 @@ export function postMultipart(
   files: FilePart[],
   options: { abortAfter?: number; headers?: Record<string, string>; onProgress?: (sent: number) => void } = {},
 ): Promise<MultipartResponse> {
-  const boundary = `----parley${randomBytes(8).toString("hex")}`;
+  const boundary = newBoundary();
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: "POST",
-      headers: {
-        "content-type": `multipart/form-data; boundary=${boundary}`,
-        "apollo-require-preflight": "true",
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...options.headers,
-      },
-    });
+    const req = request(url, { method: "POST", headers: { ...multipartHeaders(boundary, token), ...options.headers } });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
