@@ -16,7 +16,7 @@ import { typeDefs } from "@parley/schema";
 import type { ObjectStore } from "@parley/storage";
 import { createTokenService, type TokenService } from "./auth.ts";
 import type { Config } from "./config.ts";
-import { ParleyError } from "./errors.ts";
+import { ApiError } from "./errors.ts";
 import { createArmor, QUERY_LIMITS, returnedObjectsError, returnedObjectsLimit } from "./graphql/armor.ts";
 import type { Context } from "./graphql/context.ts";
 import { formatError, withoutSchemaSuggestions } from "./graphql/format-error.ts";
@@ -43,7 +43,7 @@ import { previewsRepository } from "./media/previews-repository.ts";
 import { previewService } from "./services/previews.ts";
 import { EventHub } from "./realtime/event-hub.ts";
 import { createServices, type Services } from "./services/index.ts";
-import { createStore } from "./storage.ts";
+import { storeFromConfig } from "./store-from-config.ts";
 import { createMetrics, serveMetrics } from "./observability/metrics.ts";
 import { requestIdPlugin, requestIds } from "./observability/request-ids.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
@@ -105,7 +105,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
         ? { url: config.database.url, poolMax: config.database.poolMax }
         : { dataDir: config.database.dataDir },
     );
-    const store = await createStore(config, () => config.publicUrl ?? url);
+    const store = await storeFromConfig(config, () => config.publicUrl ?? url);
     await store.init();
     const tokens = createTokenService(config);
     const hub = new EventHub(logger);
@@ -294,7 +294,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
           try {
             identity = await tokens.authenticate(req.get("authorization"));
           } catch (error) {
-            if (error instanceof ParleyError) {
+            if (error instanceof ApiError) {
               throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
             }
             throw error;

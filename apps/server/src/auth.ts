@@ -10,7 +10,7 @@ import {
   type JWTPayload,
 } from "jose";
 import type { Config } from "./config.ts";
-import { ParleyError } from "./errors.ts";
+import { ApiError } from "./errors.ts";
 import { identityProblem } from "./services/validation.ts";
 
 export interface TokenService {
@@ -53,7 +53,7 @@ export function createTokenService(config: Config): TokenService {
     ...(config.auth.audience ? { audience: config.auth.audience } : {}),
   };
   const unauthenticated = (why: string) =>
-    new ParleyError(
+    new ApiError(
       "UNAUTHENTICATED",
       `${why} Send "Authorization: Bearer <JWT>"${secret ? "; get one with `pnpm --silent token <identity>`" : " from your identity provider"}.`,
     );
@@ -88,7 +88,7 @@ export function createTokenService(config: Config): TokenService {
         }
         return sub;
       } catch (error) {
-        if (error instanceof ParleyError) throw error;
+        if (error instanceof ApiError) throw error;
         if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired.");
         if (error instanceof joseErrors.JWTClaimValidationFailed) {
           throw unauthenticated(`The token's ${error.claim} claim is not acceptable (${error.reason}).`);

@@ -17,8 +17,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
-/** A failure with a contract code and a message a person can act on. */
-export class ParleyError extends GraphQLError {
+/**
+ * A failure with a contract code and a message a person can act on, answered as a GraphQL error.
+ * (Not the SDK's public `ParleyError`, which is what a client sees of it.)
+ */
+export class ApiError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
     super(message, { extensions: { code, ...extra } });
   }
@@ -28,10 +31,10 @@ export class ParleyError extends GraphQLError {
 }
 
 export const badInput = (message: string, extra?: Record<string, unknown>) =>
-  new ParleyError("BAD_USER_INPUT", message, extra);
-export const notFound = (what: string, id: string) => new ParleyError("NOT_FOUND", `${what} ${id} does not exist.`);
-export const forbidden = (message: string) => new ParleyError("FORBIDDEN", message);
-export const tooLarge = (message: string) => new ParleyError("PAYLOAD_TOO_LARGE", message);
+  new ApiError("BAD_USER_INPUT", message, extra);
+export const notFound = (what: string, id: string) => new ApiError("NOT_FOUND", `${what} ${id} does not exist.`);
+export const forbidden = (message: string) => new ApiError("FORBIDDEN", message);
+export const tooLarge = (message: string) => new ApiError("PAYLOAD_TOO_LARGE", message);
 
 /** The JSON body for errors raised before GraphQL runs. */
 export function errorBody(code: ErrorCode, message: string) {

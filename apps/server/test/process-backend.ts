@@ -8,7 +8,7 @@ import { SignJWT } from "jose";
 import { inject } from "vitest";
 import { createTestDatabase, incompleteUploads, type TestDatabase } from "@parley/testkit";
 import { loadConfig } from "../src/config.ts";
-import { createStore } from "../src/storage.ts";
+import { storeFromConfig } from "../src/store-from-config.ts";
 import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
 import type { Backend } from "./harness.ts";
 import { eventually as poll } from "./eventually.ts";
@@ -90,7 +90,7 @@ export async function processBackend(
         .sign(key),
     async objects(prefix) {
       // Opened per call: the embedded store's key files exist only once the server has started.
-      const store = await createStore(config, "http://127.0.0.1:1");
+      const store = await storeFromConfig(config, "http://127.0.0.1:1");
       return (await store.list(prefix)).map((o) => o.key).sort();
     },
     async partialUploads() {

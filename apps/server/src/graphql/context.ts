@@ -1,5 +1,5 @@
 import type { Services } from "../services/index.ts";
-import { ParleyError } from "../errors.ts";
+import { ApiError } from "../errors.ts";
 import type { Loaders } from "./loaders.ts";
 
 export interface Viewer {
@@ -31,7 +31,7 @@ export interface Context {
 /** The authenticated identity, or UNAUTHENTICATED. */
 export function requireViewer(ctx: Context): string {
   if (!ctx.viewer) {
-    throw new ParleyError(
+    throw new ApiError(
       "UNAUTHENTICATED",
       'This operation needs a signed-in user: send "Authorization: Bearer <JWT>" (see `pnpm --silent token <identity>`).',
     );

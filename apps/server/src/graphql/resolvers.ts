@@ -36,7 +36,7 @@ export const resolvers: Resolvers = {
         ctx.uploadReceivedBytes,
       ),
     updateMessage: (_, { input }, ctx) => ctx.services.messages.update(requireViewer(ctx), input),
-    removeMessage: (_, { id }, ctx) => ctx.services.mediaMessages.remove(requireViewer(ctx), id),
+    removeMessage: (_, { id }, ctx) => ctx.services.messageRemoval.remove(requireViewer(ctx), id),
     removeParticipant: (_, { conversationId, identity }, ctx) =>
       ctx.services.conversations.removeParticipant(requireViewer(ctx), conversationId, identity),
     setLastReadMessageIndex: (_, { conversationId, index }, ctx) =>

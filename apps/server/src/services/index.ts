@@ -7,6 +7,7 @@ import { previewsRepository } from "../media/previews-repository.ts";
 import { conversationService } from "./conversations.ts";
 import { createMedia } from "./media/index.ts";
 import { mediaMessageService } from "./media-messages.ts";
+import { messageRemovalService } from "./message-removal.ts";
 import { mediaUploadService } from "./media-uploads.ts";
 import { messageService } from "./messages.ts";
 import type { PreviewQueue } from "./previews.ts";
@@ -62,8 +63,22 @@ export function createServices(deps: {
     metrics,
   });
   const mediaUploads = mediaUploadService({ media, conversations, rateLimits });
+  const messageRemoval = messageRemovalService({ messages, media });
   const previews = previewsRepository(db);
-  return { db, store, config, logger, hub, conversations, messages, media, mediaMessages, mediaUploads, previews };
+  return {
+    db,
+    store,
+    config,
+    logger,
+    hub,
+    conversations,
+    messages,
+    media,
+    mediaMessages,
+    messageRemoval,
+    mediaUploads,
+    previews,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

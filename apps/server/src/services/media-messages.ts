@@ -116,14 +116,7 @@ export function mediaMessageService(deps: {
       );
   }
 
-  /** Removes the author's message; its stored objects are deleted before this returns. */
-  async function remove(viewer: string, id: string) {
-    const { removed, objectKeys } = await messages.remove(viewer, id);
-    await media.deleteObjects(objectKeys);
-    return removed;
-  }
-
-  return { send, remove };
+  return { send };
 }
 
 export type MediaMessageService = ReturnType<typeof mediaMessageService>;

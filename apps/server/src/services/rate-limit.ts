@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database } from "@parley/db";
-import { ParleyError } from "../errors.ts";
+import { ApiError } from "../errors.ts";
 
 // Rows untouched for this long belong to windows long over; deleted now and then.
 const IDLE_ROWS_AFTER = "1 hour";
@@ -97,7 +97,7 @@ export class RateLimiter {
       60,
       Math.max(1, Number(rowsOf<{ seconds: number | string | null }>(rows)[0]?.seconds ?? 1)),
     );
-    throw new ParleyError(
+    throw new ApiError(
       "RATE_LIMITED",
       `Too many ${this.what}: at most ${this.limit} per minute. Retry after ${retryAfterSeconds} s.`,
       { retryAfterSeconds },

@@ -60,7 +60,7 @@ export function createMedia(deps: {
     ): Promise<StoredUploads> =>
       ingestFiles(ingestDeps, { uploader, conversationId, inputs, limits: deps.limits, signal, meter }),
     /** Deletes the objects of a removed message. */
-    deleteObjects: (keys: string[]) => deleteObjects(ingestDeps, keys),
+    deleteObjects: (keys: string[]) => deleteObjects(ingestDeps, keys, "of a removed message"),
     /** One sweep of unreferenced objects, abandoned reservations older than graceMs, and expired sessions. */
     sweep: (graceMs: number, now?: Date) => sweepOrphans(sweepDeps, { graceMs, now }),
     /** Sweeps at start and every intervalMs; returns a stop function. */

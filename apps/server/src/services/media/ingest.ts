@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { Logger } from "pino";
 import type { Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
-import { badInput, ParleyError } from "../../errors.ts";
+import { ApiError, badInput } from "../../errors.ts";
 import { sanitizeFilename } from "../../media/filename.ts";
 import { newId } from "../ids.ts";
 import type { NewMedia } from "../messages.ts";
@@ -44,7 +44,7 @@ export interface IngestDeps {
 }
 
 /**
- * Undoes a send that failed after its keys were reserved: deletes its objects, aborts the partial
+ * Undoes a send that did not commit (it failed, or repeated one already committed): deletes its objects, aborts the partial
  * uploads of `unfinished` keys, then releases the keys. When storage or the database is unreachable
  * the keys stay reserved and the orphan sweeper finishes the job. Logged, never thrown over the
  * original error.
@@ -60,7 +60,7 @@ async function discardKeys(deps: IngestDeps, keys: string[], unfinished: string[
   } catch (error) {
     deps.logger.error(
       { err: error, keys },
-      "could not clean up a failed send; the orphan sweeper removes its objects later",
+      "could not clean up the objects of a send that did not commit (failed, or a duplicate); the orphan sweeper removes them later",
     );
   }
 }
@@ -187,9 +187,9 @@ export async function ingestFiles(
     // The file that failed may have left a partial upload; the ones after it never started.
     await discardKeys(deps, keys, inFlight ? [inFlight] : []);
     const mapped = uploadError(error);
-    if (sourceError !== undefined && !(mapped instanceof ParleyError)) {
+    if (sourceError !== undefined && !(mapped instanceof ApiError)) {
       const reason = (sourceError as Error).message ?? "the request ended early";
-      throw new ParleyError("BAD_USER_INPUT", `The upload did not arrive complete (${reason}); nothing was sent.`);
+      throw new ApiError("BAD_USER_INPUT", `The upload did not arrive complete (${reason}); nothing was sent.`);
     }
     throw mapped;
   }
@@ -200,26 +200,29 @@ export async function ingestFiles(
     async commit(tx) {
       await deps.reservations.release(keys, tx);
       if ((await deps.rows.consume(tx, sessionIds, new Date())) !== sessionIds.length) {
-        throw new ParleyError(
+        throw new ApiError(
           "NOT_FOUND",
           "An upload of this message was aborted or expired while it was being sent; nothing was sent.",
         );
       }
     },
     discard: () => discardKeys(deps, keys),
-    committed: () => deleteObjects(deps, replaced),
+    committed: () => deleteObjects(deps, replaced, "of upload sessions stored again without metadata"),
   };
 }
 
-/** Deletes objects (of a removed message); logged, never thrown over the original error. */
-export async function deleteObjects(deps: IngestDeps, keys: string[]): Promise<void> {
+/**
+ * Deletes objects no row references any more (`whose`: of a removed message, or upload sessions'
+ * objects stored again without metadata, for the log line); logged, never thrown.
+ */
+export async function deleteObjects(deps: IngestDeps, keys: string[], whose: string): Promise<void> {
   if (keys.length === 0) return;
   try {
     await deps.store.delete(keys);
   } catch (error) {
     deps.logger.error(
       { err: error, keys },
-      "could not delete objects of a removed message; the orphan sweeper must remove them",
+      `could not delete the objects ${whose}; the orphan sweeper removes them later`,
     );
   }
 }

@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { imageStage } from "@parley/imaging";
 import { fileTypeFromBuffer } from "file-type";
 import { StorageUnavailableError, type ObjectStore } from "@parley/storage";
-import { badInput, ParleyError } from "../../errors.ts";
+import { ApiError, badInput } from "../../errors.ts";
 import { sanitizeFilename } from "../../media/filename.ts";
 import type { NewMedia } from "../messages.ts";
 import type { OpenedFile } from "./incoming-file.ts";
@@ -22,18 +22,18 @@ export function declaredType(value: string | null | undefined, field: string): s
 
 /** Maps what a failed upload threw to a contract error. */
 export function uploadError(error: unknown): Error {
-  if (error instanceof ParleyError) return error;
+  if (error instanceof ApiError) return error;
   if (error instanceof StorageUnavailableError) {
-    return new ParleyError(
+    return new ApiError(
       "STORAGE_UNAVAILABLE",
       "Media storage is unavailable right now; nothing was sent. Try again shortly.",
     );
   }
   const status = (error as { status?: number }).status;
   const message = (error as Error | undefined)?.message ?? "upload failed";
-  if (status === 413) return new ParleyError("PAYLOAD_TOO_LARGE", message);
+  if (status === 413) return new ApiError("PAYLOAD_TOO_LARGE", message);
   if (status !== undefined && status >= 400 && status < 500) {
-    return new ParleyError("BAD_USER_INPUT", `The upload could not be read: ${message}`);
+    return new ApiError("BAD_USER_INPUT", `The upload could not be read: ${message}`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { UploadNotFoundError, type ObjectStore, type UploadedPart, type UploadSessions } from "@parley/storage";
-import { badInput, ParleyError, tooLarge } from "../../errors.ts";
+import { ApiError, badInput, tooLarge } from "../../errors.ts";
 import { sanitizeFilename } from "../../media/filename.ts";
 import { isId, newId } from "../ids.ts";
 import type { MediaLimits } from "./limits.ts";
@@ -47,7 +47,7 @@ export function partSizes(size: number, partSize: number): number[] {
 }
 
 const gone = (id: string) =>
-  new ParleyError(
+  new ApiError(
     "NOT_FOUND",
     `Upload ${id} does not exist: it was sent already, aborted or expired. Start a new one with createMediaUpload.`,
   );
@@ -61,7 +61,7 @@ export function uploadSessions(deps: SessionDeps) {
   const { store, rows, limits } = deps;
   const capability = (): UploadSessions => {
     if (!store.uploadSessions) {
-      throw new ParleyError(
+      throw new ApiError(
         "BAD_USER_INPUT",
         "This server's storage offers no upload sessions; send the file as multipart.",
       );
@@ -225,7 +225,7 @@ export function uploadSessions(deps: SessionDeps) {
       for (const id of ids) {
         const row = found.get(id);
         if (!live(row, now)) throw gone(id);
-        if (row.uploader !== uploader) throw new ParleyError("FORBIDDEN", `Upload ${id} was started by someone else.`);
+        if (row.uploader !== uploader) throw new ApiError("FORBIDDEN", `Upload ${id} was started by someone else.`);
         if (row.conversationId !== conversationId) {
           throw badInput(`Upload ${id} was started for another conversation; send it there or start a new one.`);
         }

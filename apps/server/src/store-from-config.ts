@@ -2,7 +2,7 @@ import { DiskStore, loadOrCreateKey, MinioStore, type ObjectStore } from "@parle
 import type { Config } from "./config.ts";
 
 /** The ObjectStore chosen by configuration; the rest of the server does not know which. */
-export async function createStore(config: Config, publicUrl: string | (() => string)): Promise<ObjectStore> {
+export async function storeFromConfig(config: Config, publicUrl: string | (() => string)): Promise<ObjectStore> {
   const s = config.storage;
   if (s.kind === "minio") {
     return new MinioStore({
