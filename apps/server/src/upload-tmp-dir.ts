@@ -1,8 +1,8 @@
 // Multipart file parts sent out of order (http/multipart-stream.ts) and preview jobs' copies of
 // originals go to os.tmpdir(); in-order parts never touch disk. Parley points os.tmpdir() at a
 // directory of its own inside UPLOAD_TMP_DIR and only ever deletes directories it made itself: the
-// configured directory may be shared (/tmp), and was once emptied recursively at every start, which
-// wiped DATA_DIR when the two were the same (review finding 7).
+// configured directory may be shared (/tmp), or even be DATA_DIR itself: emptying it would delete
+// what is not ours.
 import { rmSync } from "node:fs";
 import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";

@@ -58,8 +58,8 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       onnotice: () => {},
       connect_timeout: 10,
       // Reconnect delay after failed attempts. postgres.js's default grows to 20 s, and queries
-      // queued while the database is down fail one per attempt, so 20 concurrent sends took up to
-      // 20 s to fail; capped at 1 s they fail within a few seconds, and service resumes as fast.
+      // queued while the database is down fail one per attempt: capped at 1 s, queued queries fail
+      // within seconds of an outage, and service resumes as fast after it.
       backoff: reconnectDelaySeconds,
     });
     const db = drizzle(client, { schema, logger });

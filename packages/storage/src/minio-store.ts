@@ -307,8 +307,8 @@ export class MinioStore implements ObjectStore {
     try {
       for (const key of keys) {
         // By id first: a distributed MinIO lists a key's uploads from one drive of the node that
-        // answers, so an upload begun while that drive was offline is not listed there (seen in the
-        // cluster test: the sweeper, answered by the node that had been down, left it behind).
+        // answers, so an upload begun while that drive was offline is not listed there (a sweep
+        // answered by a node that had been down would leave it behind).
         const uploads = new Set<string>();
         const known = uploadIds?.get(key);
         if (known) uploads.add(known);

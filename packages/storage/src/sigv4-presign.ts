@@ -8,8 +8,8 @@ const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).u
 /**
  * Presigned S3 requests (AWS Signature V4, query string, path-style), computed locally: GETs of
  * objects and PUTs of multipart upload parts. The minio client derives the signing key (4 HMACs)
- * for every URL; it depends only on the day, region and secret, so it is derived once a day here:
- * ~3x more URLs per second (bench/RESULTS.md, presign). Only `host` is signed unless `headers` names
+ * for every URL; it depends only on the day, region and secret, so it is derived once a day here
+ * (bench/RESULTS.md, presign). Only `host` is signed unless `headers` names
  * more (e.g. `content-length`, which every HTTP client sends by itself for a body of known size).
  */
 export function sigV4Presigner(o: {

@@ -4,9 +4,9 @@ import type { GraphQLFormattedError } from "graphql";
 /**
  * The most bytes of JSON one GraphQL answer may have (HTTP body or WebSocket message). What it stops
  * is multiplication: aliases, nested lists and long alias names repeated in every object (a 900 KB
- * alias over 5000 participants would have been 4.5 GB). Sized so the largest answer keeps the event
- * loop free: at 24 MiB, /healthz waited up to 487 ms (fuzz-limits.test.ts, 2 shared vCPUs); at 8 MiB
- * the worst was 239 ms. The SDK's default page (30 messages) fits at any message size; a page of 100
+ * alias over 5000 participants would have been 4.5 GB). Sized so that serializing the largest answer
+ * keeps the event loop free (fuzz-fanout.test.ts checks /healthz meanwhile; the figures are in the
+ * commit that set it). The SDK's default page (30 messages) fits at any message size; a page of 100
  * messages of the longest bodies (14 MB), or 1000 participants of 16 KiB attributes, does not.
  * Counted before anything is serialized, and only up to the limit.
  */

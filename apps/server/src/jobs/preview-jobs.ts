@@ -200,7 +200,7 @@ export async function startPreviewJobs(args: {
 /**
  * pg-boss's createQueue, safe when several instances start at once on a fresh database: there its
  * create_queue() (insert the queue, create and attach its partition) deadlocks between processes, and
- * PostgreSQL rolls one back (seen starting two instances: 2 of 3 concurrent starts failed). The survivor
+ * PostgreSQL rolls one back. The survivor
  * has created the queue, so a retry finds it and does nothing.
  */
 async function createQueue(boss: PgBoss, options: PgBoss.Queue): Promise<void> {
