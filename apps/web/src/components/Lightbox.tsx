@@ -32,6 +32,17 @@ export function Lightbox({
   const go = (delta: number) => onIndexChange((index + delta + count) % count);
   const indexRef = useRef(index);
   indexRef.current = index;
+  // Closing and handing focus back happen in one task: the browser's own restoring (to the tile
+  // that opened the dialog) runs inside close(), and onClose then moves focus to the tile shown
+  // last before anything can observe the first. Left to the native close event (a later task),
+  // focus sat on the opening tile in between, where a fast CI run read it.
+  const closed = useRef(false);
+  const close = () => {
+    if (closed.current) return;
+    closed.current = true;
+    if (dialog.current?.open) dialog.current.close();
+    onClose(indexRef.current);
+  };
 
   useEffect(() => {
     const el = dialog.current;
@@ -57,9 +68,12 @@ export function Lightbox({
       ref={dialog}
       className="lightbox"
       aria-label={title}
-      onClose={() => onClose(indexRef.current)}
+      onClose={close}
       onKeyDown={(e) => {
-        if (e.key === "ArrowRight") {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          close();
+        } else if (e.key === "ArrowRight") {
           e.preventDefault();
           go(1);
         } else if (e.key === "ArrowLeft") {
@@ -78,7 +92,7 @@ export function Lightbox({
           {displayName(media)} <span className="muted small">{formatBytes(media.size)}</span>
         </span>
         <LightboxDownload messageId={messageId} media={media} />
-        <button type="button" className="icon" aria-label="Close" onClick={() => dialog.current?.close()}>
+        <button type="button" className="icon" aria-label="Close" onClick={close}>
           ×
         </button>
       </div>

@@ -1,5 +1,5 @@
 import type { Media, Message } from "@parley/client";
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
+import { useMemo, useRef, useState, type CSSProperties } from "react";
 import { createPortal } from "react-dom";
 import { useApp } from "../app-context.tsx";
 import { formatBytes } from "../lib/format.ts";
@@ -42,14 +42,6 @@ export function MessageMedia({ message }: { message: Message }) {
 function Gallery({ messageId, images }: { messageId: string; images: readonly Media[] }) {
   const [open, setOpen] = useState<number | null>(null);
   const tiles = useRef<(HTMLButtonElement | null)[]>([]);
-  const restoreTo = useRef<number | null>(null);
-  // Back to the tile that was open last (or the "+N" tile for the ones behind it), once the dialog
-  // is gone: the browser's own restoring (to the tile that opened it) runs before.
-  useEffect(() => {
-    if (open !== null || restoreTo.current === null) return;
-    tiles.current[restoreTo.current]?.focus();
-    restoreTo.current = null;
-  }, [open]);
   const { shown, more } = galleryTiles(images.length);
   const layout = shown === 1 ? "one" : shown === 2 ? "two" : shown === 3 ? "three" : "four";
   const single = shown === 1 ? singleTileSize(derivativesOf(images[0]!)) : null;
