@@ -1,6 +1,6 @@
 import type { Services } from "../services/index.ts";
 import { ApiError } from "../errors.ts";
-import type { Loaders } from "./loaders.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
 
 export interface Viewer {
   identity: string;
@@ -26,6 +26,25 @@ export interface Context {
   uploadComplete?: () => Promise<boolean>;
   /** Over HTTP multipart: the body bytes received so far (rate limits charge refused uploads too). */
   uploadReceivedBytes?: () => number;
+}
+
+/** What a transport knows of one operation besides its identity (HTTP: all of it; WebSocket: none). */
+export type TransportContext = Partial<
+  Pick<Context, "signal" | "requestId" | "uploadComplete" | "uploadReceivedBytes">
+>;
+
+/**
+ * The context of one operation, over HTTP or WebSocket alike: `identity` is what the transport
+ * authenticated (null: anonymous); loaders are fresh, so nothing is shared between operations.
+ */
+export function createContext(services: Services, identity: string | null, transport: TransportContext = {}): Context {
+  return {
+    viewer: identity ? { identity } : null,
+    services,
+    loaders: createLoaders(services, identity),
+    signal: new AbortController().signal,
+    ...transport,
+  };
 }
 
 /** The authenticated identity, or UNAUTHENTICATED. */

@@ -1,7 +1,6 @@
 import DataLoader from "dataloader";
 import type { ConversationRow, MediaPreviewRow, MediaRow, ParticipantRow } from "@parley/db";
 import type { PresignedUrl } from "@parley/storage";
-import { temporaryUrl } from "../media/temporary-url.ts";
 import type { Services } from "../services/index.ts";
 import type { PageArgs } from "../services/messages.ts";
 
@@ -51,31 +50,11 @@ export function createLoaders(services: Services, viewer: string | null = null) 
       return ids.map((id) => rows.get(id) ?? []);
     }),
     previewUrl: new DataLoader<MediaPreviewRow, PresignedUrl, string>(
-      async (rows) =>
-        Promise.all(
-          rows.map((row) =>
-            services.store.presignGet(row.objectKey, {
-              expiresInSeconds: services.config.media.urlTtlSeconds,
-              contentType: row.contentType,
-              contentDisposition: "inline",
-              now,
-            }),
-          ),
-        ),
+      async (rows) => Promise.all(rows.map((row) => services.mediaUrls.preview(row, now))),
       { cacheKeyFn: (row) => row.objectKey, batch: false },
     ),
     temporaryUrl: new DataLoader<MediaRow, PresignedUrl, string>(
-      async (rows) =>
-        Promise.all(
-          rows.map((row) =>
-            temporaryUrl(services.store, row, services.config.media.urlTtlSeconds, now, (r) =>
-              services.logger.error(
-                { mediaId: r.id, contentType: r.contentType, filename: r.filename },
-                "stored media headers cannot be signed; serving it as application/octet-stream",
-              ),
-            ),
-          ),
-        ),
+      async (rows) => Promise.all(rows.map((row) => services.mediaUrls.original(row, now))),
       { cacheKeyFn: (row) => row.id, batch: false },
     ),
   };

@@ -59,15 +59,7 @@ export const resolvers: Resolvers = {
     unreadMessagesCount: (c, _, ctx) => ctx.loaders.unreadCount.load(c.id),
     // The row's counter: no query.
     lastMessageIndex: (c) => (c.nextMessageIndex > 0 ? c.nextMessageIndex - 1 : null),
-    limits: (_, __, ctx) => {
-      const m = ctx.services.config.media;
-      return {
-        mediaAttachmentsCountLimit: m.maxFiles,
-        mediaAttachmentSizeLimitInBytes: m.maxFileBytes,
-        mediaAttachmentsTotalSizeLimitInBytes: m.maxTotalBytes,
-        bodyMaxLength: ctx.services.config.limits.bodyMaxLength,
-      };
-    },
+    limits: (_, __, ctx) => ctx.services.limits,
     // Reaching a Conversation object already proved participation.
     messages: (c, args, ctx) => {
       // Its messages' `conversation` is this row: no second lookup per page.

@@ -10,18 +10,20 @@ import { signedUrlCors } from "./signed-url-cors.ts";
 export function mediaRoutes(store: ObjectStore, logger: Logger): Router | undefined {
   if (!(store instanceof DiskStore)) return undefined;
   const router = Router();
-  router.use(`/${MEDIA_ROUTE_SEGMENT}`, (req, res) => {
+  router.use(
+    `/${MEDIA_ROUTE_SEGMENT}`,
     // A browser preflights a cross-origin GET that sends Range (video seeking): answer it, not 405.
-    const cors = {
+    signedUrlCors({
       methods: "GET, HEAD, OPTIONS",
       headers: "range, if-range",
       expose: "Content-Disposition, Content-Range, Content-Length",
-    };
-    if (signedUrlCors(req, res, cors)) return;
-    void serveSignedMedia(store, req, res, {
-      url: req.originalUrl,
-      onError: (error) => logger.warn({ err: error, path: req.path }, "media download failed"),
-    });
-  });
+    }),
+    (req, res) => {
+      void serveSignedMedia(store, req, res, {
+        url: req.originalUrl,
+        onError: (error) => logger.warn({ err: error, path: req.path }, "media download failed"),
+      });
+    },
+  );
   return router;
 }

@@ -12,12 +12,15 @@ export function uploadPartRoutes(store: ObjectStore, logger: Logger): Router | u
   if (!(store instanceof DiskStore)) return undefined;
   const sink = store.uploadSessions;
   const router = Router();
-  router.use(`/${UPLOAD_ROUTE_SEGMENT}`, (req, res) => {
-    if (signedUrlCors(req, res, { methods: "PUT, OPTIONS", headers: "content-type", expose: "ETag" })) return;
-    void serveUploadPart(sink, req, res, {
-      url: req.originalUrl,
-      onError: (error) => logger.warn({ err: error, path: req.path }, "upload part PUT failed"),
-    });
-  });
+  router.use(
+    `/${UPLOAD_ROUTE_SEGMENT}`,
+    signedUrlCors({ methods: "PUT, OPTIONS", headers: "content-type", expose: "ETag" }),
+    (req, res) => {
+      void serveUploadPart(sink, req, res, {
+        url: req.originalUrl,
+        onError: (error) => logger.warn({ err: error, path: req.path }, "upload part PUT failed"),
+      });
+    },
+  );
   return router;
 }

@@ -1,4 +1,5 @@
-import type { MediaRow } from "@parley/db";
+import type { MediaPreviewRow, MediaRow } from "@parley/db";
+import type { Logger } from "pino";
 import { isSignableHeaderValue, type ObjectStore, type PresignedUrl } from "@parley/storage";
 import { contentDisposition } from "./content-disposition.ts";
 
@@ -35,3 +36,25 @@ export function temporaryUrl(
     now,
   });
 }
+
+/** The temporary URLs the API hands out: originals (see temporaryUrl) and previews, MEDIA_URL_TTL_SECONDS long. */
+export function mediaUrls(store: ObjectStore, ttlSeconds: number, logger: Logger) {
+  return {
+    original: (row: MediaRow, now: Date) =>
+      temporaryUrl(store, row, ttlSeconds, now, (r) =>
+        logger.error(
+          { mediaId: r.id, contentType: r.contentType, filename: r.filename },
+          "stored media headers cannot be signed; serving it as application/octet-stream",
+        ),
+      ),
+    preview: (row: MediaPreviewRow, now: Date) =>
+      store.presignGet(row.objectKey, {
+        expiresInSeconds: ttlSeconds,
+        contentType: row.contentType,
+        contentDisposition: "inline",
+        now,
+      }),
+  };
+}
+
+export type MediaUrls = ReturnType<typeof mediaUrls>;

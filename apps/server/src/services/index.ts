@@ -4,6 +4,7 @@ import type { ObjectStore } from "@parley/storage";
 import type { Config } from "../config.ts";
 import type { EventHub } from "../realtime/event-hub.ts";
 import { previewsRepository } from "../media/previews-repository.ts";
+import { mediaUrls } from "../media/temporary-url.ts";
 import { conversationService } from "./conversations.ts";
 import { createMedia } from "./media/index.ts";
 import { mediaMessageService } from "./media-messages.ts";
@@ -65,11 +66,16 @@ export function createServices(deps: {
   const mediaUploads = mediaUploadService({ media, conversations, rateLimits });
   const messageRemoval = messageRemovalService({ messages, media });
   const previews = previewsRepository(db);
+  // What Conversation.limits answers (the GraphQL type Limits).
+  const limits = {
+    mediaAttachmentsCountLimit: config.media.maxFiles,
+    mediaAttachmentSizeLimitInBytes: config.media.maxFileBytes,
+    mediaAttachmentsTotalSizeLimitInBytes: config.media.maxTotalBytes,
+    bodyMaxLength: config.limits.bodyMaxLength,
+  };
   return {
-    db,
-    store,
-    config,
-    logger,
+    limits,
+    mediaUrls: mediaUrls(store, config.media.urlTtlSeconds, logger),
     hub,
     conversations,
     messages,
