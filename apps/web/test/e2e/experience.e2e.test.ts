@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, distanceFromBottom, sdkAs, sendTexts, sendWithMedia, signIn, webRoot } from "./app.ts";
 import { launchChromium, watchConsole } from "./browser.ts";
-import { makePng, makeWav } from "./fixtures.ts";
+import { makePdf, makePng, makeWav } from "./fixtures.ts";
 import { serveApp, type ServedApp } from "./serve-app.ts";
 
 const URL_TTL_SECONDS = 6;
@@ -505,6 +505,96 @@ describe("the thread as a person sees it", () => {
     await page.getByLabel("Message", { exact: true }).waitFor();
     expect(await page.getByLabel("Message", { exact: true }).inputValue()).toBe("");
     expect(pageErrors.filter((l) => !/status of 401/.test(l))).toEqual([]);
+  });
+
+  it("groups a run of one author's messages, reserves a video's box, and shows other files as a card", async () => {
+    // Alice is in "Quiet one" (the test before); Bob writes three times within a minute, the last
+    // with a video (4:3, recorded in the browser itself) and a PDF.
+    const video = Buffer.from(
+      await alice.evaluate(async () => {
+        const canvas = Object.assign(document.createElement("canvas"), { width: 320, height: 240 });
+        const g = canvas.getContext("2d")!;
+        const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: "video/webm;codecs=vp8" });
+        const chunks: Blob[] = [];
+        recorder.ondataavailable = (e) => chunks.push(e.data);
+        const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+        recorder.start();
+        for (let frame = 0; frame < 25; frame++) {
+          g.fillStyle = `hsl(${frame * 14}, 70%, 50%)`;
+          g.fillRect(0, 0, 320, 240);
+          await new Promise((resolve) => setTimeout(resolve, 40));
+        }
+        recorder.stop();
+        await stopped;
+        const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+        let binary = "";
+        for (const b of bytes) binary += String.fromCharCode(b);
+        return btoa(binary);
+      }),
+      "base64",
+    );
+    const pdf = makePdf("Ferry timetable");
+    const quiet = alice.getByRole("link", { name: /Quiet one/ });
+    await quiet.click();
+    const thread = log(alice);
+    await thread.locator("article", { hasText: "Are you coming" }).waitFor();
+    await alice.getByLabel("Message", { exact: true }).focus();
+    const bobSdk = await sdkAs(api, names.bob);
+    const quietId = (await bobSdk.getConversations()).items.find((c) => c.friendlyName === "Quiet one")!.id;
+    await sendTexts(api, names.bob, quietId, "Also", 1);
+    await sendWithMedia(api, names.bob, quietId, "The crossing and the timetable", [
+      { name: "crossing.webm", mimeType: "video/webm", buffer: video },
+      { name: "timetable.pdf", mimeType: "application/pdf", buffer: pdf },
+    ]);
+    const article = thread.locator("article", { hasText: "The crossing and the timetable" });
+    await article.waitFor();
+
+    // One header for the run: the later messages are "continued", their author shown only to
+    // screen readers (the article's label still names it).
+    const runLabels = await thread.locator("article").evaluateAll((els) =>
+      els.slice(-3).map((el) => ({
+        continued: el.classList.contains("continued"),
+        authorVisible: (el.querySelector(".author") as HTMLElement).getBoundingClientRect().width > 1,
+        label: el.getAttribute("aria-label"),
+      })),
+    );
+    expect(runLabels.map((r) => [r.continued, r.authorVisible])).toEqual([
+      [false, true],
+      [true, false],
+      [true, false],
+    ]);
+    for (const r of runLabels) expect(r.label).toContain(names.bob);
+    // The day is said once, above its first message.
+    expect(
+      await thread.getByRole("separator").evaluateAll((els) => els.map((el) => el.getAttribute("aria-label"))),
+    ).toEqual(["Today"]);
+
+    // The video's box is 16:9 of its width before anything is known and does not move once the
+    // player has loaded: the thread stays at the bottom.
+    const frame = article.locator(".video-frame");
+    const before = await frame.boundingBox();
+    expect(Math.round(before!.width)).toBe(360);
+    expect(Math.round(before!.height)).toBe(Math.round((360 * 9) / 16));
+    const player = article.locator("video");
+    await expect
+      .poll(
+        () => player.evaluate((el) => (el as HTMLVideoElement).readyState >= 1 && (el as HTMLVideoElement).videoWidth),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(320);
+    expect(await frame.boundingBox()).toEqual(before);
+    await expect.poll(() => distanceFromBottom(alice)).toBeLessThan(2);
+    expect(await article.locator("figcaption").innerText()).toMatch(/crossing\.webm · \d/);
+
+    // Anything else is a card with its type and size, and downloads byte for byte.
+    const card = article.getByRole("link", { name: `timetable.pdf PDF document · ${pdf.length} bytes Download` });
+    expect(await card.innerText()).toContain(`timetable.pdf\nPDF document · ${pdf.length} bytes`);
+    const [download] = await Promise.all([alice.waitForEvent("download"), card.click()]);
+    expect(download.suggestedFilename()).toBe("timetable.pdf");
+    expect(Buffer.compare(readFileSync(await download.path()), pdf)).toBe(0);
+    expect(await axeProblems(alice)).toEqual([]);
   });
 
   it("logs no console errors", () => {
