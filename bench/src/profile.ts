@@ -2,7 +2,7 @@
 // server started with --cpu-prof and prints where its CPU time went (self time by function and by
 // package, inclusive time of the server's own functions). The .cpuprofile stays in bench/.profiles/
 // for Chrome DevTools or speedscope.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { clientOperation } from "./client-operations.ts";
 import { QUICK, type BenchContext } from "./context.ts";
@@ -16,7 +16,10 @@ import { fanOut } from "./scenarios/fan-out.ts";
 const scenario = process.argv[2] ?? "send";
 const seconds = Number(process.argv[3] ?? 8);
 const dir = fileURLToPath(new URL("../.profiles/", import.meta.url));
-const name = `${scenario}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`;
+const name = `${scenario}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+// One folder per run, Node's own file names: every thread writes a profile (the module loader's
+// worker too), and with one --cpu-prof-name the last thread to exit overwrote the main thread's.
+const runDir = `${dir}${name}/`;
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
@@ -130,7 +133,7 @@ const progress = new Progress(1);
 const env = await createEnvironment();
 try {
   const server = await env.startServer({
-    nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`],
+    nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${(mkdirSync(runDir, { recursive: true }), runDir)}`],
   });
   const token = await env.token("alice");
   const headers = { authorization: `Bearer ${token}` };
@@ -191,9 +194,12 @@ try {
     throw new Error(`unknown scenario ${scenario}: send | history | fanout | upload`);
   }
   await server.stop();
-  const file = readdirSync(dir).find((f) => f === name);
-  if (!file) throw new Error(`no profile was written to ${dir}`);
-  console.log(summarize(`${dir}${file}`));
+  // The main thread's profile is the one that handled requests.
+  const file = readdirSync(runDir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .find((f) => readFileSync(`${runDir}${f}`, "utf8").includes("@as-integrations/express5"));
+  if (!file) throw new Error(`no profile of the server's main thread was written to ${runDir}`);
+  console.log(summarize(`${runDir}${file}`));
 } finally {
   await env.dispose();
 }

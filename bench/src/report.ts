@@ -151,13 +151,14 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
         "through the API vs. `putObject` of the same bytes, file after file, with the minio client straight into the same MinIO bucket (SSE-S3), " +
         `with the server's part size (${r.upload.partSizeMiB} MiB). MB/s is 10^6 bytes per second from the first byte sent to the response. ` +
         "RSS: every API upload runs on a fresh server process, after one 64 KiB warm-up message; the baseline is its VmRSS just before the upload, " +
-        "VmHWM is reset (`echo 5 > /proc/<pid>/clear_refs`) at that moment and read after the response; VmRSS is also sampled every 50 ms.",
+        "VmHWM is reset (`echo 5 > /proc/<pid>/clear_refs`) at that moment and read after the response; VmRSS is also sampled every 50 ms. " +
+        "Server CPU: user + system time of the server process from the request's start to its answer, per MiB received.",
       "",
-      "| message | API MB/s | putObject MB/s | ratio | MinioStore.put MB/s | baseline RSS MiB | peak RSS growth MiB (VmHWM) | sampled peak growth MiB | retained after MiB |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      "| message | API MB/s | putObject MB/s | ratio | MinioStore.put MB/s | baseline RSS MiB | peak RSS growth MiB (VmHWM) | sampled peak growth MiB | retained after MiB | server CPU ms/MiB |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...r.upload.cases.map(
         (c) =>
-          `| ${c.name} | ${s(c.apiMBps)} | ${s(c.directMBps)} | ${s(c.ratio)} | ${c.storeMBps ? s(c.storeMBps) : "–"} | ${s(c.baselineRssMiB)} | ${s(c.peakGrowthMiB)} | ${s(c.sampledPeakGrowthMiB)} | ${s(c.retainedGrowthMiB)} |`,
+          `| ${c.name} | ${s(c.apiMBps)} | ${s(c.directMBps)} | ${s(c.ratio)} | ${c.storeMBps ? s(c.storeMBps) : "–"} | ${s(c.baselineRssMiB)} | ${s(c.peakGrowthMiB)} | ${s(c.sampledPeakGrowthMiB)} | ${s(c.retainedGrowthMiB)} | ${c.serverCpuMsPerMiB ? s(c.serverCpuMsPerMiB) : "–"} |`,
       ),
       "",
       "**MinioStore.put**: the server's own store (packages/storage) fed the same generated stream inside the bench process, with no HTTP, " +

@@ -5,7 +5,7 @@ import { Client } from "minio";
 import { MinioStore } from "@parley/storage";
 import { createConversation } from "../environment.ts";
 import { generatedBytes, sendMediaMessage, type UploadFile } from "../multipart.ts";
-import { procMemory, resetPeak, sampleRss } from "../server-process.ts";
+import { procCpuMs, procMemory, resetPeak, sampleRss } from "../server-process.ts";
 import type { BenchContext } from "../context.ts";
 import { ratio } from "../figures.ts";
 import { round, roundSummary, summarize, type Summary } from "../stats.ts";
@@ -38,6 +38,8 @@ export interface UploadCaseResult {
   sampledPeakGrowthMiB: Summary;
   /** VmRSS right after the response minus the baseline, MiB. */
   retainedGrowthMiB: Summary;
+  /** Server CPU (user + system, /proc/<pid>/stat) from the request's start to its answer, per MiB received. */
+  serverCpuMsPerMiB?: Summary;
   rssSamples: number;
   /** Whether VmHWM could be reset (clear_refs); if not, peakGrowthMiB includes the start-up peak. */
   peakResetWorked: boolean;
@@ -56,6 +58,7 @@ interface ApiRun {
   peakGrowth: number;
   sampledGrowth: number;
   retainedGrowth: number;
+  cpuMsPerMiB: number;
   samples: number;
   reset: boolean;
 }
@@ -93,9 +96,11 @@ export async function upload(ctx: BenchContext): Promise<UploadResult> {
       const before = procMemory(server.pid);
       const reset = resetPeak(server.pid);
       const sampler = sampleRss(server.pid, RSS_SAMPLE_MS);
+      const cpu0 = procCpuMs(server.pid);
       const t0 = performance.now();
       const sent = await sendMediaMessage(server.graphqlUrl, token, conversationId, files);
       const seconds = (performance.now() - t0) / 1000;
+      const cpuMs = procCpuMs(server.pid) - cpu0;
       const sampled = sampler.stop();
       const after = procMemory(server.pid);
       if (sent.media.length !== files.length || sent.media.some((m, i) => m.size !== files[i]!.size)) {
@@ -110,6 +115,7 @@ export async function upload(ctx: BenchContext): Promise<UploadResult> {
         peakGrowth: (Math.max(after.hwm, sampled.maxRss) - before.rss) / MiB,
         sampledGrowth: (sampled.maxRss - before.rss) / MiB,
         retainedGrowth: (after.rss - before.rss) / MiB,
+        cpuMsPerMiB: cpuMs / (total / MiB),
         samples: sampled.samples,
         reset,
       };
@@ -205,6 +211,7 @@ export async function upload(ctx: BenchContext): Promise<UploadResult> {
         peakGrowthMiB: s(r.api.map((x) => x.peakGrowth)),
         sampledPeakGrowthMiB: s(r.api.map((x) => x.sampledGrowth)),
         retainedGrowthMiB: s(r.api.map((x) => x.retainedGrowth)),
+        serverCpuMsPerMiB: s(r.api.map((x) => x.cpuMsPerMiB)),
         rssSamples: round(r.api.reduce((n, x) => n + x.samples, 0) / Math.max(1, r.api.length)),
         peakResetWorked: r.api.every((x) => x.reset),
       };
