@@ -6,6 +6,7 @@ import { drafts } from "../lib/drafts.ts";
 import { urlFieldsOf } from "../lib/media-layout.ts";
 import { MediaUrls, sameOriginMediaUrl } from "../lib/media-urls.ts";
 import { Outbox } from "../lib/outbox.ts";
+import { IndexedDbOutboxStore, outboxStore } from "../lib/outbox-store.ts";
 import { clientFor, describeError, isTransient, type Session } from "../lib/session.ts";
 import { ConversationList } from "./ConversationList.tsx";
 import { Thread } from "./Thread.tsx";
@@ -23,16 +24,25 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
       if (!isParleyError(error, "UNAUTHENTICATED") || signedOut) return;
       signedOut = true;
       // What was on its way out goes back into the drafts: signing in again finds it there.
+      outbox.forgetSaved();
       for (const m of outbox.getSnapshot())
         drafts.keepUnsent(session.identity, m.conversationId, { body: m.body, files: [...m.files] });
       onSignOut(`${describeError(error)} What you were writing is kept.`);
     };
     const outbox = new Outbox<Message>({
-      build: async (id, draft) => {
+      build: async (id, draft, resume) => {
         const builder = client.conversation(id).prepareMessage();
         if (draft.body) builder.setBody(draft.body);
-        for (const file of draft.files)
-          builder.addMedia({ media: file, filename: file.name, contentType: file.type || undefined });
+        // Files of 8 MiB and more go through the SDK's resumable upload sessions; after a reload
+        // the saved upload ids continue them (only the missing parts are sent).
+        draft.files.forEach((file, i) =>
+          builder.addMedia({
+            media: file,
+            filename: file.name,
+            contentType: file.type || undefined,
+            uploadId: resume?.uploadIds[i],
+          }),
+        );
         return builder.build();
       },
       onSent: (id, message) => sent.emit(id, message),
@@ -71,8 +81,22 @@ export function Workspace({ session, onSignOut }: { session: Session; onSignOut(
     };
   }, [services]);
 
-  // Signing out stops what is still on its way out.
-  useEffect(() => () => services.outbox.cancelAll(), [services]);
+  // Messages with files saved before a reload go on; signing out stops what is still on its way out
+  // (and forgets the saved copies: on purpose they are dropped, with an expired token they went
+  // back into the drafts).
+  useEffect(() => {
+    let live = true;
+    if (IndexedDbOutboxStore.available()) {
+      // Messages with files survive a reload (the files too, in IndexedDB).
+      services.outbox.persistTo({ store: outboxStore, identity: session.identity });
+      void outboxStore.load(session.identity).then((records) => live && services.outbox.restore(records));
+    }
+    return () => {
+      live = false;
+      services.outbox.forgetSaved();
+      services.outbox.cancelAll();
+    };
+  }, [services, session.identity]);
 
   // Warn before closing the tab while an upload is running.
   useEffect(() => {

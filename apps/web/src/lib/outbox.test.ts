@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UploadProgress } from "@parley/client";
 import { Outbox, type Draft, type Sendable } from "./outbox.ts";
+import type { OutboxPersistence, SavedOutgoing } from "./outbox-store.ts";
 
 interface Sent {
   key: string;
@@ -314,5 +315,92 @@ describe("Outbox.cancelAll", () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(outbox.getSnapshot()[0]).toMatchObject({ status: "cancelled", retrying: false });
     expect(server.attempts).toEqual(["k"]);
+  });
+});
+
+describe("Outbox across a page reload", () => {
+  class MemoryStore implements OutboxPersistence {
+    readonly records = new Map<string, SavedOutgoing>();
+    save(record: SavedOutgoing) {
+      this.records.set(record.key, record);
+    }
+    remove(key: string) {
+      this.records.delete(key);
+    }
+  }
+  const file = () => new File([new Uint8Array(10)], "video.mp4");
+
+  /** A send that reports an upload session, then waits (the page "reloads" meanwhile) or fails. */
+  function sessionSendable(key: string, seen: { options: unknown[] }, outcome: "hang" | "send" | "fail") {
+    return {
+      idempotencyKey: key,
+      send: async (options: Parameters<Sendable<Sent>["send"]>[0]) => {
+        seen.options.push(options);
+        options.onUploadStarted?.({ index: 0, uploadId: "upload-1" });
+        if (outcome === "hang") return new Promise<Sent>(() => {});
+        if (outcome === "fail") throw new Error("This file type is not allowed.");
+        return { key: options.idempotencyKey ?? key, body: "clip" };
+      },
+    };
+  }
+
+  it("saves a message with files (file, idempotency key, upload id) and resumes it with them after a reload", async () => {
+    const store = new MemoryStore();
+    const seen = { options: [] as unknown[] };
+    const before = new Outbox<Sent>({
+      build: async () => sessionSendable("key-before", seen, "hang"),
+      onSent: () => {},
+    });
+    before.persistTo({ store, identity: "alice" });
+    before.enqueue("c1", { body: "clip", files: [file()] });
+    before.enqueue("c1", { body: "text only", files: [] });
+    await until(() => [...store.records.values()][0]?.uploadIds[0] === "upload-1");
+    expect(store.records.size).toBe(1); // texts are not kept
+    const [record] = [...store.records.values()];
+    expect(record).toMatchObject({
+      identity: "alice",
+      conversationId: "c1",
+      body: "clip",
+      idempotencyKey: "key-before",
+      uploadIds: ["upload-1"],
+      stopped: null,
+    });
+    expect(record!.files[0]!.name).toBe("video.mp4");
+
+    // The page reloads: a new outbox restores the record and builds it with the saved upload id.
+    const resumes: unknown[] = [];
+    const sent: Sent[] = [];
+    const after = new Outbox<Sent>({
+      build: async (_id, _draft, resume) => {
+        resumes.push(resume);
+        return sessionSendable("key-after", seen, "send");
+      },
+      onSent: (_id, m) => sent.push(m),
+    });
+    after.persistTo({ store, identity: "alice" });
+    after.restore([record!]);
+    after.restore([record!]); // twice (StrictMode): once only
+    await until(() => sent.length === 1);
+    expect(resumes).toEqual([{ uploadIds: ["upload-1"] }]);
+    expect(sent[0]!.key).toBe("key-before"); // the first key: the server answers a repeat with the first message
+    expect(store.records.size).toBe(0);
+  });
+
+  it("keeps a stopped message stopped after a reload, and forgets saved messages on sign-out", async () => {
+    const store = new MemoryStore();
+    const seen = { options: [] as unknown[] };
+    const outbox = new Outbox<Sent>({ build: async () => sessionSendable("k", seen, "fail"), onSent: () => {} });
+    outbox.persistTo({ store, identity: "alice" });
+    outbox.enqueue("c1", { body: "clip", files: [file()] });
+    await until(() => [...store.records.values()][0]?.stopped !== null && store.records.size === 1);
+    const [record] = [...store.records.values()];
+    expect(record!.stopped).toEqual({ error: "This file type is not allowed." });
+
+    const later = new Outbox<Sent>({ build: async () => sessionSendable("k", seen, "send"), onSent: () => {} });
+    later.persistTo({ store, identity: "alice" });
+    later.restore([record!]);
+    expect(later.getSnapshot()[0]).toMatchObject({ status: "failed", error: "This file type is not allowed." });
+    later.forgetSaved();
+    expect(store.records.size).toBe(0);
   });
 });

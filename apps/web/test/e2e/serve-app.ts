@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = {
   ".png": "image/png",
   ".ico": "image/x-icon",
 };
-const API_PATHS = ["/graphql", "/auth/", "/media/", "/healthz", "/readyz"];
+const API_PATHS = ["/graphql", "/auth/", "/media/", "/media-uploads/", "/healthz", "/readyz"];
 
 export interface ServedApp {
   url: string;
