@@ -51,6 +51,6 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 }
 // Logged once the signal handlers are in place: whoever waits for this line may send SIGTERM at once.
 logger.info(
-  { url: `${parley.url}/graphql`, database: parley.db.driver, storage: parley.store.kind },
+  { url: `${parley.url}/graphql`, database: parley.db.driver, storage: config.storage.kind },
   "Parley is listening",
 );

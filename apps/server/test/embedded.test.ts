@@ -14,6 +14,7 @@ import {
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { DiskStore } from "@parley/storage";
 import { startParley } from "../src/app.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
@@ -49,7 +50,7 @@ describe("embedded default (PGlite + encrypted disk store)", () => {
   it("signs in with dev tokens, keeps media across a restart, and serves byte ranges", async () => {
     let parley = await startParley(loadConfig(env));
     expect(parley.db.driver).toBe("pglite");
-    expect(parley.store.kind).toBe("disk");
+    expect(parley.store).toBeInstanceOf(DiskStore);
     const alice = await devToken(parley.url, "alice");
     const conv = await gql<{ createConversation: { id: string } }>(
       parley.url,

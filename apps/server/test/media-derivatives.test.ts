@@ -211,9 +211,14 @@ describe("preview URLs: participants only, and they expire", () => {
     const res = await fetch(url);
     const body = Buffer.from(await res.arrayBuffer());
     let reason: string | undefined;
-    if (res.status === 403 && t.backend === "embedded")
-      reason = (JSON.parse(body.toString()) as { errors: { extensions: { reason?: string } }[] }).errors[0]!.extensions
-        .reason;
+    if (res.status === 403 && t.backend === "embedded") {
+      // The contract's error shape, written by the API for the store's refusal.
+      const { extensions } = (
+        JSON.parse(body.toString()) as { errors: { extensions: { code: string; reason?: string } }[] }
+      ).errors[0]!;
+      expect(extensions.code).toBe("FORBIDDEN");
+      reason = extensions.reason;
+    }
     return { status: res.status, body, reason };
   };
 

@@ -171,7 +171,7 @@ export const pendingUploads = pgTable(
     objectKey: text("object_key").primaryKey(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     // The store's multipart upload id, once it has one: the sweeper aborts it by id, since a
-    // distributed MinIO lists a key's uploads from one drive only (see MinioStore.abortIncomplete).
+    // distributed MinIO lists a key's uploads from one drive only (see MinioStore.incompleteUploads.abort).
     storeUploadId: text("store_upload_id"),
   },
   (t) => [index("pending_uploads_created_idx").on(t.createdAt)],

@@ -33,13 +33,16 @@ import { DiskUploadSessions } from "./disk-upload-sessions.ts";
 import { assertValidObjectKey, assertValidObjectPrefix } from "./object-key.ts";
 import {
   StorageUnavailableError,
+  type IncompleteUploads,
   type ObjectInfo,
   type ObjectStore,
+  type OwnUrls,
+  type VerifiedMediaUrl,
   type PresignedUrl,
   type PresignOptions,
   type PutOptions,
 } from "./object-store.ts";
-import { MediaUrlSigner, type VerifiedMediaUrl } from "./signed-url.ts";
+import { MediaUrlSigner } from "./signed-url.ts";
 
 export interface DiskStoreOptions {
   /** Directory holding the objects (e.g. `<DATA_DIR>/media`); created by init(). */
@@ -91,13 +94,18 @@ interface OpenObject {
  * (see chunked-cipher.ts), written atomically, served through HMAC-signed URLs.
  */
 export class DiskStore implements ObjectStore {
-  readonly kind = "disk" as const;
   readonly rootDir: string;
   private readonly tempDir: string;
   private readonly encryptionKey: Buffer;
   private readonly chunkSize: number;
   private readonly signer: MediaUrlSigner;
   readonly uploadSessions: DiskUploadSessions;
+  /** The API answers this store's temporary URLs (media GETs, upload part PUTs) with these. */
+  readonly ownUrls: OwnUrls & { media: DiskStore; uploadParts: DiskUploadSessions };
+  readonly incompleteUploads: IncompleteUploads = {
+    sweep: (prefix, olderThan) => this.sweepIncomplete(prefix, olderThan),
+    abort: (keys) => this.abortIncomplete(keys),
+  };
 
   constructor(options: DiskStoreOptions) {
     if (options.encryptionKey.length !== 32) throw new RangeError("disk store encryption key must be 32 bytes");
@@ -114,6 +122,7 @@ export class DiskStore implements ObjectStore {
       this.signer,
       (key, body, contentType) => this.put(key, body, { contentType }),
     );
+    this.ownUrls = { media: this, uploadParts: this.uploadSessions };
   }
 
   async init(): Promise<void> {
@@ -339,8 +348,9 @@ export class DiskStore implements ObjectStore {
     }
   }
 
-  async sweepIncomplete(_prefix: string, olderThan: Date): Promise<number> {
-    // Temporary parts are named by an opaque id, not by key: age alone decides.
+  private async sweepIncomplete(prefix: string, olderThan: Date): Promise<number> {
+    // Temporary parts are named by an opaque id, not by key: age alone decides, whatever the prefix.
+    assertValidObjectPrefix(prefix);
     let removed = 0;
     const names = await readdir(this.tempDir).catch(() => [] as string[]);
     for (const name of names) {
@@ -354,9 +364,9 @@ export class DiskStore implements ObjectStore {
     return removed;
   }
 
-  async abortIncomplete(keys: string[]): Promise<number> {
+  private async abortIncomplete(keys: string[]): Promise<number> {
     // A put's temporary part is removed by the put itself; one left by a crash has no key and
-    // is removed by sweepIncomplete once it is old enough. Upload sessions know their key.
+    // is removed by the sweep once it is old enough. Upload sessions know their key.
     keys.forEach(assertValidObjectKey);
     try {
       return await this.uploadSessions.abortKeys(keys);

@@ -17,8 +17,14 @@ import {
 import { DecryptingReader } from "./decrypting-reader.ts";
 import { assertPart } from "./minio-upload-sessions.ts";
 import { assertValidObjectKey } from "./object-key.ts";
-import { UploadNotFoundError, type PresignedUrl, type UploadedPart, type UploadSessions } from "./object-store.ts";
-import { isDiskUploadId, type MediaUrlSigner, type VerifiedPartUrl } from "./signed-url.ts";
+import {
+  UploadNotFoundError,
+  type PresignedUrl,
+  type UploadedPart,
+  type UploadSessions,
+  type VerifiedPartUrl,
+} from "./object-store.ts";
+import { isDiskUploadId, type MediaUrlSigner } from "./signed-url.ts";
 
 const MiB = 1024 * 1024;
 const MANIFEST = "upload.json";

@@ -1,9 +1,11 @@
 import type { Readable } from "node:stream";
+import { assertValidObjectKey, assertValidObjectPrefix } from "./object-key.ts";
 import { Client } from "minio";
 import {
   isSignableHeaderValue,
   SIGNED_HEADER_MAX,
   StorageUnavailableError,
+  type IncompleteUploads,
   type ObjectInfo,
   type ObjectStore,
   type PresignedUrl,
@@ -91,12 +93,15 @@ async function settledWithin(work: Promise<unknown> | undefined, ms: number): Pr
 
 /** S3-compatible storage on MinIO: private bucket, SSE-S3 by default, presigned GETs. */
 export class MinioStore implements ObjectStore {
-  readonly kind = "minio" as const;
   readonly bucket: string;
   private readonly partSize: number;
   private readonly client: Client;
   private readonly sign: ReturnType<typeof sigV4Presigner>;
   readonly uploadSessions: MinioUploadSessions;
+  readonly incompleteUploads: IncompleteUploads = {
+    sweep: (prefix, olderThan, options) => this.sweepIncomplete(prefix, olderThan, options),
+    abort: (keys, uploadIds) => this.abortIncomplete(keys, uploadIds),
+  };
 
   constructor(private readonly options: MinioStoreOptions) {
     this.bucket = options.bucket;
@@ -140,6 +145,7 @@ export class MinioStore implements ObjectStore {
   }
 
   async put(key: string, body: Readable, options: PutOptions): Promise<void> {
+    assertValidObjectKey(key);
     // Multipart is driven here rather than by putObject(stream): the client's own stream upload
     // hangs forever when its source fails or is destroyed, and cannot upload an empty stream.
     // An object appears only at the single PUT or at completeMultipartUpload, so a failure before
@@ -201,6 +207,7 @@ export class MinioStore implements ObjectStore {
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {
+    assertValidObjectKey(key);
     try {
       const s = await this.client.statObject(this.bucket, key);
       const meta = s.metaData as Record<string, string>;
@@ -218,6 +225,7 @@ export class MinioStore implements ObjectStore {
   }
 
   async get(key: string): Promise<Readable> {
+    assertValidObjectKey(key);
     try {
       return await this.client.getObject(this.bucket, key);
     } catch (error) {
@@ -226,6 +234,7 @@ export class MinioStore implements ObjectStore {
   }
 
   async delete(keys: string[]): Promise<void> {
+    keys.forEach(assertValidObjectKey);
     if (keys.length === 0) return;
     try {
       for (let i = 0; i < keys.length; i += 1000) {
@@ -237,6 +246,7 @@ export class MinioStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
+    assertValidObjectPrefix(prefix);
     try {
       const out: ObjectInfo[] = [];
       const stream = this.client.listObjectsV2(this.bucket, prefix, true);
@@ -257,7 +267,9 @@ export class MinioStore implements ObjectStore {
    * an upload MinIO was killed while initiating (2 of 30 kills in a repro; abort still removes
    * it), or one another instance aborted between the two requests.
    */
-  private async *incompleteUploads(prefix: string): AsyncGenerator<{ key: string; uploadId: string; initiated: Date }> {
+  private async *listIncompleteUploads(
+    prefix: string,
+  ): AsyncGenerator<{ key: string; uploadId: string; initiated: Date }> {
     let keyMarker = "";
     let uploadIdMarker = "";
     for (;;) {
@@ -284,10 +296,15 @@ export class MinioStore implements ObjectStore {
     }
   }
 
-  async sweepIncomplete(prefix: string, olderThan: Date, options: SweepIncompleteOptions = {}): Promise<number> {
+  private async sweepIncomplete(
+    prefix: string,
+    olderThan: Date,
+    options: SweepIncompleteOptions = {},
+  ): Promise<number> {
+    assertValidObjectPrefix(prefix);
     try {
       let stale: { key: string; uploadId: string }[] = [];
-      for await (const u of this.incompleteUploads(prefix)) {
+      for await (const u of this.listIncompleteUploads(prefix)) {
         // Uploads still running on some instance are younger than the grace period.
         if (u.initiated.getTime() <= olderThan.getTime()) stale.push({ key: u.key, uploadId: u.uploadId });
       }
@@ -302,7 +319,8 @@ export class MinioStore implements ObjectStore {
     }
   }
 
-  async abortIncomplete(keys: string[], uploadIds?: ReadonlyMap<string, string>): Promise<number> {
+  private async abortIncomplete(keys: string[], uploadIds?: ReadonlyMap<string, string>): Promise<number> {
+    keys.forEach(assertValidObjectKey);
     let aborted = 0;
     try {
       for (const key of keys) {
@@ -313,7 +331,7 @@ export class MinioStore implements ObjectStore {
         const known = uploadIds?.get(key);
         if (known) uploads.add(known);
         // MinIO answers ListMultipartUploads for an exact object key (a prefix finds nothing).
-        for await (const u of this.incompleteUploads(key)) if (u.key === key) uploads.add(u.uploadId);
+        for await (const u of this.listIncompleteUploads(key)) if (u.key === key) uploads.add(u.uploadId);
         for (const uploadId of uploads) if (await this.abortUpload(key, uploadId)) aborted++;
       }
       return aborted;
@@ -323,6 +341,7 @@ export class MinioStore implements ObjectStore {
   }
 
   async presignGet(key: string, o: PresignOptions): Promise<PresignedUrl> {
+    assertValidObjectKey(key);
     // The same rule as the disk store's signer, so a header that signs here signs everywhere.
     for (const value of [o.contentType, o.contentDisposition]) {
       if (!isSignableHeaderValue(value)) {

@@ -1,4 +1,5 @@
 import type { Client } from "minio";
+import { assertValidObjectKey } from "./object-key.ts";
 import { UploadNotFoundError, type PresignedUrl, type UploadedPart, type UploadSessions } from "./object-store.ts";
 import type { sigV4Presigner } from "./sigv4-presign.ts";
 
@@ -29,6 +30,7 @@ export class MinioUploadSessions implements UploadSessions {
   ) {}
 
   async create(key: string, options: { contentType: string }): Promise<string> {
+    assertValidObjectKey(key);
     try {
       return await this.client.initiateNewMultipartUpload(this.bucket, key, {
         "Content-Type": options.contentType,

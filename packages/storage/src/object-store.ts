@@ -48,8 +48,12 @@ export interface PutOptions {
   onUploadStarted?: (uploadId: string) => Promise<void>;
 }
 
+/**
+ * The core every store offers (put, get, stat, delete, list, presignGet, ping), plus optional
+ * capabilities a store has or not (callers check, nothing pretends): incomplete uploads to sweep
+ * and abort, temporary URLs the API must serve itself, resumable upload sessions.
+ */
 export interface ObjectStore {
-  readonly kind: "minio" | "disk";
   /** Prepares the store (bucket/directories, encryption); idempotent, called at start. */
   init(): Promise<void>;
   /** Cheap round trip proving the store is reachable; throws when it is not. */
@@ -67,29 +71,75 @@ export interface ObjectStore {
   delete(keys: string[]): Promise<void>;
   /** Every key under the prefix (tests and the orphan sweeper). */
   list(prefix: string): Promise<ObjectInfo[]>;
-  /**
-   * Removes partial uploads (MinIO incomplete multipart uploads, the disk store's temporary parts)
-   * under `prefix` started before `olderThan`, left by a crash or an outage; returns how many.
-   * `spare` is shown the stale uploads found and names the upload ids to leave alone: upload
-   * sessions still in use (S3 lists every multipart upload under a prefix, live sessions' too).
-   */
-  sweepIncomplete(prefix: string, olderThan: Date, options?: SweepIncompleteOptions): Promise<number>;
-  /**
-   * Aborts the partial uploads of exactly these keys (a put cut off by a crash or an outage);
-   * returns how many it found. Keys without one are not an error. MinIO lists incomplete multipart
-   * uploads only for an exact key, so this is how they are found there; the disk store names a
-   * put's temporary part by an opaque id and leaves it to `sweepIncomplete`, and aborts the upload
-   * sessions of these keys. Upload sessions are aborted too (on both stores). `uploadIds`: the
-   * upload ids `put` reported (onUploadStarted) by key, aborted by id, which needs no listing.
-   */
-  abortIncomplete(keys: string[], uploadIds?: ReadonlyMap<string, string>): Promise<number>;
   /** A URL that GETs the object without any header until `expiresAt`. Local: no network round trip. */
   presignGet(key: string, options: PresignOptions): Promise<PresignedUrl>;
+  /** Optional capability: partial uploads a crash or an outage can leave behind. */
+  readonly incompleteUploads?: IncompleteUploads;
   /**
-   * Optional capability: multipart uploads whose parts a client PUTs straight to presigned URLs.
-   * Absent on a store that cannot offer them (callers check, nothing pretends).
+   * Optional capability: the store's temporary URLs point at the API, which answers them with
+   * these (the embedded store); absent when they point at the store itself (MinIO).
    */
+  readonly ownUrls?: OwnUrls;
+  /** Optional capability: multipart uploads whose parts a client PUTs straight to presigned URLs. */
   readonly uploadSessions?: UploadSessions;
+}
+
+/** Partial uploads (MinIO incomplete multipart uploads, the disk store's temporary parts) and how to remove them. */
+export interface IncompleteUploads {
+  /**
+   * Removes partial uploads under `prefix` started before `olderThan`, left by a crash or an
+   * outage; returns how many. `spare` is shown the stale uploads found and names the upload ids to
+   * leave alone: upload sessions still in use (S3 lists every multipart upload under a prefix, live
+   * sessions' too). A store whose partial uploads carry no key (the disk store's temporary parts)
+   * removes every stale one, whatever the prefix.
+   */
+  sweep(prefix: string, olderThan: Date, options?: SweepIncompleteOptions): Promise<number>;
+  /**
+   * Aborts the partial uploads of exactly these keys (a put cut off by a crash or an outage) and
+   * their upload sessions; returns how many it found. Keys without one are not an error. MinIO lists
+   * incomplete multipart uploads only for an exact key, so this is how they are found there; the
+   * disk store names a put's temporary part by an opaque id and leaves it to `sweep`. `uploadIds`:
+   * the upload ids `put` reported (onUploadStarted) by key, aborted by id, which needs no listing.
+   */
+  abort(keys: string[], uploadIds?: ReadonlyMap<string, string>): Promise<number>;
+}
+
+/** What answers a store's own temporary URLs, mounted by the API (serveSignedMedia, serveUploadPart). */
+export interface OwnUrls {
+  /** GET/HEAD of presignGet's URLs, under /MEDIA_ROUTE_SEGMENT. */
+  media: SignedMediaSource;
+  /** PUT of upload session parts, under /UPLOAD_ROUTE_SEGMENT (with upload sessions). */
+  uploadParts?: UploadPartSink;
+}
+
+/** What a verified media URL grants: this key, served with these headers, until `expiresAt`. */
+export interface VerifiedMediaUrl {
+  key: string;
+  contentType: string;
+  contentDisposition: string;
+  expiresAt: Date;
+}
+
+/** What a verified part URL grants: one PUT of exactly `size` bytes as part `number` of `uploadId`. */
+export interface VerifiedPartUrl {
+  uploadId: string;
+  number: number;
+  size: number;
+  expiresAt: Date;
+}
+
+/** What serveSignedMedia needs from a store. */
+export interface SignedMediaSource {
+  verifyMediaUrl(pathname: string, searchParams: URLSearchParams, now?: Date): VerifiedMediaUrl;
+  stat(key: string): Promise<ObjectInfo | null>;
+  get(key: string): Promise<Readable>;
+  getRange(key: string, start: number, endInclusive: number): Promise<Readable>;
+}
+
+/** What serveUploadPart needs from a store's upload sessions. */
+export interface UploadPartSink {
+  verifyPartUrl(pathname: string, searchParams: URLSearchParams, now?: Date): VerifiedPartUrl;
+  receivePart(uploadId: string, number: number, size: number, body: Readable, signal?: AbortSignal): Promise<string>;
 }
 
 export interface SweepIncompleteOptions {

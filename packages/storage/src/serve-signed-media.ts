@@ -1,16 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { StorageUnavailableError, type ObjectInfo } from "./object-store.ts";
-import { MediaUrlError, type VerifiedMediaUrl } from "./signed-url.ts";
-
-/** What serveSignedMedia needs from a store (DiskStore has it all). */
-export interface SignedMediaSource {
-  verifyMediaUrl(pathname: string, searchParams: URLSearchParams, now?: Date): VerifiedMediaUrl;
-  stat(key: string): Promise<ObjectInfo | null>;
-  get(key: string): Promise<Readable>;
-  getRange(key: string, start: number, endInclusive: number): Promise<Readable>;
-}
+import { StorageUnavailableError, type SignedMediaSource, type VerifiedMediaUrl } from "./object-store.ts";
+import { sendRefusal, type FormatRefusal, type Refusal } from "./refusal.ts";
+import { MediaUrlError } from "./signed-url.ts";
 
 export interface ServeSignedMediaOptions {
   /** Path and query to verify; defaults to `req.url` (pass Express's `req.originalUrl` under a mount). */
@@ -18,6 +11,8 @@ export interface ServeSignedMediaOptions {
   now?: Date;
   /** Told about failures the client cannot see in full (storage errors, integrity errors mid-stream). */
   onError?: (error: unknown) => void;
+  /** The API's error format for refusals (403, 404, 416...); see Refusal. */
+  formatRefusal?: FormatRefusal;
 }
 
 export type ByteRange = { start: number; end: number };
@@ -47,27 +42,18 @@ export function parseRangeHeader(header: string | undefined, size: number): Byte
 
 function sendError(
   res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
+  o: ServeSignedMediaOptions,
+  refusal: Refusal,
   headers: Record<string, string> = {},
-  extensions: Record<string, string> = {},
 ): void {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
-  res.writeHead(status, {
-    ...headers,
-    "Content-Type": "application/json; charset=utf-8",
-    "Content-Length": Buffer.byteLength(body),
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-  });
-  res.end(res.req?.method === "HEAD" ? undefined : body);
+  sendRefusal(res, refusal, { format: o.formatRefusal, headers: { ...headers, "X-Content-Type-Options": "nosniff" } });
 }
 
 /**
  * Answers a GET or HEAD for a temporary media URL made by DiskStore.presignGet: verifies the
- * signature and expiry (403 FORBIDDEN otherwise, with `reason` MEDIA_URL_EXPIRED or MEDIA_URL_INVALID), then streams the plaintext with the signed headers,
- * honouring a single byte range (206/416). Never throws; errors become JSON responses.
+ * signature and expiry (403 otherwise, with `reason` MEDIA_URL_EXPIRED or MEDIA_URL_INVALID), then
+ * streams the plaintext with the signed headers, honouring a single byte range (206/416). Never
+ * throws; refusals become JSON responses in the caller's format (formatRefusal).
  */
 export async function serveSignedMedia(
   store: SignedMediaSource,
@@ -82,9 +68,9 @@ export async function serveSignedMedia(
     if (res.headersSent) {
       res.destroy();
     } else if (error instanceof StorageUnavailableError) {
-      sendError(res, 503, "STORAGE_UNAVAILABLE", "media storage is unavailable; try again shortly");
+      sendError(res, options, { status: 503, message: "media storage is unavailable; try again shortly" });
     } else {
-      sendError(res, 500, "INTERNAL_SERVER_ERROR", "the media could not be read");
+      sendError(res, options, { status: 500, message: "the media could not be read" });
     }
   }
 }
@@ -92,7 +78,7 @@ export async function serveSignedMedia(
 async function serve(store: SignedMediaSource, req: IncomingMessage, res: ServerResponse, o: ServeSignedMediaOptions) {
   const method = req.method ?? "GET";
   if (method !== "GET" && method !== "HEAD") {
-    sendError(res, 405, "BAD_USER_INPUT", "media URLs only answer GET and HEAD", { Allow: "GET, HEAD" });
+    sendError(res, o, { status: 405, message: "media URLs only answer GET and HEAD" }, { Allow: "GET, HEAD" });
     return;
   }
   const now = o.now ?? new Date();
@@ -102,13 +88,13 @@ async function serve(store: SignedMediaSource, req: IncomingMessage, res: Server
     granted = store.verifyMediaUrl(url.pathname, url.searchParams, now);
   } catch (error) {
     if (!(error instanceof MediaUrlError)) throw error;
-    // Still the contract's FORBIDDEN; `reason` tells a link to refresh (expired) from a broken one.
-    sendError(res, 403, "FORBIDDEN", error.message, {}, { reason: error.code });
+    // `reason` tells a link to refresh (expired) from a broken one.
+    sendError(res, o, { status: 403, message: error.message, reason: error.code });
     return;
   }
   const info = await store.stat(granted.key);
   if (!info) {
-    sendError(res, 404, "NOT_FOUND", "this media no longer exists");
+    sendError(res, o, { status: 404, message: "this media no longer exists" });
     return;
   }
   const size = info.size;
@@ -129,10 +115,15 @@ async function serve(store: SignedMediaSource, req: IncomingMessage, res: Server
     "Last-Modified": lastModified,
   };
   if (range === "unsatisfiable") {
-    sendError(res, 416, "BAD_USER_INPUT", `the requested range is outside the media's ${size} bytes`, {
-      "Content-Range": `bytes */${size}`,
-      "Accept-Ranges": "bytes",
-    });
+    sendError(
+      res,
+      o,
+      { status: 416, message: `the requested range is outside the media's ${size} bytes` },
+      {
+        "Content-Range": `bytes */${size}`,
+        "Accept-Ranges": "bytes",
+      },
+    );
     return;
   }
   const status = range ? 206 : 200;
@@ -149,7 +140,7 @@ async function serve(store: SignedMediaSource, req: IncomingMessage, res: Server
     body = range ? await store.getRange(granted.key, range.start, range.end) : await store.get(granted.key);
   } catch (error) {
     if ((error as { code?: string }).code !== "NotFound") throw error;
-    sendError(res, 404, "NOT_FOUND", "this media no longer exists");
+    sendError(res, o, { status: 404, message: "this media no longer exists" });
     return;
   }
   res.writeHead(status, headers);

@@ -1,14 +1,13 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { assertValidObjectKey } from "./object-key.ts";
-import { isSignableHeaderValue, SIGNED_HEADER_MAX, type PresignedUrl, type PresignOptions } from "./object-store.ts";
-
-/** What a verified media URL grants: this key, served with these headers, until `expiresAt`. */
-export interface VerifiedMediaUrl {
-  key: string;
-  contentType: string;
-  contentDisposition: string;
-  expiresAt: Date;
-}
+import {
+  isSignableHeaderValue,
+  SIGNED_HEADER_MAX,
+  type PresignedUrl,
+  type PresignOptions,
+  type VerifiedMediaUrl,
+  type VerifiedPartUrl,
+} from "./object-store.ts";
 
 /** A media URL was refused; `reason` tells an expired link from a forged or mangled one. */
 export class MediaUrlError extends Error {
@@ -45,14 +44,6 @@ export class InvalidMediaUrlError extends MediaUrlError {
 export const MEDIA_ROUTE_SEGMENT = "media";
 /** Path segment under the public URL where the disk store takes upload session parts. */
 export const UPLOAD_ROUTE_SEGMENT = "media-uploads";
-
-/** What a verified part URL grants: one PUT of exactly `size` bytes as part `number` of `uploadId`. */
-export interface VerifiedPartUrl {
-  uploadId: string;
-  number: number;
-  size: number;
-  expiresAt: Date;
-}
 
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Upload ids of the disk store are random UUIDs; anything else never names an upload. */

@@ -10,7 +10,6 @@ import {
   DiskStore,
   ExpiredMediaUrlError,
   InvalidMediaUrlError,
-  InvalidObjectKeyError,
   loadOrCreateKey,
   MediaIntegrityError,
   MediaUrlError,
@@ -228,34 +227,6 @@ describe("DiskStore", () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    });
-
-    it.each([
-      "../escape",
-      "media/../../escape",
-      "/etc/passwd",
-      "media//double",
-      "media/.hidden",
-      "media/a b",
-      "media/a\\b",
-      "media/naïve",
-      "media/x/",
-      "",
-    ])("rejects the object key %j everywhere", async (key) => {
-      await expect(store.put(key, sourceOf(Buffer.from("x")), { contentType: "text/plain" })).rejects.toBeInstanceOf(
-        InvalidObjectKeyError,
-      );
-      await expect(store.stat(key)).rejects.toBeInstanceOf(InvalidObjectKeyError);
-      await expect(store.get(key)).rejects.toBeInstanceOf(InvalidObjectKeyError);
-      await expect(store.delete([key])).rejects.toBeInstanceOf(InvalidObjectKeyError);
-      await expect(
-        store.presignGet(key, { expiresInSeconds: 60, contentType: "a/b", contentDisposition: "inline" }),
-      ).rejects.toBeInstanceOf(InvalidObjectKeyError);
-    });
-
-    it("rejects list prefixes that climb out of the root", async () => {
-      await expect(store.list("../")).rejects.toBeInstanceOf(InvalidObjectKeyError);
-      await expect(store.list("/etc/")).rejects.toBeInstanceOf(InvalidObjectKeyError);
     });
   });
 
@@ -497,26 +468,24 @@ describe("DiskStore", () => {
       expect(ranged.headers.get("content-range")).toBe(`bytes 10-19/${bytes.length}`);
     });
 
-    it("refuses forged and expired URLs with 403 and the GraphQL error shape", async () => {
+    it("refuses forged and expired URLs with 403, a JSON refusal and its reason (the API formats it)", async () => {
       const { url } = await sign();
       const forged = url.replace(/sig=[^&]+/, `sig=${"B".repeat(43)}`);
       const res = await fetch(forged);
       expect(res.status).toBe(403);
       expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-      const body = (await res.json()) as {
-        errors: { message: string; extensions: { code: string; reason?: string } }[];
-      };
-      expect(body.errors[0]?.extensions.code).toBe("FORBIDDEN");
-      expect(body.errors[0]?.extensions.reason).toBe("MEDIA_URL_INVALID");
-      expect(body.errors[0]?.message).toMatch(/not valid/);
+      const body = (await res.json()) as { status: number; message: string; reason?: string };
+      expect(body.status).toBe(403);
+      expect(body.reason).toBe("MEDIA_URL_INVALID");
+      expect(body.message).toMatch(/not valid/);
 
       const expired = await fetch((await sign({ now: new Date(Date.now() - 600_000) })).url);
       expect(expired.status).toBe(403);
       const expiredBody = (await expired.json()) as typeof body;
       expect(expiredBody).toEqual({
-        errors: [
-          { message: expect.stringMatching(/expired/), extensions: { code: "FORBIDDEN", reason: "MEDIA_URL_EXPIRED" } },
-        ],
+        status: 403,
+        message: expect.stringMatching(/expired/),
+        reason: "MEDIA_URL_EXPIRED",
       });
     });
 
@@ -532,9 +501,7 @@ describe("DiskStore", () => {
       await store.delete([gone]);
       const res = await fetch(url);
       expect(res.status).toBe(404);
-      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
-        "NOT_FOUND",
-      );
+      expect(await res.json()).toEqual({ status: 404, message: "this media no longer exists" });
       const post = await fetch((await sign()).url, { method: "POST" });
       expect(post.status).toBe(405);
       await post.arrayBuffer();

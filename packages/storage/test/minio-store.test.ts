@@ -87,7 +87,7 @@ describe("MinioStore on a real MinIO server", () => {
     await store.init();
   });
 
-  it("abortIncomplete aborts a cut-off multipart upload by its exact key (MinIO's prefix listing does not find it)", async () => {
+  it("incompleteUploads.abort aborts a cut-off multipart upload by its exact key (MinIO's prefix listing does not find it)", async () => {
     const { hostname, port } = new URL(server.endpoint);
     const client = new Client({
       endPoint: hostname,
@@ -115,7 +115,7 @@ describe("MinioStore on a real MinIO server", () => {
     );
     expect(await uploadsOf(key)).toEqual([uploadId]);
     // Why keys must be recorded: listing by prefix (what S3 supports) finds nothing on MinIO.
-    expect(await store.sweepIncomplete("media/", new Date(Date.now() + 60_000))).toBe(0);
+    expect(await store.incompleteUploads.sweep("media/", new Date(Date.now() + 60_000))).toBe(0);
     expect(await uploadsOf(key)).toEqual([uploadId]);
 
     // A sweep by a prefix that does list it (the exact key here, any prefix on S3) spares the uploads it is told to.
@@ -125,21 +125,21 @@ describe("MinioStore on a real MinIO server", () => {
       seen.push(...uploads.map((u) => u.uploadId));
       return new Set([uploadId]);
     };
-    expect(await store.sweepIncomplete(key, future, { spare })).toBe(0);
+    expect(await store.incompleteUploads.sweep(key, future, { spare })).toBe(0);
     expect(seen).toEqual([uploadId]);
     expect(await uploadsOf(key)).toEqual([uploadId]);
 
-    expect(await store.abortIncomplete([key, `media/${randomUUID()}/never-started`])).toBe(1);
+    expect(await store.incompleteUploads.abort([key, `media/${randomUUID()}/never-started`])).toBe(1);
     expect(await uploadsOf(key)).toEqual([]);
     expect(await store.stat(key)).toBeNull();
-    expect(await store.abortIncomplete([key])).toBe(0);
+    expect(await store.incompleteUploads.abort([key])).toBe(0);
 
     // Several instances sweep at once: both may find and abort the same uploads; neither fails, none is left.
     const raced = [`media/${randomUUID()}/${randomUUID()}`, `media/${randomUUID()}/${randomUUID()}`];
     for (const k of raced)
       await client.initiateNewMultipartUpload(store.bucket, k, { "Content-Type": "application/octet-stream" });
     const other = storeFor(server, store.bucket);
-    const counts = await Promise.all([store.abortIncomplete(raced), other.abortIncomplete(raced)]);
+    const counts = await Promise.all([store.incompleteUploads.abort(raced), other.incompleteUploads.abort(raced)]);
     expect(counts[0]! + counts[1]!).toBeGreaterThanOrEqual(2);
     for (const k of raced) expect(await uploadsOf(k)).toEqual([]);
   });
@@ -296,7 +296,7 @@ describe("MinioStore on a distributed MinIO (4 nodes, one drive each)", () => {
       { endpoint: cluster.nodes[1]!.endpoint, accessKey: cluster.accessKey, secretKey: cluster.secretKey },
       store.bucket,
     );
-    expect(await viaNode2.abortIncomplete([key])).toBe(0);
+    expect(await viaNode2.incompleteUploads.abort([key])).toBe(0);
     const part = () =>
       client(0).uploadPart(
         { bucketName: store.bucket, objectName: key, uploadID: uploadId, partNumber: 1, headers: {} },
@@ -304,7 +304,7 @@ describe("MinioStore on a distributed MinIO (4 nodes, one drive each)", () => {
       );
     await expect(part()).resolves.toMatchObject({ etag: expect.any(String) }); // still there
     // By its id it goes, whichever node answers.
-    expect(await viaNode2.abortIncomplete([key], new Map([[key, uploadId]]))).toBe(1);
+    expect(await viaNode2.incompleteUploads.abort([key], new Map([[key, uploadId]]))).toBe(1);
     await expect(part()).rejects.toMatchObject({ code: "NoSuchUpload" });
   });
 });

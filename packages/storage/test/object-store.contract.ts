@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ObjectStore } from "../src/index.ts";
+import { InvalidObjectKeyError, type ObjectStore } from "../src/index.ts";
 import { endlessSource, failingSource, MiB, readAll, sha256, sourceOf, tamperParam, waitFor } from "./helpers.ts";
 
 export interface StoreHarness {
@@ -152,6 +152,38 @@ export function objectStoreContract(name: string, setup: () => Promise<StoreHarn
       await expect(put).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(await store.list(p)).toEqual([]);
+    });
+
+    it.each([
+      "../escape",
+      "media/../../escape",
+      "/etc/passwd",
+      "media//double",
+      "media/.hidden",
+      "media/a b",
+      "media/a\\b",
+      "media/naïve",
+      "media/x/",
+      "",
+    ])("rejects the object key %j everywhere, before touching the store", async (key) => {
+      await expect(store.put(key, sourceOf(Buffer.from("x")), { contentType: "text/plain" })).rejects.toBeInstanceOf(
+        InvalidObjectKeyError,
+      );
+      await expect(store.stat(key)).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(store.get(key)).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(store.delete([key])).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(
+        store.presignGet(key, { expiresInSeconds: 60, contentType: "a/b", contentDisposition: "inline" }),
+      ).rejects.toBeInstanceOf(InvalidObjectKeyError);
+    });
+
+    it("rejects list and sweep prefixes that climb out of the root", async () => {
+      await expect(store.list("../")).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      await expect(store.list("/etc/")).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      if (store.incompleteUploads) {
+        await expect(store.incompleteUploads.sweep("../", new Date())).rejects.toBeInstanceOf(InvalidObjectKeyError);
+        await expect(store.incompleteUploads.abort(["../escape"])).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      }
     });
 
     describe("temporary URLs", () => {

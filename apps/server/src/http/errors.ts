@@ -1,7 +1,23 @@
 import type { Duplex } from "node:stream";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { errorBody, type ErrorCode } from "../errors.ts";
+import type { Refusal } from "@parley/storage";
+import { errorBody, HTTP_STATUS, type ErrorCode } from "../errors.ts";
+
+const CODE_OF_STATUS = new Map(Object.entries(HTTP_STATUS).map(([code, status]) => [status, code as ErrorCode]));
+
+/**
+ * The embedded store's routes' refusals in the contract's error shape: the code the status stands
+ * for (403 FORBIDDEN, 404 NOT_FOUND, 503 STORAGE_UNAVAILABLE...; other 4xx BAD_USER_INPUT), and
+ * `reason` for a refused media URL (docs/design.md).
+ */
+export function refusalBody(refusal: Refusal) {
+  const code =
+    CODE_OF_STATUS.get(refusal.status) ?? (refusal.status < 500 ? "BAD_USER_INPUT" : "INTERNAL_SERVER_ERROR");
+  return {
+    errors: [{ message: refusal.message, extensions: { code, ...(refusal.reason ? { reason: refusal.reason } : {}) } }],
+  };
+}
 
 /** Errors raised before GraphQL runs (body parsing, multipart) still answer the GraphQL error shape. */
 export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {

@@ -1,14 +1,16 @@
 import { Router } from "express";
 import type { Logger } from "pino";
-import { DiskStore, MEDIA_ROUTE_SEGMENT, serveSignedMedia, type ObjectStore } from "@parley/storage";
+import { MEDIA_ROUTE_SEGMENT, serveSignedMedia, type ObjectStore } from "@parley/storage";
+import { refusalBody } from "./errors.ts";
 import { signedUrlCors } from "./signed-url-cors.ts";
 
 /**
  * GET/HEAD /media/...: the embedded store's temporary URLs (HMAC-signed, expiring, Range-capable).
- * With MinIO the URLs point at MinIO itself and this route is not mounted.
+ * A store whose URLs point at itself (MinIO) has no ownUrls, and this route is not mounted.
  */
 export function mediaRoutes(store: ObjectStore, logger: Logger): Router | undefined {
-  if (!(store instanceof DiskStore)) return undefined;
+  const source = store.ownUrls?.media;
+  if (!source) return undefined;
   const router = Router();
   router.use(
     `/${MEDIA_ROUTE_SEGMENT}`,
@@ -19,9 +21,10 @@ export function mediaRoutes(store: ObjectStore, logger: Logger): Router | undefi
       expose: "Content-Disposition, Content-Range, Content-Length",
     }),
     (req, res) => {
-      void serveSignedMedia(store, req, res, {
+      void serveSignedMedia(source, req, res, {
         url: req.originalUrl,
         onError: (error) => logger.warn({ err: error, path: req.path }, "media download failed"),
+        formatRefusal: refusalBody,
       });
     },
   );

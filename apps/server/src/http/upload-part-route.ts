@@ -1,16 +1,17 @@
 import { Router } from "express";
 import type { Logger } from "pino";
-import { DiskStore, serveUploadPart, UPLOAD_ROUTE_SEGMENT, type ObjectStore } from "@parley/storage";
+import { serveUploadPart, UPLOAD_ROUTE_SEGMENT, type ObjectStore } from "@parley/storage";
+import { refusalBody } from "./errors.ts";
 import { signedUrlCors } from "./signed-url-cors.ts";
 
 /**
  * PUT /media-uploads/<uploadId>/<n>: the embedded store's upload session parts (HMAC-signed URLs
  * from createMediaUpload/mediaUpload, exact size, encrypted like every object). With MinIO the part
- * URLs point at MinIO itself and this route is not mounted.
+ * URLs point at MinIO itself (no ownUrls) and this route is not mounted.
  */
 export function uploadPartRoutes(store: ObjectStore, logger: Logger): Router | undefined {
-  if (!(store instanceof DiskStore)) return undefined;
-  const sink = store.uploadSessions;
+  const sink = store.ownUrls?.uploadParts;
+  if (!sink) return undefined;
   const router = Router();
   router.use(
     `/${UPLOAD_ROUTE_SEGMENT}`,
@@ -19,6 +20,7 @@ export function uploadPartRoutes(store: ObjectStore, logger: Logger): Router | u
       void serveUploadPart(sink, req, res, {
         url: req.originalUrl,
         onError: (error) => logger.warn({ err: error, path: req.path }, "upload part PUT failed"),
+        formatRefusal: refusalBody,
       });
     },
   );

@@ -54,7 +54,7 @@ async function discardKeys(deps: IngestDeps, keys: string[], unfinished: string[
   try {
     await deps.store.delete(keys);
     if (unfinished.length > 0) {
-      await deps.store.abortIncomplete(unfinished, await deps.reservations.uploadIds(unfinished));
+      await deps.store.incompleteUploads?.abort(unfinished, await deps.reservations.uploadIds(unfinished));
     }
     await deps.reservations.release(keys);
   } catch (error) {

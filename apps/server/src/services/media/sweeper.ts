@@ -70,7 +70,7 @@ export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now
     const orphans = keys.length > 0 ? await unreferenced(keys) : [];
     if (orphans.length > 0) {
       const uploadIds = new Map(reserved.flatMap((r) => (r.uploadId ? [[r.key, r.uploadId] as const] : [])));
-      partial += await store.abortIncomplete(orphans, uploadIds);
+      partial += (await store.incompleteUploads?.abort(orphans, uploadIds)) ?? 0;
       await store.delete(orphans);
     }
     await reservations.release(keys);
@@ -79,7 +79,7 @@ export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now
   }
   // Partial uploads the store can list by prefix (S3, the disk store's temporary parts), except
   // the multipart uploads of live sessions, which may take MEDIA_UPLOAD_TTL_SECONDS.
-  partial += await store.sweepIncomplete(MEDIA_PREFIX, new Date(cutoff), { spare: sessions.spare });
+  partial += (await store.incompleteUploads?.sweep(MEDIA_PREFIX, new Date(cutoff), { spare: sessions.spare })) ?? 0;
   if (deleted > 0 || partial > 0 || abandoned > 0 || expired > 0) {
     deps.logger.info(
       { deleted, partial, abandoned, expired },

@@ -103,7 +103,7 @@ export function uploadSessions(deps: SessionDeps) {
   async function cleanUp(row: MediaUploadRow): Promise<void> {
     if (row.storeUploadId) await store.uploadSessions?.abort(row.objectKey, row.storeUploadId);
     // Killed between the row and the store's answer: the upload is known only by its key.
-    else await store.abortIncomplete([row.objectKey]);
+    else await store.incompleteUploads?.abort([row.objectKey]);
     await store.delete([row.objectKey]); // assembled by a send that then failed
     await rows.delete(row.id);
   }
