@@ -1,18 +1,17 @@
 // Crashes (issue 8, "Crashes and faults"): the real server entry (src/main.ts) as a child process,
 // killed with SIGKILL in the middle of a 50 MiB upload and started again; and stopped with SIGTERM
 // while a request is in flight. Runs on both backends.
-import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMinio, type MinioServer } from "@parley/testkit";
+import { startMinio, type MinioServer, readFixture } from "@parley/testkit";
 import { backend } from "./harness.ts";
 import { generated, postMultipart } from "./multipart.ts";
 import { eventually, gqlAt, listDir, processBackend, startServer, type ProcessBackend } from "./process-backend.ts";
 import type { ServerProcess } from "./server-process.ts";
 
 const MiB = 1024 * 1024;
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id index media { size sha256 } } }`;
 const MESSAGES = `query($c: ID!) { conversation(id: $c) { messages(first: 100) { edges { node { id index } } } } }`;
 

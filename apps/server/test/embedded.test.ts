@@ -20,12 +20,13 @@ import { ConfigError, loadConfig } from "../src/config.ts";
 import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
 import { postMultipart } from "./multipart.ts";
 import { startServerProcess } from "./server-process.ts";
+import { readFixture } from "@parley/testkit";
 
 // The zero-dependency default: no DATABASE_URL, no S3_ENDPOINT, everything in DATA_DIR.
 const dataDir = mkdtempSync(join(tmpdir(), "parley-embedded-restart-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const env = { PORT: "0", LOG_LEVEL: "silent", DATA_DIR: dataDir, AUTH_DEV_TOKENS: "true" };
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 
 async function devToken(url: string, identity: string) {
   const res = await fetch(`${url}/auth/dev-token`, {

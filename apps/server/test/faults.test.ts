@@ -2,16 +2,15 @@
 // during a request. /readyz reports it, requests fail with a contract code, nothing is half-written,
 // and service resumes by itself when the dependency is back, without a restart. Services backend only
 // (vitest.config.ts): the embedded backend has no network dependency to lose.
-import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, startMinio, type MinioServer, type TestDatabase } from "@parley/testkit";
+import { createTestDatabase, startMinio, type MinioServer, type TestDatabase, readFixture } from "@parley/testkit";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { generated, postMediaMessage, type FilePart } from "./multipart.ts";
 import { eventually, incompleteUploads } from "./process-backend.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id index } }`;
 const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id index media { size sha256 temporaryUrl } } }`;
 

@@ -12,7 +12,6 @@
 // Reproduce a failure: PARLEY_FUZZ_SEED=<seed> npx vitest run test/fuzz-limits.test.ts;
 // PARLEY_FUZZ_RUNS=<factor> for a longer run (fuzz-kit.ts).
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,6 +32,7 @@ import {
   multipart,
   scaledRuns,
 } from "./fuzz-kit.ts";
+import { readFixture } from "@parley/testkit";
 
 const RUNS = scaledRuns({ values: 24, filenames: 12, tokens: 80, cursors: 60, ids: 50 });
 
@@ -94,7 +94,7 @@ let t: TestServer;
 let conv = "";
 let alice = "";
 const messageIds: string[] = [];
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 
 beforeAll(async () => {
   t = await startTestServer({

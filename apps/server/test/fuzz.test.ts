@@ -7,7 +7,7 @@
 // (PARLEY_FUZZ_RUNS=<factor> for a longer run; see fuzz-kit.ts). Values at the length limits, fan-out,
 // token claims, cursors and ids are fuzz-limits.test.ts's.
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -25,7 +25,7 @@ import {
   scaledRuns,
   type Part,
 } from "./fuzz-kit.ts";
-import { eventually } from "./eventually.ts";
+import { readFixture, eventually } from "@parley/testkit";
 
 // Bounded for CI: about 250 cases per backend in total.
 const RUNS = scaledRuns({
@@ -400,7 +400,7 @@ const descLabel = (d: Desc | undefined) =>
 // ---------------------------------------------------------------------------------------------
 // Multipart bodies (multipart() in fuzz-kit.ts).
 
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 
 function fileBytes(size: number, seed: number, asPng: boolean): Buffer {
   if (asPng) return png.subarray(0, Math.min(size, png.length));

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "./eventually.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { postMultipart } from "./multipart.ts";
 import { collect, settle, wsClient } from "./ws.ts";
+import { readFixture, eventually } from "@parley/testkit";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -13,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id index } }`;
 const ADDED = `subscription($c: ID!) { messageAdded(conversationId: $c) { id index body author } }`;
 const UPDATED = `subscription($c: ID!) { messageUpdated(conversationId: $c) { reasons message { id body attributes } } }`;

@@ -4,7 +4,7 @@
 // Services only (vitest.config.ts), with a MinIO of its own.
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMinio, type MinioServer } from "@parley/testkit";
+import { startMinio, type MinioServer, readFixture } from "@parley/testkit";
 import { startTestServer, type TestServer } from "./harness.ts";
 import { generated, postMultipart, type MultipartResponse } from "./multipart.ts";
 import { eventually, incompleteUploads } from "./process-backend.ts";
@@ -17,7 +17,7 @@ const CONVERSATIONS = 4;
 const SENDERS = ["alice", "bob", "carol", "dave", "erin"];
 const ACCEPTABLE_FAILURES = new Set(["STORAGE_UNAVAILABLE"]);
 const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id index media { id size sha256 } } }`;
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 
 interface Outcome {
   key: string;

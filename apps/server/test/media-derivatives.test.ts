@@ -3,11 +3,11 @@ import { deflateSync } from "node:zlib";
 import exifr from "exifr";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "./eventually.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
 import { postMediaMessage } from "./multipart.ts";
 import { ihdr, PNG_SIGNATURE, pngChunk } from "./png.ts";
 import { collect, wsClient } from "./ws.ts";
+import { eventually } from "@parley/testkit";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

@@ -3,10 +3,10 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { eventually } from "./eventually.ts";
 import { generated, postMultipart, type FilePart } from "./multipart.ts";
+import { readFixture, eventually } from "@parley/testkit";
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+const fixture = readFixture;
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 const SEND_MEDIA = `mutation($input: SendMediaMessageInput!) { sendMediaMessage(input: $input) {

@@ -11,10 +11,11 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { generated, postMultipart } from "./multipart.ts";
+import { readFixture } from "@parley/testkit";
 
 const MiB = 1024 * 1024;
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 
 const CREATE = `mutation($i: CreateMediaUploadInput!) { createMediaUpload(input: $i) {
   id conversationId size partSize expiresAt parts { number size url uploaded } } }`;

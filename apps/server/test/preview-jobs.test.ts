@@ -8,11 +8,10 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "@parley/db";
 import { StorageUnavailableError } from "@parley/storage";
-import { createTestDatabase, type TestDatabase } from "@parley/testkit";
+import { createTestDatabase, type TestDatabase, eventually } from "@parley/testkit";
 import { startPreviewJobs, type PreviewJobs, type PreviewJobsOptions } from "../src/jobs/preview-jobs.ts";
 import type { PreviewsRepository } from "../src/media/previews-repository.ts";
 import type { PreviewService } from "../src/services/previews.ts";
-import { eventually } from "./eventually.ts";
 import { backend } from "./harness.ts";
 
 const id = (n: number) => `0193f0a0-0000-7000-8000-${String(n).padStart(12, "0")}`;

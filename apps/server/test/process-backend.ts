@@ -6,12 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { inject } from "vitest";
-import { createTestDatabase, incompleteUploads, type TestDatabase } from "@parley/testkit";
+import { createTestDatabase, incompleteUploads, type TestDatabase, eventually as poll } from "@parley/testkit";
 import { loadConfig } from "../src/config.ts";
 import { storeFromConfig } from "../src/store-from-config.ts";
 import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
 import type { Backend } from "./harness.ts";
-import { eventually as poll } from "./eventually.ts";
 import { startServerProcess } from "./server-process.ts";
 
 export interface ProcessBackend {

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMinio, type MinioServer } from "@parley/testkit";
+import { startMinio, type MinioServer, readFixture } from "@parley/testkit";
 import { reservationsIn } from "../src/services/media/reservations.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { generated, postMediaMessage } from "./multipart.ts";
@@ -20,7 +19,7 @@ afterAll(async () => {
 });
 
 const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`;
-const png = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const png = readFixture("photo.png");
 
 async function conversation() {
   const res = await t.gql<{ createConversation: { id: string } }>(

@@ -1,5 +1,4 @@
 // conversation.on(...) against a real server: graphql-ws over the server's /graphql, real sends.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createClient,
@@ -14,8 +13,9 @@ import {
 import { WebSocket } from "../src/node.ts";
 import { collector, firstError, indexesOf, liveClient, range, tcpProxy } from "./live.ts";
 import { clientFor, countingFetch, download, eventually, sha256, startTestServer, type TestServer } from "./support.ts";
+import { readFixture } from "@parley/testkit";
 
-const photo = readFileSync(new URL("./fixtures/photo.png", import.meta.url));
+const photo = readFixture("photo.png");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let t: TestServer;

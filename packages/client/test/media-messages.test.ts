@@ -13,9 +13,10 @@ import {
   startTestServer,
   type TestServer,
 } from "./support.ts";
+import { fixturePath } from "@parley/testkit";
 
-const photoPath = new URL("./fixtures/photo.png", import.meta.url).pathname;
-const pdfPath = new URL("./fixtures/report.pdf", import.meta.url).pathname;
+const photoPath = fixturePath("photo.png");
+const pdfPath = fixturePath("report.pdf");
 const photo = readFileSync(photoPath);
 const pdf = readFileSync(pdfPath);
 

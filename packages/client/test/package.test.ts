@@ -18,13 +18,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromiumExecutable } from "@parley/testkit";
+import { chromiumExecutable, fixturePath } from "@parley/testkit";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256, startTestServer, type TestServer } from "./support.ts";
 
 const packageDir = new URL("../", import.meta.url).pathname;
-const fixture = new URL("./fixtures/report.pdf", import.meta.url).pathname;
+const fixture = fixturePath("report.pdf");
 const require = createRequire(import.meta.url);
 let dir: string;
 let installed: string;

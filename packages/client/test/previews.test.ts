@@ -1,15 +1,15 @@
 // Media derivatives through the SDK on a real server: width/height at send, the placeholder and
 // previews once the server's job has made them (announced by messageUpdated, reason MEDIA), and
 // preview URLs under the same refresh rules as content URLs, batched into the same request.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type Message } from "../src/index.ts";
 import { WebSocket } from "../src/node.ts";
 import { countingFetch, download, eventually, startTestServer, type TestServer } from "./support.ts";
+import { readFixture } from "@parley/testkit";
 
 // 1200 × 900 JPEG with EXIF orientation 6 (shown as 900 × 1200), made with sharp.
-const portrait = readFileSync(new URL("./fixtures/portrait.jpg", import.meta.url));
-const pdf = readFileSync(new URL("./fixtures/report.pdf", import.meta.url));
+const portrait = readFixture("portrait.jpg");
+const pdf = readFixture("report.pdf");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Width and height from a WebP's header (VP8, VP8L or VP8X), so a test can check what it downloaded. */

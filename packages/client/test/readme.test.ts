@@ -7,10 +7,11 @@ import * as examples from "../examples/readme.ts";
 import { regions } from "../scripts/readme-regions.mjs";
 import { createClient, type Message } from "../src/index.ts";
 import { eventually, startTestServer, type TestServer } from "./support.ts";
+import { fixturePath } from "@parley/testkit";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const exampleSource = readFileSync(new URL("../examples/readme.ts", import.meta.url), "utf8");
-const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+const fixture = fixturePath;
 
 describe("README", () => {
   it("shows only TypeScript that is verbatim a region of examples/readme.ts, and every region", () => {

@@ -43,18 +43,7 @@ export async function clientFor(
   return createClient({ url: t.url, token: await t.token(identity), ...options });
 }
 
-/** Polls until `check` passes or the deadline ends; the last failure is rethrown. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+export { eventually } from "@parley/testkit";
 
 export async function download(url: string): Promise<{ status: number; bytes: Buffer; contentType: string | null }> {
   const res = await fetch(url);

@@ -15,3 +15,5 @@ export { chromiumExecutable } from "./chromium.ts";
 export { nginxBinary, startNginx, nginxConfig, type Nginx, type NginxOptions } from "./nginx.ts";
 export { parleyInstance, type ParleyInstance } from "./parley-process.ts";
 export { startCluster, type Cluster, type ClusterOptions } from "./cluster.ts";
+export { eventually } from "./eventually.ts";
+export { fixturePath, readFixture } from "./fixtures.ts";
