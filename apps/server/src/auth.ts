@@ -44,6 +44,11 @@ export function resolveJwtSecret(config: Config): KeyObject | undefined {
 // Asymmetric algorithms an identity provider may use; never "none", never HS* against a JWKS.
 const JWKS_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
+/** Verified tokens remembered per process (each entry is the token's text and a few numbers). */
+const VERIFIED_TOKENS_MAX = 10_000;
+// Longer tokens are verified every time (bounds the cache at about 20 MB).
+const VERIFIED_TOKEN_CHARS_MAX = 2048;
+
 export function createTokenService(config: Config): TokenService {
   const secret = resolveJwtSecret(config);
   const jwks = config.auth.jwksUrl ? createRemoteJWKSet(new URL(config.auth.jwksUrl)) : undefined;
@@ -71,13 +76,32 @@ export function createTokenService(config: Config): TokenService {
     throw unauthenticated(`Tokens signed with ${alg ?? "no algorithm"} are not accepted.`);
   }
 
+  // Tokens verified before, by their exact text: a client sends the same token with every request,
+  // and the signature check was most of an authenticated request's CPU. Only tokens that passed
+  // every check are kept; exp (and nbf) are checked again on every use, so a cached token expires
+  // exactly when it would have.
+  const verified = new Map<string, { sub: string; exp: number; nbf: number }>();
+  const usable = (entry: { exp: number; nbf: number }) => {
+    const now = Math.floor(Date.now() / 1000); // as jose compares
+    return now < entry.exp && now >= entry.nbf;
+  };
+
   return {
     async authenticate(header) {
       if (header === undefined || header === "") return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1]) throw unauthenticated("The Authorization header is not a Bearer token.");
+      const token = match[1];
+      const known = verified.get(token);
+      if (known && usable(known)) {
+        // Most recently used last, so the oldest is the first to go.
+        verified.delete(token);
+        verified.set(token, known);
+        return known.sub;
+      }
+      if (known) verified.delete(token);
       try {
-        const payload = await verify(match[1]);
+        const payload = await verify(token);
         const sub = payload.sub;
         if (typeof sub !== "string") throw unauthenticated("The token's sub claim must be a string identity.");
         const problem = identityProblem(sub);
@@ -85,6 +109,14 @@ export function createTokenService(config: Config): TokenService {
           throw unauthenticated(
             `The token's sub claim ${problem}; an identity is 1 to 256 characters without control characters or bidi overrides.`,
           );
+        }
+        if (typeof payload.exp === "number" && token.length <= VERIFIED_TOKEN_CHARS_MAX) {
+          verified.set(token, {
+            sub,
+            exp: payload.exp,
+            nbf: typeof payload.nbf === "number" ? payload.nbf : -Infinity,
+          });
+          if (verified.size > VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
         }
         return sub;
       } catch (error) {

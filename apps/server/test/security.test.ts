@@ -88,6 +88,21 @@ describe("JWT", () => {
       expect(res.json.errors?.[0]?.extensions.code, name).toBe("UNAUTHENTICATED");
     }
   });
+
+  it("a token accepted before (verified tokens are remembered) is refused once its exp passes", async () => {
+    const short = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("alice")
+      .setExpirationTime(now() + 2)
+      .sign(key);
+    for (let i = 0; i < 3; i++) expect((await asBearer(t.url, short)).json.data?.viewer.identity).toBe("alice");
+    // exp is whole seconds: the token is expired from the second exp on.
+    const exp = JSON.parse(Buffer.from(short.split(".")[1]!, "base64url").toString()) as { exp: number };
+    await new Promise((r) => setTimeout(r, Math.max(0, exp.exp * 1000 - Date.now()) + 50));
+    const res = await asBearer(t.url, short);
+    expect(res.status).toBe(401);
+    expect(res.json.errors?.[0]?.extensions.code).toBe("UNAUTHENTICATED");
+  });
 });
 
 // Review findings 3 and 4: AUTH_ISSUER/AUTH_AUDIENCE were ignored for HS256 tokens, and `sub` was only
