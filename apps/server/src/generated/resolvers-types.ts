@@ -49,7 +49,7 @@ export type Conversation = {
   messages: MessageConnection;
   participants: Array<Participant>;
   uniqueName: Maybe<Scalars["String"]["output"]>;
-  /** Messages from others after the viewer's read horizon (all of them when the horizon is unset). */
+  /** Messages from others after the viewer's read horizon (all of them when the horizon is unset), counted up to 1000: 1000 means 1000 or more. */
   unreadMessagesCount: Scalars["Int"]["output"];
   updatedAt: Scalars["DateTime"]["output"];
 };

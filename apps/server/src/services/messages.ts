@@ -1,27 +1,17 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, gte, sql } from "drizzle-orm";
-import {
-  conversations,
-  media,
-  mediaPreviews,
-  messages,
-  participants,
-  removedMessages,
-  rowsOf,
-  type Database,
-  type MediaRow,
-  type MessageRow,
-  type RemovedMessageRow,
-} from "@parley/db";
+import { type Database, type MediaRow, type MessageRow, type RemovedMessageRow, uniqueViolation } from "@parley/db";
 import { badInput, forbidden, notFound } from "../errors.ts";
-import { EVENTS_CHANNEL, notifyStatement, type MessageUpdateReason } from "../realtime/events.ts";
+import type { MessageUpdateReason } from "../realtime/events.ts";
+import { messageRepository, type NewMedia } from "../repositories/messages.ts";
 import type { ConversationService } from "./conversations.ts";
-import { decodeIndexCursor, encodeCursor } from "./cursor.ts";
-import { uniqueViolation } from "./db-errors.ts";
+import { decodeIndexCursor } from "./cursor.ts";
 import { isId, newId } from "./ids.ts";
+import { connection, pageSize } from "./paging.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { checkAttributes, checkBody, checkIdempotencyKey } from "./validation.ts";
 
-const PAGE_MAX = 100;
+export type { NewMedia } from "../repositories/messages.ts";
+export { UNREAD_COUNT_CAP } from "../repositories/messages.ts";
+
 const PAGE_DEFAULT = 30;
 const MEDIA_BY_IDS_MAX = 100;
 
@@ -31,14 +21,6 @@ export interface NewMessage {
   attributes?: Record<string, unknown> | null;
   idempotencyKey?: string | null;
 }
-
-/** A media row to insert with its message; the object is already stored under objectKey. */
-/** A stored file about to get its row; image fields are set by the ingest stage and the preview job. */
-export type NewMedia = Omit<
-  MediaRow,
-  "messageId" | "position" | "createdAt" | "category" | "width" | "height" | "previewState" | "placeholder"
-> &
-  Partial<Pick<MediaRow, "width" | "height" | "previewState">>;
 
 export interface PageArgs {
   first?: number | null;
@@ -54,6 +36,8 @@ export function messageService(
   rateLimit: RateLimiter,
   changes?: RateLimiter,
 ) {
+  const repo = messageRepository(db);
+
   /** Validates what every send shares; returns the normalised attributes. */
   function validate(input: NewMessage) {
     if (input.body !== null) checkBody(input.body, limits.bodyMaxLength);
@@ -64,21 +48,14 @@ export function messageService(
   async function findIdempotent(conversationId: string, author: string, key: string | null | undefined) {
     if (key == null) return undefined;
     checkIdempotencyKey(key);
-    const [row] = await db
-      .select()
-      .from(messages)
-      .where(
-        and(eq(messages.conversationId, conversationId), eq(messages.author, author), eq(messages.idempotencyKey, key)),
-      );
-    return row;
+    return repo.idempotent(conversationId, author, key);
   }
 
   /**
-   * Inserts the message (and its media rows) in one transaction. The conversation row's counter
-   * hands out the index: its row lock serialises senders, a rollback gives the index back.
-   * `inCommit` runs inside the same transaction (the media module releases its reservations there).
-   * Returns `{ message, duplicate }`; a concurrent send with the same idempotency key wins the race
-   * and this call returns its message with duplicate=true (the caller then discards its objects).
+   * A media message and its media rows in one transaction (`inCommit` runs inside it: the media
+   * module releases its reservations there). Returns `{ message, duplicate }`; a concurrent send
+   * with the same idempotency key wins the race and this call returns its message with
+   * duplicate=true (the caller then discards its objects).
    */
   async function insert(
     author: string,
@@ -86,50 +63,24 @@ export function messageService(
     attributes: Record<string, unknown>,
     mediaRows: NewMedia[],
     inCommit?: (tx: Database) => Promise<void>,
-    /** A text send whose membership and rate limit are checked by the insert itself (sendText). */
-    gated = false,
   ): Promise<{ message: MessageRow; duplicate: boolean }> {
-    const id = newId();
     const now = new Date();
     try {
-      if (mediaRows.length === 0)
-        return { message: await insertText(id, now, author, input, attributes, gated), duplicate: false };
-      const message = await db.transaction(async (tx) => {
-        const [slot] = await tx
-          .update(conversations)
-          .set({ nextMessageIndex: sql`${conversations.nextMessageIndex} + 1`, lastActivityAt: now })
-          .where(eq(conversations.id, input.conversationId))
-          .returning({ index: sql<number>`${conversations.nextMessageIndex} - 1` });
-        if (!slot) throw notFound("Conversation", input.conversationId);
-        const [row] = await tx
-          .insert(messages)
-          .values({
-            id,
-            conversationId: input.conversationId,
-            index: slot.index,
-            author,
-            body: input.body,
-            attributes,
-            type: mediaRows.length > 0 ? "MEDIA" : "TEXT",
-            idempotencyKey: input.idempotencyKey ?? null,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
-        if (mediaRows.length > 0) {
-          await tx.insert(media).values(mediaRows.map((m, position) => ({ ...m, messageId: id, position })));
-        }
-        await inCommit?.(tx);
-        await tx.execute(
-          notifyStatement({
-            type: "messageAdded",
-            conversationId: input.conversationId,
-            messageId: id,
-            index: slot.index,
-          }),
-        );
-        return row!;
-      });
+      const message = await repo.insertWithMedia(
+        {
+          id: newId(),
+          conversationId: input.conversationId,
+          author,
+          body: input.body,
+          attributes,
+          idempotencyKey: input.idempotencyKey ?? null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        mediaRows,
+        inCommit,
+      );
+      if (!message) throw notFound("Conversation", input.conversationId);
       return { message, duplicate: false };
     } catch (error) {
       if (uniqueViolation(error) === "messages_idempotency_key") {
@@ -141,68 +92,10 @@ export function messageService(
   }
 
   /**
-   * A text message in ONE statement (one round trip, no BEGIN/COMMIT): take the index, insert the
-   * row and publish the event. Same row lock and atomicity as the transaction, held for less time.
-   * `gated`: the same statement first checks that the author is a participant and spends one unit
-   * of their rate limit (rate_limits upsert), and takes an index only if both hold.
-   */
-  async function insertText(
-    id: string,
-    now: Date,
-    author: string,
-    input: NewMessage,
-    attributes: Record<string, unknown>,
-    gated = false,
-  ): Promise<MessageRow> {
-    const at = now.toISOString();
-    const member = sql`exists (select 1 from ${participants} p where p.conversation_id = ${input.conversationId} and p.identity = ${author})`;
-    const spend = gated ? rateLimit.spendWhen(author, member) : null;
-    const gate = !gated ? sql`true` : spend ? sql`exists (select 1 from budget)` : member;
-    const result = (await db.execute(sql`
-      with ${spend ? sql`budget as (${spend}),` : sql``} slot as (
-        update ${conversations} set next_message_index = next_message_index + 1, last_activity_at = ${at}::timestamptz
-        where id = ${input.conversationId} and ${gate}
-        returning next_message_index - 1 as index
-      ), inserted as (
-        insert into ${messages} (id, conversation_id, index, author, body, attributes, type, idempotency_key, created_at, updated_at)
-        select ${id}, ${input.conversationId}, slot.index, ${author}, ${input.body}, ${JSON.stringify(attributes)}::jsonb, 'TEXT',
-               ${input.idempotencyKey ?? null}, ${at}::timestamptz, ${at}::timestamptz
-        from slot
-        returning index
-      )
-      select (select index from inserted) as index, ${gated ? member : sql`true`} as member,
-        (select pg_notify(${EVENTS_CHANNEL}, json_build_object(
-          'type', 'messageAdded', 'conversationId', ${input.conversationId}::text, 'messageId', ${id}::text, 'index', inserted.index
-        )::text) from inserted) as notified`)) as unknown;
-    const [row] = rowsOf<{ index: number | null; member: boolean }>(result);
-    const index = row?.index ?? undefined;
-    if (index === undefined) {
-      // Nothing inserted: say why (rare, so asking again costs nothing on the common path).
-      if (gated && !row?.member) {
-        await conversations_.requireParticipant(input.conversationId, author);
-        throw forbidden(`You are not a participant of conversation ${input.conversationId}.`);
-      }
-      if (gated && spend) await rateLimit.refuse(author);
-      throw notFound("Conversation", input.conversationId);
-    }
-    return {
-      id,
-      conversationId: input.conversationId,
-      index: Number(index),
-      author,
-      body: input.body,
-      attributes,
-      type: "TEXT",
-      idempotencyKey: input.idempotencyKey ?? null,
-      createdAt: now,
-      updatedAt: now,
-    };
-  }
-
-  /**
-   * A text send: one statement in the common case (no idempotency key) that checks membership,
-   * spends the rate limit and inserts (insertText). The rare outcomes (not a participant, refused,
-   * invalid input) ask again to say exactly why, in the order they always had: access first.
+   * A text send: one statement in the common case that checks membership, spends the rate limit,
+   * takes the index, inserts and publishes (the repository's sendText). The rare outcomes (not a
+   * participant, refused, invalid input) ask again to say exactly why, in the order they always
+   * had: access first, then input, then the limit.
    */
   async function sendText(author: string, input: NewMessage & { body: string }): Promise<MessageRow> {
     if (!isId(input.conversationId)) throw notFound("Conversation", input.conversationId);
@@ -224,12 +117,40 @@ export function messageService(
       await conversations_.requireParticipant(input.conversationId, author);
       throw error;
     }
-    return (await insert(author, input, attributes, [], undefined, true)).message;
+    const row = {
+      id: newId(),
+      conversationId: input.conversationId,
+      author,
+      body: input.body,
+      idempotencyKey: input.idempotencyKey ?? null,
+    };
+    const now = new Date();
+    const budget = rateLimit.spendParams(author);
+    let sent: { index: number | null; member: boolean };
+    try {
+      sent = await repo.sendText(row, attributes, now, budget);
+    } catch (error) {
+      if (uniqueViolation(error) === "messages_idempotency_key") {
+        const first = await findIdempotent(input.conversationId, author, input.idempotencyKey);
+        if (first) return first;
+      }
+      throw error;
+    }
+    if (sent.index === null) {
+      // Nothing inserted: say why (rare, so asking again costs nothing on the common path).
+      if (!sent.member) {
+        await conversations_.requireParticipant(input.conversationId, author);
+        throw forbidden(`You are not a participant of conversation ${input.conversationId}.`);
+      }
+      if (budget) await rateLimit.refuse(author);
+      throw notFound("Conversation", input.conversationId);
+    }
+    return { ...row, index: sent.index, attributes, type: "TEXT", createdAt: now, updatedAt: now };
   }
 
-  async function byId(viewer: string, id: string): Promise<MessageRow | null> {
+  async function byId(viewer: string, id: string): Promise<MessageRow> {
     if (!isId(id)) throw notFound("Message", id);
-    const [row] = await db.select().from(messages).where(eq(messages.id, id));
+    const row = await repo.byId(id);
     if (!row) throw notFound("Message", id);
     await conversations_.requireParticipant(row.conversationId, viewer);
     return row;
@@ -237,12 +158,6 @@ export function messageService(
 
   const cursorIndex = (cursor: string | null | undefined, field: string): number | undefined =>
     cursor == null ? undefined : decodeIndexCursor(cursor, field);
-
-  function pageSize(value: number | null | undefined, field: string): number | undefined {
-    if (value == null) return undefined;
-    if (value < 0 || value > PAGE_MAX) throw badInput(`${field} must be between 0 and ${PAGE_MAX}.`, { field });
-    return value;
-  }
 
   /**
    * One page of a conversation's messages, edges in ascending index. A single statement fetches
@@ -259,64 +174,22 @@ export function messageService(
     const forward = first !== undefined || (after !== undefined && last === undefined);
     const size = (forward ? first : last) ?? PAGE_DEFAULT;
 
-    const conds = [eq(messages.conversationId, conversationId)];
-    if (after !== undefined) conds.push(gt(messages.index, after));
-    if (before !== undefined) conds.push(lt(messages.index, before));
-    // Anything on the far side of the cursor we paged from?
-    const behind =
-      forward && after !== undefined
-        ? sql<boolean>`exists (select 1 from ${messages} b where b.conversation_id = ${conversationId} and b.index <= ${after})`
-        : !forward && before !== undefined
-          ? sql<boolean>`exists (select 1 from ${messages} b where b.conversation_id = ${conversationId} and b.index >= ${before})`
-          : sql<boolean>`false`;
-    const rows = await db
-      .select({ message: messages, behind })
-      .from(messages)
-      .where(and(...conds))
-      .orderBy(forward ? asc(messages.index) : desc(messages.index))
-      .limit(size + 1);
+    const rows = await repo.page(conversationId, forward, size + 1, after, before);
     const more = rows.length > size;
     const nodes = rows.slice(0, size).map((r) => r.message);
     if (!forward) nodes.reverse();
     let behindAny = rows[0]?.behind ?? false;
     if (rows.length === 0 && (after !== undefined || before !== undefined)) {
       // Empty page: ask separately (rare, keeps the common path to one statement).
-      const [r] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(messages)
-        .where(
-          and(
-            eq(messages.conversationId, conversationId),
-            forward ? lte(messages.index, after!) : gte(messages.index, before!),
-          ),
-        );
-      behindAny = (r?.n ?? 0) > 0;
+      behindAny = forward
+        ? await repo.anyAtOrBeyond(conversationId, after!, true)
+        : await repo.anyAtOrBeyond(conversationId, before!, false);
     }
-    const edges = nodes.map((node) => ({ node, cursor: encodeCursor([node.index]) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: forward ? more : behindAny,
-        hasPreviousPage: forward ? behindAny : more,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return connection(nodes, (node) => [node.index], {
+      hasNextPage: forward ? more : behindAny,
+      hasPreviousPage: forward ? behindAny : more,
+    });
   }
-
-  const byIds = async (ids: readonly string[]) =>
-    db
-      .select()
-      .from(messages)
-      .where(inArray(messages.id, [...ids]));
-
-  /** Media of many messages in one query (DataLoader batch), in upload order. */
-  const mediaOf = async (messageIds: readonly string[]) =>
-    db
-      .select()
-      .from(media)
-      .where(inArray(media.messageId, [...messageIds]))
-      .orderBy(media.messageId, media.position);
 
   /**
    * Media by id across messages, in the order asked (a repeated id repeats), for fresh temporary
@@ -329,15 +202,7 @@ export function messageService(
     const bad = ids.find((id) => !isId(id));
     if (bad !== undefined) throw notFound("Media", bad);
     if (ids.length === 0) return [];
-    const rows = await db
-      .select({
-        media,
-        conversationId: messages.conversationId,
-        member: sql<boolean>`exists (select 1 from ${participants} p where p.conversation_id = ${messages.conversationId} and p.identity = ${viewer})`,
-      })
-      .from(media)
-      .innerJoin(messages, eq(messages.id, media.messageId))
-      .where(inArray(media.id, [...new Set(ids)]));
+    const rows = await repo.mediaByIds(viewer, [...new Set(ids)]);
     const found = new Map(rows.map((r) => [r.media.id, r]));
     return ids.map((id) => {
       const row = found.get(id);
@@ -353,7 +218,6 @@ export function messageService(
   /** The author's own message, for changing it: NOT_FOUND, FORBIDDEN (not a participant, not the author). */
   async function requireAuthor(viewer: string, id: string): Promise<MessageRow> {
     const row = await byId(viewer, id);
-    if (!row) throw notFound("Message", id);
     if (row.author !== viewer) throw forbidden(`Only the author (${row.author}) may change message ${id}.`);
     return row;
   }
@@ -385,25 +249,16 @@ export function messageService(
       }
     }
     if (reasons.length === 0) return row;
-    return db.transaction(async (tx) => {
-      const [updated] = await tx
-        .update(messages)
-        .set({ ...set, updatedAt: new Date() })
-        .where(eq(messages.id, row.id))
-        .returning();
-      if (!updated) throw notFound("Message", row.id);
-      await tx.execute(
-        notifyStatement({
-          type: "messageUpdated",
-          conversationId: row.conversationId,
-          messageId: row.id,
-          index: row.index,
-          reasons,
-          updatedAt: updated.updatedAt.toISOString(),
-        }),
-      );
-      return updated;
-    });
+    const updated = await repo.update(row.id, set, (u) => ({
+      type: "messageUpdated",
+      conversationId: row.conversationId,
+      messageId: row.id,
+      index: row.index,
+      reasons,
+      updatedAt: u.updatedAt.toISOString(),
+    }));
+    if (!updated) throw notFound("Message", row.id);
+    return updated;
   }
 
   /**
@@ -412,67 +267,16 @@ export function messageService(
    */
   async function remove(viewer: string, id: string): Promise<{ removed: RemovedMessageRow; objectKeys: string[] }> {
     if (!isId(id)) throw notFound("Message", id);
-    const [tomb] = await db.select().from(removedMessages).where(eq(removedMessages.id, id));
+    const tomb = await repo.tombstone(id);
     if (tomb) {
       await conversations_.requireParticipant(tomb.conversationId, viewer);
       if (tomb.author !== viewer) throw forbidden(`Only the author (${tomb.author}) may remove message ${id}.`);
       return { removed: tomb, objectKeys: [] };
     }
     const row = await requireAuthor(viewer, id);
-    return db.transaction(async (tx) => {
-      // Lock the media rows first: a preview job committing its renditions (it updates the media
-      // row) then either finished before (its previews are read below) or waits and finds the row
-      // gone (it deletes its own objects). Reading the previews unlocked missed a job's commit in
-      // between, and its objects stayed behind.
-      await tx.select({ id: media.id }).from(media).where(eq(media.messageId, row.id)).for("update");
-      // Previews go with their media rows (cascade): collect their keys first.
-      const previews = await tx
-        .select({ key: mediaPreviews.objectKey })
-        .from(mediaPreviews)
-        .innerJoin(media, eq(media.id, mediaPreviews.mediaId))
-        .where(eq(media.messageId, row.id));
-      const gone = await tx.delete(media).where(eq(media.messageId, row.id)).returning({ key: media.objectKey });
-      const deleted = await tx.delete(messages).where(eq(messages.id, row.id)).returning({ id: messages.id });
-      if (deleted.length === 0) throw notFound("Message", row.id);
-      const [removed] = await tx
-        .insert(removedMessages)
-        .values({
-          id: row.id,
-          conversationId: row.conversationId,
-          index: row.index,
-          author: row.author,
-          removedAt: new Date(),
-        })
-        .returning();
-      await tx.execute(
-        notifyStatement({
-          type: "messageRemoved",
-          conversationId: row.conversationId,
-          messageId: row.id,
-          index: row.index,
-          removedAt: removed!.removedAt.toISOString(),
-        }),
-      );
-      return { removed: removed!, objectKeys: [...gone, ...previews].map((g) => g.key) };
-    });
-  }
-
-  /** Unread counts for the viewer in many conversations, in one statement (DataLoader batch). */
-  async function unreadCounts(viewer: string, conversationIds: readonly string[]): Promise<Map<string, number>> {
-    const rows = await db
-      .select({ conversationId: participants.conversationId, n: sql<number>`count(${messages.id})::int` })
-      .from(participants)
-      .leftJoin(
-        messages,
-        and(
-          eq(messages.conversationId, participants.conversationId),
-          sql`${messages.author} <> ${participants.identity}`,
-          sql`${messages.index} > coalesce(${participants.lastReadMessageIndex}, -1)`,
-        ),
-      )
-      .where(and(eq(participants.identity, viewer), inArray(participants.conversationId, [...conversationIds])))
-      .groupBy(participants.conversationId);
-    return new Map(rows.map((r) => [r.conversationId, Number(r.n)]));
+    const gone = await repo.remove(row);
+    if (!gone) throw notFound("Message", row.id);
+    return gone;
   }
 
   return {
@@ -483,12 +287,13 @@ export function messageService(
     sendText,
     byId,
     page,
-    byIds,
-    mediaOf,
+    byIds: repo.byIds,
+    mediaOf: repo.mediaOf,
     mediaByIds,
     update,
     remove,
-    unreadCounts,
+    /** Unread counts for the viewer in many conversations, in one statement (DataLoader batch), capped at UNREAD_COUNT_CAP. */
+    unreadCounts: repo.unreadCounts,
   };
 }
 

@@ -72,6 +72,26 @@ export class RateLimiter {
       returning used`;
   }
 
+  /**
+   * spendWhen() for a statement written as SQL text (repositories' prepared statements): the upsert
+   * with the key, amount and limit as the parameters `$k`, `$a`, `$l` named by the caller (their
+   * values from `spendParams()`). The same statement as spendWhen()'s, one place for both.
+   */
+  static spendWhenText(when: string, k: string, a: string, l: string): string {
+    return `
+      insert into rate_limits as r (key, window_start, used) select ${k}::text, now(), ${a}::bigint where ${when}
+      on conflict (key) do update set
+        window_start = case when r.window_start <= now() - interval '1 minute' then now() else r.window_start end,
+        used = case when r.window_start <= now() - interval '1 minute' then ${a}::bigint else r.used + ${a}::bigint end
+      where r.window_start <= now() - interval '1 minute' or r.used < ${l}::bigint
+      returning used`;
+  }
+
+  /** The values of spendWhenText()'s parameters (key, amount, limit); null when the limit is off. */
+  spendParams(identity: string, amount = 1): [string, number, number] | null {
+    return this.limit === 0 ? null : [this.key(identity), amount, this.limit];
+  }
+
   /** Throws RATE_LIMITED for `identity` (after spendWhen() returned no row). */
   async refuse(identity: string): Promise<never> {
     return this.refused(identity);
