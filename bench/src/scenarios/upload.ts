@@ -12,7 +12,7 @@ import { round, roundSummary, summarize, type Summary } from "../stats.ts";
 
 const MiB = 1024 * 1024;
 /** The server's MinioStore part size (packages/storage/src/minio-store.ts); the direct client uses the same. */
-const PART_SIZE = 8 * MiB;
+const PART_SIZE = 5 * MiB;
 const RSS_SAMPLE_MS = 50;
 
 export interface UploadCaseResult {

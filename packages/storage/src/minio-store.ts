@@ -27,11 +27,11 @@ export interface MinioStoreOptions {
   sessionToken?: string;
   bucket: string;
   region: string;
-  /** Multipart part size: bounds the client's buffering per upload (default 8 MiB). */
+  /** Multipart part size of put(): it holds two parts per upload in memory (default 5 MiB, S3's minimum). */
   partSize?: number;
 }
 
-const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
 
 function clientFor(endpoint: string, o: MinioStoreOptions): Client {
   const url = new URL(endpoint);
