@@ -196,7 +196,7 @@ describe("MinIO unreachable", () => {
   it("killed during an upload, then back: uploads and temporary URLs work again without a restart", async () => {
     const id = await conversation(t);
     const token = await t.token("alice");
-    // Past the first 8 MiB part, so MinIO holds an incomplete multipart upload when it dies.
+    // Past the first part (5 MiB), so MinIO holds an incomplete multipart upload when it dies.
     const dying = async function* () {
       yield* generated(12 * 1024 * 1024, 8)();
       await eventually(async () => expect(incompleteUploads(minio.dataDir).length).toBeGreaterThan(0));

@@ -108,7 +108,7 @@ beforeAll(async () => {
   const started = Date.now();
   // The run, step by step, so the fault always lands on requests in flight:
   // 1. the 10 big uploads go out side by side; 0-4 pause after 12 MiB, once the server has stored
-  //    their first 8 MiB part (MinIO then holds their incomplete multipart uploads); 5-9 run through;
+  //    their first 5 MiB part (MinIO then holds their incomplete multipart uploads); 5-9 run through;
   // 2. the 200 small sends go out at once; when 20 are answered MinIO is killed and big uploads 0-4
   //    resume into the outage;
   // 3. once those five and at least 10 small sends have failed, MinIO is started again while the
@@ -295,7 +295,7 @@ describe("load with faults: 200 small media sends + 10 x 20 MiB uploads, MinIO r
   });
 
   it("keeps the server's memory bounded: no upload is held in memory whole", () => {
-    // Streaming costs a constant per upload in flight (the 8 MiB part being filled, the one being
+    // Streaming costs a constant per upload in flight (the 5 MiB part being filled, the one being
     // sent, stream buffers): about 20 MiB each, 200 MiB for ten, plus allocator slack. Measured
     // growth is 210-340 MiB (docs/security.md); holding the ten files whole would add 200 MiB more.
     expect(memory.peakRss - memory.baselineRss).toBeLessThan(512 * MiB);
