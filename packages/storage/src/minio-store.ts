@@ -36,7 +36,7 @@ const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
 function clientFor(endpoint: string, o: MinioStoreOptions): Client {
   const url = new URL(endpoint);
   const useSSL = url.protocol === "https:";
-  return new Client({
+  const client = new Client({
     endPoint: url.hostname,
     port: url.port ? Number(url.port) : useSSL ? 443 : 80,
     useSSL,
@@ -47,6 +47,11 @@ function clientFor(endpoint: string, o: MinioStoreOptions): Client {
     region: o.region,
     partSize: o.partSize ?? DEFAULT_PART_SIZE,
   });
+  // Requests are signed with UNSIGNED-PAYLOAD over plain HTTP too, as minio-js does over HTTPS and
+  // as the upload sessions' presigned part URLs are: otherwise minio-js hashes every part for its
+  // signature, a second sha256 pass over each upload on top of the one the pipeline computes.
+  client.enableSHA256 = false;
+  return client;
 }
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE"]);
