@@ -23,8 +23,12 @@ export const trackMultipartCompletion: RequestHandler = (req, _res, next) => {
     new Promise<boolean>((resolve) => {
       req.on("data", (chunk: Buffer) => {
         count.bytes += chunk.length;
-        tail = Buffer.concat([tail, chunk]);
-        if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+        // Only the last TAIL_BYTES matter: copy those, never a whole chunk (every file byte passes here).
+        if (chunk.length >= TAIL_BYTES) tail = Buffer.from(chunk.subarray(chunk.length - TAIL_BYTES));
+        else {
+          tail = Buffer.concat([tail, chunk]);
+          if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+        }
       });
       req.once("end", () => resolve(tail.includes(closing)));
       req.once("close", () => resolve(req.readableEnded && tail.includes(closing)));
