@@ -8,6 +8,7 @@ import { Progress } from "./progress.ts";
 import { renderMarkdown } from "./report.ts";
 import { judgeTargets, type BenchResults } from "./results.ts";
 import { fanOut, fanOutSteps } from "./scenarios/fan-out.ts";
+import { growth, growthSteps, MESSAGE_SIZES, MESSAGE_SIZES_QUICK } from "./scenarios/growth.ts";
 import { history, historySteps } from "./scenarios/history.ts";
 import { media, MEDIA_FULL, MEDIA_QUICK, mediaSteps } from "./scenarios/media.ts";
 import { presign, presignSteps } from "./scenarios/presign.ts";
@@ -16,7 +17,7 @@ import { upload, uploadSteps } from "./scenarios/upload.ts";
 import { uploadSession, uploadSessionSteps } from "./scenarios/upload-session.ts";
 import type { ServerProcess } from "./server-process.ts";
 
-const SCENARIOS = ["send", "history", "fanout", "upload", "upload-session", "presign", "media"] as const;
+const SCENARIOS = ["send", "history", "fanout", "growth", "upload", "upload-session", "presign", "media"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const args = process.argv.slice(2);
@@ -41,6 +42,7 @@ const steps =
   (only.includes("send") ? textSendSteps(settings.runs) : 0) +
   (only.includes("history") ? historySteps(settings.runs) : 0) +
   (only.includes("fanout") ? fanOutSteps(settings.runs) : 0) +
+  (only.includes("growth") ? growthSteps(settings.runs, quick ? MESSAGE_SIZES_QUICK : MESSAGE_SIZES) : 0) +
   (only.includes("upload") ? uploadSteps(settings.runs) : 0) +
   (only.includes("upload-session") ? uploadSessionSteps(settings.runs) : 0) +
   (only.includes("presign") ? presignSteps(settings.runs) : 0) +
@@ -54,6 +56,7 @@ const minutes = quick
         (only.includes("send") ? 3 : 0) +
           (only.includes("history") ? 1.3 : 0) +
           (only.includes("fanout") ? 0.5 : 0) +
+          (only.includes("growth") ? 2.5 : 0) +
           (only.includes("upload") ? 1.7 : 0) +
           (only.includes("upload-session") ? 0.7 : 0) +
           (only.includes("presign") ? 0.3 : 0) +
@@ -91,6 +94,8 @@ try {
   const textSendResult = only.includes("send") ? await textSend(ctx) : null;
   const historyResult = only.includes("history") ? await history(ctx) : null;
   const fanOutResult = only.includes("fanout") ? await fanOut(ctx) : null;
+  // Last of the load scenarios: it leaves a million rows behind.
+  const growthResult = only.includes("growth") ? await growth(ctx, quick ? MESSAGE_SIZES_QUICK : MESSAGE_SIZES) : null;
   // The load scenarios' server is done; uploads start servers of their own (fresh, for RSS).
   await api.stop();
   const uploadResult = only.includes("upload") ? await upload(ctx) : null;
@@ -113,6 +118,7 @@ try {
     uploadSession: uploadSessionResult,
     presign: presignResult,
     fanOut: fanOutResult,
+    growth: growthResult,
     media: mediaResult ? { ...mediaResult, run } : null,
   };
   const partialResults = merge ? mergeInto(ran, only) : ran;
@@ -142,6 +148,7 @@ function mergeInto(ran: Omit<BenchResults, "targets">, scenarios: readonly Scena
     send: "textSend",
     history: "history",
     fanout: "fanOut",
+    growth: "growth",
     upload: "upload",
     "upload-session": "uploadSession",
     presign: "presign",
@@ -151,6 +158,7 @@ function mergeInto(ran: Omit<BenchResults, "targets">, scenarios: readonly Scena
     ...committed,
     uploadSession: committed.uploadSession ?? null,
     media: committed.media ?? null,
+    growth: committed.growth ?? null,
   };
   for (const s of scenarios) Object.assign(merged, { [key[s]]: ran[key[s]] });
   return merged;

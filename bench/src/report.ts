@@ -213,6 +213,31 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
     p("## 5. Fan-out", "", "Not run.", "");
   }
 
+  if (r.growth) {
+    const g = r.growth;
+    p(
+      "## 8. Growth",
+      "",
+      "Rows seeded straight with SQL (one `INSERT … SELECT generate_series`, then `ANALYZE`): one conversation per size with that many messages " +
+        "(two other authors alternating, so the viewer has that many unread), and carol in 10, 1,000 and 10,000 conversations. At each size, " +
+        "10 connections, server CPU per request (`/proc/<pid>/stat`) of the SDK-shaped history page (`last: 50`), `unreadMessagesCount` " +
+        "(counted up to 1000, docs/design.md), `sendMessage` into the big conversation, and carol's conversations list (`first: 20`). The plans of " +
+        "these statements are checked by apps/server/test/query-plans.test.ts (index scans only, custom and generic plans).",
+      "",
+      "| request | size | server CPU ms/req | p50 ms | seeding s |",
+      "| --- | --- | --- | --- | --- |",
+      ...g.rows.map(
+        (x) =>
+          `| ${x.request} | ${n(x.size)} ${x.dimension} | ${s(x.cpuMsPerRequest)} | ${s(x.p50Ms)} | ${x.seedSeconds} |`,
+      ),
+      "",
+      "| request | smallest → largest | CPU ratio largest / smallest |",
+      "| --- | --- | --- |",
+      ...g.ratios.map((x) => `| ${x.request} | ${n(x.smallest)} → ${n(x.largest)} ${x.dimension} | ${x.ratio} |`),
+      "",
+    );
+  }
+
   if (r.uploadSession) {
     const u = r.uploadSession;
     p(

@@ -1,6 +1,7 @@
 import type { BenchSettings } from "./context.ts";
 import type { Machine } from "./machine.ts";
 import type { FanOutResult } from "./scenarios/fan-out.ts";
+import type { GrowthResult } from "./scenarios/growth.ts";
 import type { HistoryResult } from "./scenarios/history.ts";
 import type { MediaResult } from "./scenarios/media.ts";
 import type { PresignResult } from "./scenarios/presign.ts";
@@ -30,6 +31,8 @@ export interface BenchResults {
   uploadSession?: UploadSessionResult | null;
   presign: PresignResult | null;
   fanOut: FanOutResult | null;
+  /** Scenario 8 (issue 20); absent in results written before it existed. */
+  growth?: GrowthResult | null;
   /** Scenario 6, with the conditions of its own run (it may be merged into another run's results). */
   media: (MediaResult & { run: ScenarioRun }) | null;
   targets: Target[];
@@ -117,6 +120,60 @@ export function judgeTargets(r: Omit<BenchResults, "targets">): Target[] {
       : "not run",
     met: row50 ? row50.server.p99Ms.median <= 50 : null,
   });
+  // Issue 20: per-request cost, server CPU from /proc/<pid>/stat in the same run.
+  const cpu = row50?.server.serverCpuMsPerRequest;
+  const trivialCpu = row50?.trivial?.serverCpuMsPerRequest;
+  const cpuRatio = cpu && trivialCpu ? cpu.median / trivialCpu.median : null;
+  out.push({
+    id: "text-send-cpu",
+    scenario: "1. Text sends",
+    description: "sendMessage server CPU per request at 50 connections, and over `{ __typename }`'s in the same run",
+    target: "≤ 1.0 ms and ≤ 2.2×",
+    measured:
+      cpu && cpuRatio !== null
+        ? `${cpu.median} ms (${cpu.min}–${cpu.max}), ${cpuRatio.toFixed(2)}× ${trivialCpu!.median} ms`
+        : "not run",
+    met: cpu && cpuRatio !== null ? cpu.median <= 1.0 && cpuRatio <= 2.2 : null,
+  });
+  const h50 = r.history?.rows.find((x) => x.pageSize === 50);
+  const hCpu = h50?.server.serverCpuMsPerRequest;
+  out.push({
+    id: "history-cpu-50",
+    scenario: "2. History",
+    description: "Server CPU per history page of 50 messages × 3 media with URLs (the SDK's Messages query)",
+    target: "≤ 8 ms",
+    measured: hCpu ? `${hCpu.median} ms (${hCpu.min}–${hCpu.max})` : "not run",
+    met: hCpu ? hCpu.median <= 8 : null,
+  });
+  const f = r.fanOut;
+  // The issue's ratio is server p99 over the ceiling's (≤ 1.5); the scenario records ceiling / server.
+  const fRatio = f ? f.server.p99Ms.median / f.ceiling.p99Ms.median : null;
+  out.push({
+    id: "fanout-p99-ratio",
+    scenario: "5. Fan-out",
+    description: `Delivery p99 to ${f?.subscribers ?? 100} subscribers over the LISTEN + plain ws ceiling's`,
+    target: "≤ 1.5",
+    measured:
+      f && fRatio !== null
+        ? `${fRatio.toFixed(2)} (${f.server.p99Ms.median} ms vs ${f.ceiling.p99Ms.median} ms)`
+        : "not run",
+    met: fRatio !== null ? fRatio <= 1.5 : null,
+  });
+  const growthTarget = (id: string, request: string, label: string) => {
+    const g = r.growth?.ratios.find((x) => x.request === request);
+    out.push({
+      id,
+      scenario: "8. Growth",
+      description: `${label}: server CPU per request at the largest size over the smallest${g ? ` (${g.smallest.toLocaleString("en-US")} → ${g.largest.toLocaleString("en-US")} ${g.dimension})` : ""}`,
+      target: "≤ 1.5",
+      measured: g ? String(g.ratio) : "not run",
+      met: g ? g.ratio <= 1.5 : null,
+    });
+  };
+  growthTarget("history-growth-1e6", "history page (last: 50)", "History page");
+  growthTarget("conversations-growth-1e4", "conversations list (first: 20)", "Conversations list");
+  growthTarget("send-growth-1e6", "sendMessage", "sendMessage");
+  growthTarget("unread-growth-1e6", "unreadMessagesCount", "unreadMessagesCount (counted up to 1000)");
   const m = r.media?.strip;
   out.push({
     id: "media-strip-cost",
