@@ -11,6 +11,9 @@ import { conversationStatements } from "../src/repositories/conversations.ts";
 import { messageStatements, UNREAD_COUNT_CAP } from "../src/repositories/messages.ts";
 import { backend, startTestServer, type TestServer } from "./harness.ts";
 
+// Run by the services project only (vitest.config.ts); this says so loudly if ever run elsewhere.
+if (backend !== "services") throw new Error("query-plans.test.ts needs PostgreSQL: run it in the services project");
+
 const MESSAGES = 200_000;
 const CONVERSATIONS = 5_000;
 const GROWING = new Set(["messages", "participants", "conversations", "media", "rate_limits"]);
@@ -39,7 +42,7 @@ const literal = (v: unknown): string =>
         ? String(v)
         : `'${String(v).replaceAll("'", "''")}'`;
 
-describe.skipIf(backend === "embedded")("query plans as the data grows (PostgreSQL)", () => {
+describe("query plans as the data grows (PostgreSQL)", () => {
   let t: TestServer;
   let sql: postgres.Sql;
   let big: string;
