@@ -129,6 +129,10 @@ describe("reconnect and resume", () => {
     }
     expect(n, "live delivery never resumed").toBeLessThan(40);
     const firstLive = n;
+    // The feed re-reads once, RECHECK_MS (1 s) after it subscribed; a CI run saw that re-read take
+    // message 31 (once, in order) before its push arrived, the subscription having come back late
+    // under load. Past that window every message must be pushed.
+    await sleep(1500);
     for (n = firstLive + 1; n < firstLive + 4; n++) {
       await sender.sendMessage(`live again ${n}`);
       await added.waitFor(n + 1);
