@@ -1,7 +1,7 @@
-// graphql-multipart-request-spec requests, streamed with backpressure: the bench never holds a
-// whole file in memory either.
+// graphql-multipart-request-spec requests through testkit's builder, streamed with backpressure: the
+// bench never holds a whole file in memory either.
 import { randomBytes } from "node:crypto";
-import { request } from "node:http";
+import { postMultipart as postTestkitMultipart, type MultipartResponse } from "@parley/testkit";
 
 const CHUNK = 1024 * 1024;
 const block = randomBytes(CHUNK);
@@ -34,37 +34,9 @@ export interface UploadFile {
   bytes?: Buffer;
 }
 
-function part(boundary: string, name: string, file?: UploadFile): Buffer {
-  let h = `--${boundary}\r\nContent-Disposition: form-data; name="${name}"`;
-  if (file) h += `; filename="${file.filename}"\r\nContent-Type: ${file.contentType}`;
-  return Buffer.from(`${h}\r\n\r\n`);
-}
+export type MultipartResult = MultipartResponse;
 
-async function* body(
-  boundary: string,
-  operations: unknown,
-  paths: string[],
-  files: UploadFile[],
-): AsyncGenerator<Buffer> {
-  yield part(boundary, "operations");
-  yield Buffer.from(`${JSON.stringify(operations)}\r\n`);
-  yield part(boundary, "map");
-  yield Buffer.from(`${JSON.stringify(Object.fromEntries(paths.map((p, i) => [String(i), [p]])))}\r\n`);
-  for (const [i, f] of files.entries()) {
-    yield part(boundary, String(i), f);
-    if (f.bytes) yield f.bytes;
-    else yield* generatedBytes(f.size, f.seed);
-    yield Buffer.from("\r\n");
-  }
-  yield Buffer.from(`--${boundary}--\r\n`);
-}
-
-export interface MultipartResult {
-  status: number;
-  json: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
-}
-
-/** POSTs `sendMediaMessage`-style operations with `files` mapped to `paths`, streaming the body. */
+/** POSTs `sendMediaMessage`-style operations with `files` mapped to `paths`, streaming the body (testkit's builder). */
 export function postMultipart(
   url: string,
   token: string,
@@ -72,36 +44,17 @@ export function postMultipart(
   paths: string[],
   files: UploadFile[],
 ): Promise<MultipartResult> {
-  const boundary = `----parleybench${randomBytes(8).toString("hex")}`;
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: "POST",
-      headers: {
-        "content-type": `multipart/form-data; boundary=${boundary}`,
-        "apollo-require-preflight": "true",
-        authorization: `Bearer ${token}`,
-      },
-    });
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        try {
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as MultipartResult["json"] });
-        } catch {
-          reject(new Error(`non-JSON response ${res.statusCode}: ${text.slice(0, 300)}`));
-        }
-      });
-    });
-    req.on("error", reject);
-    (async () => {
-      for await (const chunk of body(boundary, operations, paths, files)) {
-        if (!req.write(chunk)) await new Promise((r) => req.once("drain", r));
-      }
-      req.end();
-    })().catch(reject);
-  });
+  return postTestkitMultipart(
+    url,
+    token,
+    operations,
+    files.map((f, i) => ({
+      path: paths[i]!,
+      filename: f.filename,
+      contentType: f.contentType,
+      body: f.bytes ?? (() => generatedBytes(f.size, f.seed)),
+    })),
+  );
 }
 
 const SEND_MEDIA = `mutation($input: SendMediaMessageInput!) { sendMediaMessage(input: $input) {

@@ -4,9 +4,8 @@
 import { request } from "node:http";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMinio, type MinioServer, readFixture } from "@parley/testkit";
+import { startMinio, type MinioServer, readFixture, generated, postMultipart } from "@parley/testkit";
 import { backend } from "./harness.ts";
-import { generated, postMultipart } from "./multipart.ts";
 import { eventually, gqlAt, listDir, processBackend, startServer, type ProcessBackend } from "./process-backend.ts";
 import type { ServerProcess } from "./server-process.ts";
 

@@ -4,9 +4,17 @@
 // (vitest.config.ts): the embedded backend has no network dependency to lose.
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, startMinio, type MinioServer, type TestDatabase, readFixture } from "@parley/testkit";
+import {
+  createTestDatabase,
+  startMinio,
+  type MinioServer,
+  type TestDatabase,
+  readFixture,
+  generated,
+  postMediaMessage,
+  type FilePart,
+} from "@parley/testkit";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { generated, postMediaMessage, type FilePart } from "./multipart.ts";
 import { eventually, incompleteUploads } from "./process-backend.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 

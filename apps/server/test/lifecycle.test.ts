@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { postMultipart } from "./multipart.ts";
 import { collect, settle, wsClient } from "./ws.ts";
-import { readFixture, eventually } from "@parley/testkit";
+import { readFixture, eventually, postMultipart } from "@parley/testkit";
 
 let t: TestServer;
 beforeAll(async () => {

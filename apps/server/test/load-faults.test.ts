@@ -4,9 +4,15 @@
 // Services only (vitest.config.ts), with a MinIO of its own.
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMinio, type MinioServer, readFixture } from "@parley/testkit";
+import {
+  startMinio,
+  type MinioServer,
+  readFixture,
+  generated,
+  postMultipart,
+  type MultipartResponse,
+} from "@parley/testkit";
 import { startTestServer, type TestServer } from "./harness.ts";
-import { generated, postMultipart, type MultipartResponse } from "./multipart.ts";
 import { eventually, incompleteUploads } from "./process-backend.ts";
 
 const MiB = 1024 * 1024;

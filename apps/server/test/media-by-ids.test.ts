@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { postMediaMessage } from "./multipart.ts";
+import { postMediaMessage } from "@parley/testkit";
 
 let t: TestServer;
 beforeAll(async () => {

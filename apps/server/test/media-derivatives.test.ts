@@ -4,10 +4,9 @@ import exifr from "exifr";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./harness.ts";
-import { postMediaMessage } from "./multipart.ts";
 import { ihdr, PNG_SIGNATURE, pngChunk } from "./png.ts";
 import { collect, wsClient } from "./ws.ts";
-import { eventually } from "@parley/testkit";
+import { eventually, postMediaMessage } from "@parley/testkit";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

@@ -3,8 +3,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { generated, postMultipart, type FilePart } from "./multipart.ts";
-import { readFixture, eventually } from "@parley/testkit";
+import { readFixture, eventually, generated, postMultipart, type FilePart } from "@parley/testkit";
 
 const fixture = readFixture;
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");

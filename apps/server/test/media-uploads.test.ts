@@ -10,8 +10,7 @@ import { Client } from "minio";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { generated, postMultipart } from "./multipart.ts";
-import { readFixture } from "@parley/testkit";
+import { readFixture, generated, postMultipart } from "@parley/testkit";
 
 const MiB = 1024 * 1024;
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");

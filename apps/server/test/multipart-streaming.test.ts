@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IDLE_TIMEOUT_MS } from "../src/app.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
-import { generated, multipartBody, multipartHeaders, newBoundary, type FilePart } from "./multipart.ts";
-import { eventually } from "@parley/testkit";
+import { eventually, generated, multipartBody, multipartHeaders, newBoundary, type FilePart } from "@parley/testkit";
 
 const MiB = 1024 * 1024;
 const SEND = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id media { filename size sha256 } } }`;

@@ -6,8 +6,8 @@ import { pino } from "pino";
 import { loadConfig } from "../src/config.ts";
 import { startParley, type Parley } from "../src/app.ts";
 import { backend, codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { postMediaMessage } from "./multipart.ts";
 import { collect, wsClient } from "./ws.ts";
+import { postMediaMessage } from "@parley/testkit";
 
 const SEND = `mutation SendText($i: SendMessageInput!) { sendMessage(input: $i) { index } }`;
 const SEND_MEDIA = `mutation SendPhoto($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`;

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./harness.ts";
-import { postMediaMessage } from "./multipart.ts";
 import { largePng } from "./png.ts";
 import { eventually, gqlAt, listDir, processBackend, startServer, type ProcessBackend } from "./process-backend.ts";
 import type { ServerProcess } from "./server-process.ts";
+import { postMediaMessage } from "@parley/testkit";
 
 const SEND = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id media { id width height } } }`;
 const PREVIEW = `query($id: ID!) { message(id: $id) { media { preview(maxSize: 1024) { width height temporaryUrl } } } }`;

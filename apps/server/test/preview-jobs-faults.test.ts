@@ -10,12 +10,18 @@ import pino from "pino";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "@parley/db";
-import { createTestDatabase, startMinio, type MinioServer, type TestDatabase, eventually } from "@parley/testkit";
+import {
+  createTestDatabase,
+  startMinio,
+  type MinioServer,
+  type TestDatabase,
+  eventually,
+  postMediaMessage,
+} from "@parley/testkit";
 import { startPreviewJobs, type PreviewJobs } from "../src/jobs/preview-jobs.ts";
 import type { PreviewsRepository } from "../src/media/previews-repository.ts";
 import type { PreviewService } from "../src/services/previews.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
-import { postMediaMessage } from "./multipart.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 describe("preview jobs and a PostgreSQL outage", () => {

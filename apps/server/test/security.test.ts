@@ -15,8 +15,8 @@ import {
 import { formatError } from "../src/graphql/format-error.ts";
 import { jsonBytesWithin, MAX_RESPONSE_BYTES } from "../src/graphql/response-size.ts";
 import { codeOf, startTestServer, type GraphQLResponse, type TestServer } from "./harness.ts";
-import { postMultipart } from "./multipart.ts";
 import { collect, wsClient } from "./ws.ts";
+import { postMultipart } from "@parley/testkit";
 
 type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 const viewerQuery = JSON.stringify({ query: "{ viewer { identity } }" });

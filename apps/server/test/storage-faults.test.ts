@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMinio, type MinioServer, readFixture } from "@parley/testkit";
+import { startMinio, type MinioServer, readFixture, generated, postMediaMessage } from "@parley/testkit";
 import { reservationsIn } from "../src/services/media/reservations.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { generated, postMediaMessage } from "./multipart.ts";
 
 // These tests stop MinIO, so they own one instead of sharing the run's.
 let minio: MinioServer;

@@ -17,3 +17,13 @@ export { parleyInstance, type ParleyInstance } from "./parley-process.ts";
 export { startCluster, type Cluster, type ClusterOptions } from "./cluster.ts";
 export { eventually } from "./eventually.ts";
 export { fixturePath, readFixture } from "./fixtures.ts";
+export {
+  generated,
+  multipartBody,
+  multipartHeaders,
+  newBoundary,
+  postMediaMessage,
+  postMultipart,
+  type FilePart,
+  type MultipartResponse,
+} from "./multipart.ts";

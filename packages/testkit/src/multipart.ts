@@ -1,4 +1,4 @@
-// graphql-multipart-request-spec requests, built by hand and streamed, so tests control every byte.
+// graphql-multipart-request-spec requests, built by hand and streamed, so tests (and the bench) control every byte.
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 
