@@ -233,21 +233,24 @@ describe("reconnect and resume", () => {
     await connected(bob);
     const TOTAL = 120;
     let sending = true;
+    let cutsSoFar = 0;
     const cuts = (async () => {
-      let n = 0;
       while (sending) {
         await sleep(150 + Math.random() * 250);
-        if (proxy.cut() > 0) n++;
+        if (proxy.cut() > 0) cutsSoFar++;
       }
-      return n;
+      return cutsSoFar;
     })();
-    // Four senders at a time, so sends land before, during and after each reconnect.
+    // Four senders at a time, so sends land before, during and after each reconnect. The stream is
+    // spread over at least three cuts however fast this machine sends (a quiet CI machine sent all
+    // 120 between two cuts): message n waits for floor(3n / TOTAL) cuts.
     let next = 0;
     await Promise.all(
       range(0, 4).map(async () => {
         while (next < TOTAL) {
-          next++;
-          await sender.sendMessage(`stream ${next}`);
+          const n = ++next;
+          while (cutsSoFar < Math.floor((3 * n) / TOTAL)) await sleep(20);
+          await sender.sendMessage(`stream ${n}`);
         }
       }),
     );
