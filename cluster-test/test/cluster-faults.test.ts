@@ -12,8 +12,8 @@
 // in one multipart request each, or through the SDK's resumable upload sessions (createMediaUpload,
 // 8 MiB parts PUT to S3 through nginx, then sendMediaMessage naming the upload; send() again resumes).
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, ParleyError, type Message, type ParleyClient, type UploadProgress } from "@parley/client";
@@ -91,9 +91,9 @@ const describeFailure = (error: unknown) =>
     ? `${error.code}${missingParts(error) ? " (missing parts)" : ""}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ""}`
     : `not a ParleyError: ${String(error)}`;
 
-async function until(condition: () => boolean, what: string, timeoutMs = 120_000) {
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(20);
   }
@@ -270,19 +270,43 @@ async function verifyMedia(messages: Message[], expected: Map<string, string>) {
   return { bytes, count };
 }
 
+/**
+ * Whether the MinIO node at `endpoint` answers each temporary URL's first byte itself (206), not through
+ * nginx: the request goes to the node with the URL's Host, which its signature covers.
+ */
+async function servedBy(endpoint: string, urls: string[]): Promise<boolean> {
+  const node = new URL(endpoint);
+  for (const u of urls) {
+    const url = new URL(u);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: node.hostname,
+          port: node.port,
+          path: url.pathname + url.search,
+          headers: { host: url.host, range: "bytes=0-0" },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    if (status !== 206) return false;
+  }
+  return true;
+}
+
 const instanceOf = (upstream: string) => cluster.instances.find((p) => upstream.endsWith(`:${p.port}`));
 
-/** Files an instance is receiving right now: graphql-upload's buffers in its upload directory. */
-function uploadsInFlight(instance: ParleyInstance): number {
-  const root = join(cluster.dir, instance.name, "tmp", "uploads");
-  const list = (dir: string) => {
-    try {
-      return readdirSync(dir);
-    } catch {
-      return [];
-    }
-  };
-  return list(root).flatMap((d) => list(join(root, d)).filter((f) => f.startsWith("capacitor-"))).length;
+/** Messages whose files the instance is receiving now (its parley_uploads_in_flight gauge). */
+async function uploadsInFlight(instance: ParleyInstance): Promise<number> {
+  const text = await (await fetch(instance.metricsUrl!)).text();
+  const line = text.split("\n").find((l) => l.startsWith('parley_uploads_in_flight{path="multipart"}'));
+  if (!line) throw new Error(`${instance.name}'s /metrics has no parley_uploads_in_flight:\n${text.slice(0, 500)}`);
+  return Number(line.slice(line.lastIndexOf(" ") + 1));
 }
 
 /** Requests nginx's access log says this instance answered. */
@@ -403,14 +427,15 @@ beforeAll(async () => {
   // (phase 0 answered first: its multipart uploads would count too).
   await p0.all;
   await until(
-    () =>
+    async () =>
       cluster.minio.nodes.some((n) => n.running() && incompleteUploads(n.dataDir).length >= paused) &&
-      cluster.instances.reduce((sum, p) => sum + uploadsInFlight(p), 0) >= paused,
+      (await Promise.all(cluster.instances.map(uploadsInFlight))).reduce((sum, n) => sum + n, 0) >= paused,
     "the paused uploads' first parts in MinIO",
   );
   const [a, b] = cluster.instances as [ParleyInstance, ParleyInstance];
-  [victim, survivor] = uploadsInFlight(b) > uploadsInFlight(a) ? [b, a] : [a, b];
-  figures.uploadsCutOff = uploadsInFlight(victim);
+  const [inA, inB] = [await uploadsInFlight(a), await uploadsInFlight(b)];
+  [victim, survivor] = inB > inA ? [b, a] : [a, b];
+  figures.uploadsCutOff = Math.max(inA, inB);
   await victim.stop("SIGKILL");
   at("instanceKilled");
   resume();
@@ -427,8 +452,15 @@ beforeAll(async () => {
   expect(node.running()).toBe(false);
   at("mediaReadWithNodeDown");
 
+  // The restarted node goes back behind nginx once it serves, itself, every medium acknowledged so far.
+  const urls = await Promise.all(soFar.map((m) => m.getTemporaryContentUrlsForAttachedMedia()));
+  const servesEvery = (endpoint: string) =>
+    servedBy(
+      endpoint,
+      urls.flatMap((u) => [...u.values()]),
+    );
   const p3 = runPhase(3);
-  await Promise.all([cluster.restartMinioNode(node), victim.start()]);
+  await Promise.all([cluster.restartMinioNode(node, servesEvery), victim.start()]);
   at("restarted");
   figures.answeredByVictimBeforeRestart = answeredBy(victim);
   const p4 = runPhase(4);

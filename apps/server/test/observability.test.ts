@@ -7,7 +7,7 @@ import { loadConfig } from "../src/config.ts";
 import { startParley, type Parley } from "../src/app.ts";
 import { backend, codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { collect, wsClient } from "./ws.ts";
-import { postMediaMessage } from "@parley/testkit";
+import { eventually, postMediaMessage, postMultipart } from "@parley/testkit";
 
 const SEND = `mutation SendText($i: SendMessageInput!) { sendMessage(input: $i) { index } }`;
 const SEND_MEDIA = `mutation SendPhoto($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`;
@@ -85,6 +85,41 @@ describe(`metrics (${backend})`, () => {
       sub.stop();
       await ws.dispose();
     }
+  });
+
+  it("counts the messages whose files are arriving: 1 while an upload is paused mid-file, 0 once answered", async () => {
+    const metricsUrl = t.parley.metricsUrl!;
+    const inFlight = async () =>
+      sample(await (await fetch(metricsUrl)).text(), "parley_uploads_in_flight", { path: "multipart" });
+    expect(await inFlight()).toBe(0);
+    const c = (
+      await t.gql<{ createConversation: { id: string } }>("carol", `mutation { createConversation(input: {}) { id } }`)
+    ).data!.createConversation.id;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const answer = postMultipart(
+      t.graphqlUrl,
+      await t.token("carol"),
+      { query: SEND_MEDIA, variables: { i: { conversationId: c, media: [{ file: null }] } } },
+      [
+        {
+          path: "variables.i.media.0.file",
+          filename: "slow.bin",
+          body: async function* () {
+            yield Buffer.alloc(64 * 1024, 7);
+            await released;
+            yield Buffer.alloc(64 * 1024, 8);
+          },
+        },
+      ],
+    );
+    try {
+      await eventually(async () => expect(await inFlight()).toBe(1));
+    } finally {
+      release();
+    }
+    expect((await answer).json.errors).toBeUndefined();
+    expect(await inFlight()).toBe(0);
   });
 
   it("keeps client-chosen operation names from growing the registry: at most 200 names, the rest 'other'", async () => {

@@ -42,9 +42,11 @@ export interface Cluster {
   env: Record<string, string>;
   /**
    * Starts a stopped MinIO node again, out of nginx's rotation until it has reported the cluster healthy
-   * for 2 s (a node that has just come back gives wrong answers meanwhile; see startMinioCluster).
+   * for 2 s (a node that has just come back gives wrong answers meanwhile; see startMinioCluster) and,
+   * when given, `ready(endpoint)` has said true (e.g. it serves objects written while it was down: under
+   * load a node can still answer NoSuchKey for those after its 2 s). Gives up after 60 s.
    */
-  restartMinioNode(node: MinioNode): Promise<void>;
+  restartMinioNode(node: MinioNode, ready?: (endpoint: string) => Promise<boolean>): Promise<void>;
   /** A token the instances accept (HS256 with the cluster's AUTH_JWT_SECRET, `sub` = identity). */
   token(identity: string, ttlSeconds?: number): Promise<string>;
   /** Stops nginx, the instances (SIGTERM) and MinIO, drops the database and removes `dir` if it made it. */
@@ -75,7 +77,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     log(`MinIO: ${minio.nodes.length} nodes, erasure-coded (${minio.nodes.map((n) => n.endpoint).join(", ")})`);
 
     const count = options.instances ?? 2;
-    const [apiPort, s3Port, ...instancePorts] = await distinctFreePorts(count + 2);
+    const [apiPort, s3Port, ...ports] = await distinctFreePorts(2 * count + 2);
+    const instancePorts = ports.slice(0, count);
+    const metricsPorts = ports.slice(count);
     const nginx = await startNginx({
       dir: join(dir, "nginx"),
       apiPort: options.apiPort ?? apiPort!,
@@ -105,6 +109,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       parleyInstance({
         name: `parley-${i + 1}`,
         port,
+        metricsPort: metricsPorts[i],
         env: { ...env, DATA_DIR: join(dir, `parley-${i + 1}`) },
         logFile: join(dir, "logs", `parley-${i + 1}.log`),
       }),
@@ -113,7 +118,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await Promise.all(instances.map((p) => p.stop("SIGTERM")));
     });
     await Promise.all(instances.map((p) => p.start()));
-    log(`Parley: ${instances.map((p) => `${p.name} ${p.url}`).join(", ")}`);
+    log(`Parley: ${instances.map((p) => `${p.name} ${p.url} (metrics ${p.metricsUrl})`).join(", ")}`);
 
     const key = new TextEncoder().encode(secret);
     let closing: Promise<void> | undefined;
@@ -127,10 +132,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       instances,
       nginx,
       env,
-      restartMinioNode: async (node) => {
+      restartMinioNode: async (node, ready) => {
         const address = new URL(node.endpoint).host;
         await nginx.setDown(address, true);
         await node.start();
+        const deadline = Date.now() + 60_000;
+        while (ready && !(await ready(node.endpoint).catch(() => false))) {
+          if (Date.now() > deadline) throw new Error(`MinIO node ${address} was not ready within 60 s of its restart`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
         await nginx.setDown(address, false);
       },
       token: (identity, ttlSeconds = 3600) =>

@@ -9,6 +9,8 @@ export interface ParleyInstance {
   port: number;
   /** http://127.0.0.1:port */
   url: string;
+  /** Its Prometheus /metrics (its own listener), when started with a metrics port. */
+  metricsUrl?: string;
   /** Where its stdout and stderr (pino's JSON lines) go. */
   logFile: string;
   /** Starts the process; resolves once /readyz answers 200 (the port opens only when it can answer). */
@@ -25,11 +27,17 @@ const serverDir = fileURLToPath(new URL("../../../apps/server/", import.meta.url
 export function parleyInstance(options: {
   name: string;
   port: number;
+  /** METRICS_PORT: /metrics on 127.0.0.1 at that port (off when unset). */
+  metricsPort?: number;
   env: Record<string, string>;
   logFile: string;
   startTimeoutMs?: number;
 }): ParleyInstance {
   const url = `http://127.0.0.1:${options.port}`;
+  const metricsEnv = options.metricsPort
+    ? { METRICS_HOST: "127.0.0.1", METRICS_PORT: String(options.metricsPort) }
+    : {};
+  const metricsUrl = options.metricsPort ? `http://127.0.0.1:${options.metricsPort}/metrics` : undefined;
   let child: ChildProcess | undefined;
   const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const logTail = (lines = 40) => {
@@ -51,7 +59,14 @@ export function parleyInstance(options: {
     const log = openSync(options.logFile, "a");
     const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: serverDir,
-      env: { ...process.env, ...options.env, ...extraEnv, PORT: String(options.port), HOST: "127.0.0.1" },
+      env: {
+        ...process.env,
+        ...options.env,
+        ...extraEnv,
+        PORT: String(options.port),
+        HOST: "127.0.0.1",
+        ...metricsEnv,
+      },
       stdio: ["ignore", log, log],
     });
     closeSync(log);
@@ -73,5 +88,15 @@ export function parleyInstance(options: {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  return { name: options.name, port: options.port, url, logFile: options.logFile, start, stop, running, logTail };
+  return {
+    name: options.name,
+    port: options.port,
+    url,
+    metricsUrl,
+    logFile: options.logFile,
+    start,
+    stop,
+    running,
+    logTail,
+  };
 }

@@ -51,6 +51,13 @@ export function createMetrics(sources: {
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const uploadsInFlight = new Gauge({
+    name: "parley_uploads_in_flight",
+    help: "Messages whose files this instance is receiving now, by upload path",
+    labelNames: ["path"],
+    registers,
+  });
+  uploadsInFlight.set({ path: "multipart" }, 0);
   new Gauge({
     name: "parley_subscriptions_active",
     help: "GraphQL subscriptions open on this instance",
@@ -97,6 +104,14 @@ export function createMetrics(sources: {
 
   /** What the services report (they do not know prom-client). */
   const services: ServiceMetrics = {
+    uploadStarted: (path) => {
+      uploadsInFlight.inc({ path });
+      let done = false;
+      return () => {
+        if (!done) uploadsInFlight.dec({ path });
+        done = true;
+      };
+    },
     uploaded: (path, bytes, seconds, outcome) => {
       uploadBytes.inc({ path, outcome }, bytes);
       uploadDuration.observe({ path, outcome }, seconds);

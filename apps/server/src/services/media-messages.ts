@@ -67,8 +67,10 @@ export function mediaMessageService(deps: {
 
     const meter = { receivedBytes: 0 };
     const started = performance.now();
+    const uploadEnded = metrics.uploadStarted("multipart");
     const stored = await media
       .ingest(author, input.conversationId, input.media, signal, meter)
+      .finally(uploadEnded)
       .catch(async (error: unknown) => {
         // The pipeline may stop before it read what the transport already received (a file over a limit).
         const received = Math.max(meter.receivedBytes, transportBytes?.() ?? 0);

@@ -3,6 +3,8 @@
  * (src/observability/metrics.ts implements it). Every method is optional to call: a no-op by default.
  */
 export interface ServiceMetrics {
+  /** A message's files began to arrive; the function returned is called once they are stored or failed. */
+  uploadStarted(path: "multipart"): () => void;
   /** A message's files were stored (or failed to be): bytes received and seconds taken. */
   uploaded(path: "multipart" | "session", bytes: number, seconds: number, outcome: "ok" | "error"): void;
   /** A request was refused with RATE_LIMITED by this budget. */
@@ -12,6 +14,7 @@ export interface ServiceMetrics {
 }
 
 export const noMetrics: ServiceMetrics = {
+  uploadStarted: () => () => {},
   uploaded: () => {},
   rateLimited: () => {},
   swept: () => {},
