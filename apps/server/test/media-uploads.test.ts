@@ -220,6 +220,35 @@ describe("upload sessions", () => {
     expect(res.data!.sendMediaMessage.media[0]).toMatchObject({ size: bytes.length, sha256: sha256(bytes) });
   });
 
+  it("completes with what is stored when a part is PUT again after the send listed the parts: it lists them once more", async () => {
+    const conv = await conversation("alice");
+    const bytes = await bytesOf(9 * MiB, 3);
+    const again = await bytesOf(9 * MiB, 4);
+    const upload = await started("alice", { conversationId: conv, size: bytes.length });
+    expect(await putPart(upload, bytes, 1)).toBe(200);
+    expect(await putPart(upload, bytes, 2)).toBe(200);
+    // The real store; only the moment is chosen: part 1 is PUT again (other bytes) just before the
+    // first completion, so the etags the send listed no longer match (UploadPartsChangedError).
+    const sessions = t.parley.store.uploadSessions!;
+    const complete = sessions.complete.bind(sessions);
+    let completions = 0;
+    sessions.complete = async (...args) => {
+      if (completions++ === 0) expect(await putPart(upload, again, 1)).toBe(200);
+      return complete(...args);
+    };
+    try {
+      const res = await send("alice", conv, [{ uploadId: upload.id }]);
+      expect(res.errors).toBeUndefined();
+      expect(completions).toBe(2);
+      const stored = Buffer.concat([again.subarray(0, upload.partSize), bytes.subarray(upload.partSize)]);
+      const m = res.data!.sendMediaMessage.media[0]!;
+      expect(m).toMatchObject({ size: stored.length, sha256: sha256(stored) });
+      expect(sha256(await download(m.temporaryUrl))).toBe(sha256(stored));
+    } finally {
+      sessions.complete = complete;
+    }
+  });
+
   it("mixes multipart files and uploads in one message, in the order given", async () => {
     const conv = await conversation("alice");
     const big = await bytesOf(6 * MiB, 3);

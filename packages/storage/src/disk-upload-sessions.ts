@@ -19,6 +19,7 @@ import { assertPart } from "./minio-upload-sessions.ts";
 import { assertValidObjectKey } from "./object-key.ts";
 import {
   UploadNotFoundError,
+  UploadPartsChangedError,
   type PresignedUrl,
   type UploadedPart,
   type UploadSessions,
@@ -167,7 +168,7 @@ export class DiskUploadSessions implements UploadSessions {
         const have = open.get(want.number);
         if (want.number !== i + 1) throw new Error(`parts must be numbered 1..${parts.length} in order`);
         if (!have || etagOf(have.header) !== want.etag) {
-          throw new Error(`part ${want.number} of upload ${uploadId} is missing or was replaced`);
+          throw new UploadPartsChangedError(uploadId);
         }
         // S3's rule, kept here so both stores accept the same uploads.
         if (i < parts.length - 1 && have.layout.plaintextSize < this.minPartSize) {

@@ -1,6 +1,12 @@
 import type { Client } from "minio";
 import { assertValidObjectKey } from "./object-key.ts";
-import { UploadNotFoundError, type PresignedUrl, type UploadedPart, type UploadSessions } from "./object-store.ts";
+import {
+  UploadNotFoundError,
+  UploadPartsChangedError,
+  type PresignedUrl,
+  type UploadedPart,
+  type UploadSessions,
+} from "./object-store.ts";
 import type { sigV4Presigner } from "./sigv4-presign.ts";
 
 const MiB = 1024 * 1024;
@@ -81,6 +87,7 @@ export class MinioUploadSessions implements UploadSessions {
       );
     } catch (error) {
       if (codeOf(error) === "NoSuchUpload") throw new UploadNotFoundError(uploadId);
+      if (codeOf(error) === "InvalidPart") throw new UploadPartsChangedError(uploadId, { cause: error });
       throw this.wrap(error, `complete an upload of "${key}"`);
     }
   }

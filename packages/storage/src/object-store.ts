@@ -197,6 +197,21 @@ export class UploadNotFoundError extends Error {
   }
 }
 
+/**
+ * complete() named a part the store does not hold as listed: PUT again after the listing, or (seen on
+ * a distributed MinIO whose node had just rejoined) a store answering before it caught up. Listing the
+ * parts again and completing with them is the way on.
+ */
+export class UploadPartsChangedError extends Error {
+  override readonly name = "UploadPartsChangedError";
+  constructor(
+    readonly uploadId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`upload ${uploadId}: a part is not stored as it was listed (missing or PUT again)`, options);
+  }
+}
+
 /** The store could not be reached or refused the operation; maps to STORAGE_UNAVAILABLE. */
 export class StorageUnavailableError extends Error {
   override readonly name = "StorageUnavailableError";

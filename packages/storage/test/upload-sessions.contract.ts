@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UploadNotFoundError, type IncompleteUploads, type ObjectStore, type UploadSessions } from "../src/index.ts";
+import {
+  UploadNotFoundError,
+  UploadPartsChangedError,
+  type IncompleteUploads,
+  type ObjectStore,
+  type UploadSessions,
+} from "../src/index.ts";
 import { MiB, readAll, sha256, tamperParam } from "./helpers.ts";
 import type { StoreHarness } from "./object-store.contract.ts";
 
@@ -129,7 +135,7 @@ export function uploadSessionsContract(name: string, setup: () => Promise<StoreH
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(after!.etag).not.toBe(before!.etag);
       // Completing with the replaced copy's etag is refused; the current one works.
-      await expect(sessions.complete(key, uploadId, [before!])).rejects.toThrow();
+      await expect(sessions.complete(key, uploadId, [before!])).rejects.toBeInstanceOf(UploadPartsChangedError);
       await sessions.complete(key, uploadId, [after!]);
       expect((await readAll(await store.get(key))).equals(b)).toBe(true);
     });
@@ -182,7 +188,7 @@ export function uploadSessionsContract(name: string, setup: () => Promise<StoreH
       const [two] = await sessions.listParts(key, uploadId);
       await expect(
         sessions.complete(key, uploadId, [{ number: 1, size: MiB, etag: "missing" }, two!]),
-      ).rejects.toThrow();
+      ).rejects.toBeInstanceOf(UploadPartsChangedError);
       expect(await store.stat(key)).toBeNull();
       // A first part under 5 MiB cannot be completed either (S3's EntityTooSmall).
       expect((await putPart(await urlOf(key, uploadId, small), small.bytes)).status).toBe(200);

@@ -2,7 +2,7 @@ import { Readable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { imageStage } from "@parley/imaging";
 import { fileTypeFromBuffer } from "file-type";
-import { StorageUnavailableError, type ObjectStore } from "@parley/storage";
+import { StorageUnavailableError, UploadPartsChangedError, type ObjectStore } from "@parley/storage";
 import { ApiError, badInput } from "../../errors.ts";
 import { sanitizeFilename } from "../../media/filename.ts";
 import type { NewMedia } from "../messages.ts";
@@ -23,6 +23,12 @@ export function declaredType(value: string | null | undefined, field: string): s
 /** Maps what a failed upload threw to a contract error. */
 export function uploadError(error: unknown): Error {
   if (error instanceof ApiError) return error;
+  if (error instanceof UploadPartsChangedError) {
+    return new ApiError(
+      "STORAGE_UNAVAILABLE",
+      `Media storage did not hold the parts of upload ${error.uploadId} as it had listed them; nothing was sent. Send again shortly.`,
+    );
+  }
   if (error instanceof StorageUnavailableError) {
     return new ApiError(
       "STORAGE_UNAVAILABLE",

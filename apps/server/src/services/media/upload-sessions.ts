@@ -1,5 +1,11 @@
 import type { Logger } from "pino";
-import { UploadNotFoundError, type ObjectStore, type UploadedPart, type UploadSessions } from "@parley/storage";
+import {
+  UploadNotFoundError,
+  UploadPartsChangedError,
+  type ObjectStore,
+  type UploadedPart,
+  type UploadSessions,
+} from "@parley/storage";
 import { ApiError, badInput, tooLarge } from "../../errors.ts";
 import { sanitizeFilename } from "../../media/filename.ts";
 import { isId, newId } from "../ids.ts";
@@ -119,6 +125,49 @@ export function uploadSessions(deps: SessionDeps) {
   }
 
   /** True when the object is assembled at its key with the declared size (a send assembled it and failed). */
+  /** The upload's parts in order, each of its planned size; BAD_USER_INPUT naming the missing ones otherwise. */
+  function everyPart(row: MediaUploadRow, stored: UploadedPart[]): UploadedPart[] {
+    const have = new Map(stored.map((p) => [p.number, p]));
+    const sizes = partSizes(row.size, row.partSize);
+    const missing = sizes.map((size, i) => (have.get(i + 1)?.size === size ? 0 : i + 1)).filter((n) => n > 0);
+    if (missing.length > 0) {
+      const bytes = sizes.reduce((n, size, i) => (missing.includes(i + 1) ? n : n + size), 0);
+      throw badInput(
+        `Upload ${row.id} is missing ${missing.length} of its ${sizes.length} parts (${bytes} of ${row.size} bytes stored): PUT parts ${missing.join(", ")} and send again.`,
+        { uploadId: row.id, missingParts: missing },
+      );
+    }
+    return sizes.map((_, i) => have.get(i + 1)!);
+  }
+
+  /**
+   * Completes the store's upload with these parts. When the store no longer holds them as listed (a part
+   * PUT again meanwhile, or a storage node answering before it caught up), lists them once more and
+   * completes with what is stored now; a second mismatch is STORAGE_UNAVAILABLE (send again).
+   */
+  async function complete(row: MediaUploadRow, parts: UploadedPart[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await capability().complete(row.objectKey, row.storeUploadId!, parts);
+      } catch (error) {
+        // A send racing this one assembled it first.
+        if (error instanceof UploadNotFoundError && (await assembled(row))) return;
+        if (!(error instanceof UploadPartsChangedError) || attempt === 2) throw uploadError(error);
+        deps.logger.warn(
+          { uploadId: row.id },
+          "the store did not hold an upload's parts as listed; listing them again",
+        );
+        await new Promise((r) => setTimeout(r, 500));
+        const stored = await storedParts(row);
+        if (stored === null) {
+          if (await assembled(row)) return;
+          throw gone(row.id);
+        }
+        parts = everyPart(row, stored);
+      }
+    }
+  }
+
   async function assembled(row: MediaUploadRow): Promise<boolean> {
     const info = await store.stat(row.objectKey).catch((error: unknown) => {
       throw uploadError(error);
@@ -246,17 +295,7 @@ export function uploadSessions(deps: SessionDeps) {
           if (row.completedAt || (await assembled(row))) continue;
           throw gone(row.id); // the store lost it
         }
-        const have = new Map(r.parts.map((p) => [p.number, p]));
-        const sizes = partSizes(row.size, row.partSize);
-        const missing = sizes.map((size, i) => (have.get(i + 1)?.size === size ? 0 : i + 1)).filter((n) => n > 0);
-        if (missing.length > 0) {
-          const stored = sizes.reduce((n, size, i) => (missing.includes(i + 1) ? n : n + size), 0);
-          throw badInput(
-            `Upload ${row.id} is missing ${missing.length} of its ${sizes.length} parts (${stored} of ${row.size} bytes stored): PUT parts ${missing.join(", ")} and send again.`,
-            { uploadId: row.id, missingParts: missing },
-          );
-        }
-        r.parts = sizes.map((_, i) => have.get(i + 1)!);
+        r.parts = everyPart(row, r.parts);
       }
       return ready;
     },
@@ -265,12 +304,7 @@ export function uploadSessions(deps: SessionDeps) {
     async assemble(ready: ReadyUpload): Promise<void> {
       const { row, parts } = ready;
       if (parts !== null) {
-        try {
-          await capability().complete(row.objectKey, row.storeUploadId!, parts);
-        } catch (error) {
-          // A send racing this one assembled it first.
-          if (!(error instanceof UploadNotFoundError && (await assembled(row)))) throw uploadError(error);
-        }
+        await complete(row, parts);
         await rows.markCompleted(row.id, new Date());
         ready.parts = null;
       }
