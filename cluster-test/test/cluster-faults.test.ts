@@ -59,8 +59,11 @@ interface Send {
   uploadedMs?: number;
   /** Upload session media: the ids the SDK reported (a new one only when an upload was replaced). */
   session?: { ids: string[] };
-  /** The first attempt stops after PAUSE_AT bytes (reached) until `resume` (the API instance is killed meanwhile). */
-  pause?: { reached: boolean; resume: Promise<void> };
+  /**
+   * Every attempt before `resume` stops after PAUSE_AT bytes (reached) until then (the API instance is
+   * killed meanwhile): an attempt refused early, while a MinIO node was just killed, pauses again.
+   */
+  pause?: { reached: boolean; resume: Promise<void>; resumed: boolean };
 }
 
 interface Watcher {
@@ -91,10 +94,17 @@ const describeFailure = (error: unknown) =>
     ? `${error.code}${missingParts(error) ? " (missing parts)" : ""}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ""}`
     : `not a ParleyError: ${String(error)}`;
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000) {
+async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string | (() => string | Promise<string>),
+  timeoutMs = 120_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const described = typeof what === "string" ? what : await what();
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${described}`);
+    }
     await sleep(20);
   }
 }
@@ -190,10 +200,9 @@ function sendOne(send: Send): Promise<void> {
       }),
     );
   }
-  let attempt = 0;
   return untilAcknowledged(send, () => {
-    // A retry sends the Buffer (a stream can be sent once), with the same key.
-    const pause = attempt++ === 0 ? send.pause : undefined;
+    // Attempts after the resume send the Buffer (a stream can be sent once), with the same key.
+    const pause = send.pause && !send.pause.resumed ? send.pause : undefined;
     const media = pause ? { media: Readable.from(pausing(bytes, pause)), size: bytes.length } : { media: bytes };
     return conversation
       .prepareMessage()
@@ -411,7 +420,9 @@ beforeAll(async () => {
   // Phase 1's media pause mid-upload until the API instance is killed.
   let resume!: () => void;
   const resumed = new Promise<void>((r) => (resume = r));
-  for (const s of sends) if (s.media && !s.session && s.phase === 1) s.pause = { reached: false, resume: resumed };
+  for (const s of sends) {
+    if (s.media && !s.session && s.phase === 1) s.pause = { reached: false, resume: resumed, resumed: false };
+  }
   const paused = sends.filter((s) => s.pause).length;
 
   const node = cluster.minio.nodes[1]!;
@@ -430,7 +441,16 @@ beforeAll(async () => {
     async () =>
       cluster.minio.nodes.some((n) => n.running() && incompleteUploads(n.dataDir).length >= paused) &&
       (await Promise.all(cluster.instances.map(uploadsInFlight))).reduce((sum, n) => sum + n, 0) >= paused,
-    "the paused uploads' first parts in MinIO",
+    async () =>
+      `the paused uploads' first parts in MinIO (${paused} paused sends; incomplete uploads per running node: ${cluster.minio.nodes
+        .filter((n) => n.running())
+        .map((n) => incompleteUploads(n.dataDir).length)
+        .join(
+          ", ",
+        )}; in flight per instance: ${(await Promise.all(cluster.instances.map(uploadsInFlight))).join(", ")}; ${sends
+        .filter((s) => s.pause)
+        .map((s) => `${s.key}: ${s.attempts} attempts [${s.failures.join(", ")}], loaded ${s.loaded}`)
+        .join("; ")})`,
   );
   const [a, b] = cluster.instances as [ParleyInstance, ParleyInstance];
   const [inA, inB] = [await uploadsInFlight(a), await uploadsInFlight(b)];
@@ -438,6 +458,7 @@ beforeAll(async () => {
   figures.uploadsCutOff = Math.max(inA, inB);
   await victim.stop("SIGKILL");
   at("instanceKilled");
+  for (const s of sends) if (s.pause) s.pause.resumed = true;
   resume();
   const p2 = runPhase(2);
   await Promise.all([p0.all, p1.all, p2.all]);
