@@ -21,7 +21,7 @@ import { uploadPartRoutes } from "./http/upload-part-route.ts";
 import { startPreviewJobs, type PreviewQueueDepth } from "./jobs/preview-jobs.ts";
 import { createHttpServer, Lifecycle } from "./lifecycle.ts";
 import { createLogger } from "./logger.ts";
-import { previewsRepository } from "./media/previews-repository.ts";
+import { previewsRepository } from "./repositories/previews.ts";
 import { createMetrics, serveMetrics } from "./observability/metrics.ts";
 import { requestIds } from "./observability/request-ids.ts";
 import { EventHub } from "./realtime/event-hub.ts";

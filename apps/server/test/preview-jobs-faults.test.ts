@@ -19,7 +19,7 @@ import {
   postMediaMessage,
 } from "@parley/testkit";
 import { startPreviewJobs, type PreviewJobs } from "../src/jobs/preview-jobs.ts";
-import type { PreviewsRepository } from "../src/media/previews-repository.ts";
+import type { PreviewsRepository } from "../src/repositories/previews.ts";
 import type { PreviewService } from "../src/services/previews.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";

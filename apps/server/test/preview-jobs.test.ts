@@ -10,7 +10,7 @@ import { openDatabase, type DbHandle } from "@parley/db";
 import { StorageUnavailableError } from "@parley/storage";
 import { createTestDatabase, type TestDatabase, eventually } from "@parley/testkit";
 import { startPreviewJobs, type PreviewJobs, type PreviewJobsOptions } from "../src/jobs/preview-jobs.ts";
-import type { PreviewsRepository } from "../src/media/previews-repository.ts";
+import type { PreviewsRepository } from "../src/repositories/previews.ts";
 import type { PreviewService } from "../src/services/previews.ts";
 import { backend } from "./harness.ts";
 

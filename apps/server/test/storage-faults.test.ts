@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMinio, type MinioServer, readFixture, generated, postMediaMessage } from "@parley/testkit";
-import { reservationsIn } from "../src/services/media/reservations.ts";
+import { reservationsIn } from "../src/repositories/upload-reservations.ts";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 
 // These tests stop MinIO, so they own one instead of sharing the run's.

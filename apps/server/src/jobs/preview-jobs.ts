@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { DbHandle } from "@parley/db";
 import { configureSharp } from "@parley/imaging";
 import { StorageUnavailableError } from "@parley/storage";
-import type { PreviewsRepository } from "../media/previews-repository.ts";
+import type { PreviewsRepository } from "../repositories/previews.ts";
 import type { PreviewService } from "../services/previews.ts";
 
 const QUEUE = "media-previews";

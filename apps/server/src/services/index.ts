@@ -3,7 +3,7 @@ import type { Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
 import type { Config } from "../config.ts";
 import type { EventHub } from "../realtime/event-hub.ts";
-import { previewsRepository } from "../media/previews-repository.ts";
+import { previewsRepository } from "../repositories/previews.ts";
 import { mediaUrls } from "../media/temporary-url.ts";
 import { conversationService } from "./conversations.ts";
 import { createMedia } from "./media/index.ts";

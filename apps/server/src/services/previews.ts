@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { PREVIEW_TYPE, renderPreviews, UnrenderableImageError } from "@parley/imaging";
 import type { ObjectStore } from "@parley/storage";
 import { previewKeys } from "../media/preview-keys.ts";
-import type { PreviewsRepository } from "../media/previews-repository.ts";
+import type { PreviewsRepository } from "../repositories/previews.ts";
 
 /** Media types that get previews: what libvips decodes and browsers show. */
 export const PREVIEWABLE_TYPES: ReadonlySet<string> = new Set([

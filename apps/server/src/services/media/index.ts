@@ -1,9 +1,10 @@
 // The media module owns an upload's lifecycle, from the first byte to the commit or the sweep:
-// object keys (keys.ts), their reservation while in flight (reservations.ts), the pipeline that
-// stores a file (pipeline.ts, stages.ts), resumable upload sessions (upload-sessions.ts, their rows
-// in upload-rows.ts), the commit's release and the cleanup of a failed send (ingest.ts), and the
-// sweep of whatever a crash, an outage or an expired session left (sweeper.ts). Files come in as
-// plain IncomingFile values (incoming-file.ts): the transport's types end at the edge.
+// object keys (keys.ts), their reservation while in flight, the pipeline that stores a file
+// (pipeline.ts, stages.ts), resumable upload sessions (upload-sessions.ts), the commit's release and
+// the cleanup of a failed send (ingest.ts), and the sweep of whatever a crash, an outage or an
+// expired session left (sweeper.ts). Its queries are in src/repositories (upload-reservations.ts,
+// media-uploads.ts, media-objects.ts): the rules here, the SQL there. Files come in as plain
+// IncomingFile values (incoming-file.ts): the transport's types end at the edge.
 import type { Logger } from "pino";
 import type { Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
@@ -11,9 +12,10 @@ import type { MediaFileInput } from "./incoming-file.ts";
 import type { UploadMeter } from "./stages.ts";
 import { deleteObjects, ingestFiles, type StoredUploads } from "./ingest.ts";
 import type { MediaLimits } from "./limits.ts";
-import { reservationsIn } from "./reservations.ts";
+import { reservationsIn } from "../../repositories/upload-reservations.ts";
+import { mediaObjectRepository } from "../../repositories/media-objects.ts";
 import { scheduleSweeps, sweepOrphans, type SweepResult } from "./sweeper.ts";
-import { uploadRowsIn } from "./upload-rows.ts";
+import { uploadRowsIn } from "../../repositories/media-uploads.ts";
 import { uploadSessions } from "./upload-sessions.ts";
 
 export type { IncomingFile, MediaFileInput, OpenedFile } from "./incoming-file.ts";
@@ -44,7 +46,7 @@ export function createMedia(deps: {
     ttlSeconds: deps.uploadTtlSeconds,
   });
   const ingestDeps = { store: deps.store, reservations, sessions, rows, logger: deps.logger };
-  const sweepDeps = { ...ingestDeps, db: deps.db };
+  const sweepDeps = { ...ingestDeps, objects: mediaObjectRepository(deps.db) };
   return {
     limits: deps.limits,
     reservations,

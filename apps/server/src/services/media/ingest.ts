@@ -11,9 +11,9 @@ import type { MediaFileInput, OpenedFile } from "./incoming-file.ts";
 import type { MediaLimits } from "./limits.ts";
 import { mediaObjectKey } from "./keys.ts";
 import { declaredType, shapeFile, storeFile, uploadError } from "./pipeline.ts";
-import type { Reservations } from "./reservations.ts";
+import type { Reservations } from "../../repositories/upload-reservations.ts";
 import type { Budget, UploadMeter } from "./stages.ts";
-import type { UploadRows } from "./upload-rows.ts";
+import type { UploadRows } from "../../repositories/media-uploads.ts";
 import type { UploadSessionService } from "./upload-sessions.ts";
 
 /**

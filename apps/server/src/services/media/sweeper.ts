@@ -1,15 +1,14 @@
-import { inArray } from "drizzle-orm";
 import type { Logger } from "pino";
-import { media, mediaPreviews, type Database } from "@parley/db";
 import type { ObjectStore } from "@parley/storage";
+import type { MediaObjectRepository } from "../../repositories/media-objects.ts";
 import { MEDIA_PREFIX } from "./keys.ts";
-import type { Reservations } from "./reservations.ts";
+import type { Reservations } from "../../repositories/upload-reservations.ts";
 import type { UploadSessionService } from "./upload-sessions.ts";
 
 const BATCH = 500;
 
 export interface SweepDeps {
-  db: Database;
+  objects: MediaObjectRepository;
   store: ObjectStore;
   reservations: Reservations;
   sessions: UploadSessionService;
@@ -36,20 +35,14 @@ export interface SweepResult {
 }
 
 export async function sweepOrphans(deps: SweepDeps, args: { graceMs: number; now?: Date }): Promise<SweepResult> {
-  const { db, store, reservations, sessions } = deps;
+  const { objects, store, reservations, sessions } = deps;
   // Expired and aborted upload sessions first: their objects and multipart uploads go with them.
   const expired = await sessions.sweep(args.now);
   const cutoff = (args.now ?? new Date()).getTime() - args.graceMs;
   const old = (await store.list(MEDIA_PREFIX)).filter((o) => o.lastModified.getTime() <= cutoff);
   let deleted = 0;
   const unreferenced = async (keys: string[]) => {
-    const rows = await db.select({ key: media.objectKey }).from(media).where(inArray(media.objectKey, keys));
-    // Previews (media/<conv>/<id>.preview-<size>-<attempt>) are referenced by media_previews.
-    const previews = await db
-      .select({ key: mediaPreviews.objectKey })
-      .from(mediaPreviews)
-      .where(inArray(mediaPreviews.objectKey, keys));
-    const referenced = new Set([...rows, ...previews].map((r) => r.key));
+    const referenced = await objects.referenced(keys);
     // Objects of upload sessions, assembled by a send that failed, wait for the next send or expiry.
     const inSessions = await sessions.keysInUse(keys.filter((k) => !referenced.has(k)));
     return keys.filter((k) => !referenced.has(k) && !inSessions.has(k));

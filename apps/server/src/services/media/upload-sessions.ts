@@ -12,7 +12,7 @@ import { isId, newId } from "../ids.ts";
 import type { MediaLimits } from "./limits.ts";
 import { mediaObjectKey } from "./keys.ts";
 import { declaredType, uploadError } from "./pipeline.ts";
-import type { MediaUploadRow, UploadRows } from "./upload-rows.ts";
+import type { MediaUploadRow, UploadRows } from "../../repositories/media-uploads.ts";
 
 const MiB = 1024 * 1024;
 /**
