@@ -1,41 +1,32 @@
 // End to end: two people chat through the production build in Debian's chromium, against a real
 // Parley (PostgreSQL + MinIO, and the embedded PGlite + disk store) — no mocks anywhere.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startTestServer, type Backend, type TestServer } from "@parley/server/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, watchConsole } from "./browser.ts";
 import { makePdf, makePng } from "./fixtures.ts";
+import { buildApp, webRoot } from "./app.ts";
 import { serveApp, type ServedApp } from "./serve-app.ts";
 
-const webRoot = fileURLToPath(new URL("../../", import.meta.url));
 const shotsDir = join(webRoot, "test-results");
 const MAX_FILE_BYTES = 400 * 1024;
 
+let built: Awaited<ReturnType<typeof buildApp>> | undefined;
 let distDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(shotsDir, { recursive: true });
-  distDir = mkdtempSync(join(tmpdir(), "parley-web-dist-"));
-  // vitest runs with NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = "production";
-  try {
-    await build({ root: webRoot, mode: "production", logLevel: "warn", build: { outDir: distDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  built = await buildApp();
+  distDir = built.distDir;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
+  built?.remove();
 });
 
 const files = {

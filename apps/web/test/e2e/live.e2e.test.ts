@@ -2,40 +2,30 @@
 // (an in-process server and a second server process) on one PostgreSQL database. Bob sees Alice's
 // messages, edits and deletions live (events fanned out across instances), without the thread
 // re-reading on a timer, and his unread count rises and clears when he opens the conversation.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startTestServer, type TestServer } from "@parley/server/testing";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServerProcess, type ServerProcess } from "../../../server/test/server-process.ts";
 import { launchChromium, watchConsole } from "./browser.ts";
+import { buildApp } from "./app.ts";
 import { serveApp, type ServedApp } from "./serve-app.ts";
 
-const webRoot = fileURLToPath(new URL("../../", import.meta.url));
 /** "Live" means well inside the old 2.5 s polling interval plus a request. */
 const LIVE_MS = 2_000;
 
+let built: Awaited<ReturnType<typeof buildApp>> | undefined;
 let distDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), "parley-web-dist-"));
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = "production";
-  try {
-    await build({ root: webRoot, mode: "production", logLevel: "warn", build: { outDir: distDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  built = await buildApp();
+  distDir = built.distDir;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
+  built?.remove();
 });
 
 /** The GraphQL operation names a page sends over HTTP (live events go over the WebSocket). */
