@@ -18,14 +18,15 @@ export interface LoadRun {
 }
 
 export interface HttpLoadOptions {
-  url: string;
+  /** Several URLs (server processes): the connections are dealt out over them in turn. */
+  url: string | string[];
   connections: number;
   durationSeconds: number;
   headers: Record<string, string>;
   /** The JSON body connection `i` sends on every request (each connection may target its own data). */
   bodyFor: (connection: number) => string;
-  /** The server's pid: its CPU time over the run is divided by the successful requests. */
-  serverPid?: number;
+  /** The server's pid (or every process's): their CPU time over the run is divided by the successful requests. */
+  serverPid?: number | number[];
 }
 
 const hasErrors = (body: string | Buffer | undefined) => String(body ?? "").includes('"errors":');
@@ -40,51 +41,67 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
   let ok = 0;
   let next = 0;
   let firstFailure: string | undefined;
-  const cpu0 = o.serverPid !== undefined ? procCpuMs(o.serverPid) : 0;
-  let finished!: (result: autocannon.Result) => void;
-  let failedToRun!: (error: unknown) => void;
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    finished = resolve;
-    failedToRun = reject;
-  });
-  const instance = autocannon(
-    {
-      url: o.url,
-      method: "POST",
-      connections: o.connections,
-      pipelining: 1,
-      duration: o.durationSeconds,
-      timeout: 30,
-      headers: { "content-type": "application/json", ...o.headers },
-      body: o.bodyFor(0),
-      setupClient: (client) => {
-        client.setBody(o.bodyFor(next++));
-      },
-      verifyBody: (body) => {
-        if (!hasErrors(body)) return true;
-        firstFailure ??= String(body).slice(0, 500);
-        return false;
-      },
-    },
-    (error, result) => (error ? failedToRun(error) : finished(result)),
+  const pids = o.serverPid === undefined ? [] : [o.serverPid].flat();
+  const cpuNow = () => pids.reduce((sum, pid) => sum + procCpuMs(pid), 0);
+  const cpu0 = cpuNow();
+  const urls = [o.url].flat();
+  // One autocannon per URL, run at once; latencies are kept per response, so their percentiles merge exactly.
+  const results = await Promise.all(
+    urls.map((url, u) => {
+      const connections = Math.floor(o.connections / urls.length) + (u < o.connections % urls.length ? 1 : 0);
+      return runAutocannon(url, connections);
+    }),
   );
-  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-    latencies.add(responseTime);
-    if (statusCode >= 200 && statusCode < 300) ok++;
-  });
-  const result = await done;
-  const cpuMs = o.serverPid !== undefined ? procCpuMs(o.serverPid) - cpu0 : undefined;
-  const failed = result.non2xx + result.errors + result.timeouts + result.mismatches;
-  ok = Math.max(0, ok - result.mismatches);
+  const cpuMs = pids.length > 0 ? cpuNow() - cpu0 : undefined;
+  const sum = (f: (r: autocannon.Result) => number) => results.reduce((a, r) => a + f(r), 0);
+  const mismatches = sum((r) => r.mismatches);
+  const failed = sum((r) => r.non2xx + r.errors + r.timeouts + r.mismatches);
+  ok = Math.max(0, ok - mismatches);
+  const duration = Math.max(...results.map((r) => r.duration));
   const [p50, p99] = latencies.percentiles(50, 99);
   return {
-    rps: ok / result.duration,
+    rps: ok / duration,
     p50: p50!,
     p99: p99!,
     ok,
     failed,
-    seconds: result.duration,
+    seconds: duration,
     firstFailure,
     cpuMsPerRequest: cpuMs !== undefined && ok > 0 ? cpuMs / ok : undefined,
   };
+
+  function runAutocannon(url: string, connections: number): Promise<autocannon.Result> {
+    let finished!: (result: autocannon.Result) => void;
+    let failedToRun!: (error: unknown) => void;
+    const done = new Promise<autocannon.Result>((resolve, reject) => {
+      finished = resolve;
+      failedToRun = reject;
+    });
+    const instance = autocannon(
+      {
+        url,
+        method: "POST",
+        connections,
+        pipelining: 1,
+        duration: o.durationSeconds,
+        timeout: 30,
+        headers: { "content-type": "application/json", ...o.headers },
+        body: o.bodyFor(0),
+        setupClient: (client) => {
+          client.setBody(o.bodyFor(next++));
+        },
+        verifyBody: (body) => {
+          if (!hasErrors(body)) return true;
+          firstFailure ??= String(body).slice(0, 500);
+          return false;
+        },
+      },
+      (error, result) => (error ? failedToRun(error) : finished(result)),
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      latencies.add(responseTime);
+      if (statusCode >= 200 && statusCode < 300) ok++;
+    });
+    return done;
+  }
 }

@@ -61,6 +61,9 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
   );
 
   if (r.textSend) {
+    const conversationsLabel = (x: { conversations: string; processes?: number }) =>
+      (x.conversations === "own" ? "one per connection" : "**one shared**") +
+      ((x.processes ?? 1) > 1 ? `, **${x.processes} server processes**` : "");
     p(
       "## 1. Text sends",
       "",
@@ -69,13 +72,15 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
         "(services/messages.ts `insertText`) statement for statement, one CTE in autocommit (`WITH slot AS (UPDATE conversations … next_message_index + 1 … RETURNING), " +
         "inserted AS (INSERT INTO messages … SELECT … FROM slot RETURNING index) SELECT inserted.index, pg_notify(…) FROM inserted`), through postgres.js " +
         "from the bench process with the server's pool size (10), at the same concurrency. " +
-        "**`{ __typename }`**: the same server, same headers and token, no resolver work. Ratios are run-by-run.",
+        "**`{ __typename }`**: the same server, same headers and token, no resolver work. Ratios are run-by-run. " +
+        "At 50 connections also with **two server processes** (the same code and settings on the same database; the connections dealt out " +
+        "over both, latencies merged per response, CPU summed over both processes), as a deployment scales the stateless API.",
       "",
       "| connections | conversations | sendMessage req/s | p50 ms | p99 ms | direct SQL req/s | p50 ms | p99 ms | `{ __typename }` req/s | p99 ms | ratio to SQL | ratio to trivial |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
       ...r.textSend.rows.map(
         (x) =>
-          `| ${x.connections} | ${x.conversations === "own" ? "one per connection" : "**one shared**"} | ${s(x.server.rps)} | ${s(x.server.p50Ms)} | ${s(x.server.p99Ms)} | ` +
+          `| ${x.connections} | ${conversationsLabel(x)} | ${s(x.server.rps)} | ${s(x.server.p50Ms)} | ${s(x.server.p99Ms)} | ` +
           `${s(x.directSql.rps)} | ${s(x.directSql.p50Ms)} | ${s(x.directSql.p99Ms)} | ${x.trivial ? s(x.trivial.rps) : "–"} | ${x.trivial ? s(x.trivial.p99Ms) : "–"} | ` +
           `${s(x.ratioToDirectSql)} | ${x.ratioToTrivial ? s(x.ratioToTrivial) : "–"} |`,
       ),
@@ -89,7 +94,7 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
         const c = x.server.serverCpuMsPerRequest;
         const t = x.trivial?.serverCpuMsPerRequest;
         return (
-          `| ${x.connections} | ${x.conversations === "own" ? "one per connection" : "**one shared**"} | ${c ? s(c) : "–"} | ${c ? n(Math.round(1000 / c.median)) : "–"} | ` +
+          `| ${x.connections} | ${conversationsLabel(x)} | ${c ? s(c) : "–"} | ${c ? n(Math.round(1000 / c.median)) : "–"} | ` +
           `${t ? s(t) : "–"} | ${t ? n(Math.round(1000 / t.median)) : "–"} |`
         );
       }),
@@ -103,7 +108,7 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
         .filter((x) => x.directTransaction)
         .map(
           (x) =>
-            `| ${x.connections} | ${x.conversations === "own" ? "one per connection" : "**one shared**"} | ${s(x.directSql.rps)} | ` +
+            `| ${x.connections} | ${conversationsLabel(x)} | ${s(x.directSql.rps)} | ` +
             `${s(x.directTransaction!.rps)} | ${s(x.directTransaction!.p99Ms)} | ${n(Math.round((x.directSql.rps.median / x.directTransaction!.rps.median) * 100) / 100)}× |`,
         ),
       "",

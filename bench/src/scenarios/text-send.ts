@@ -1,17 +1,23 @@
 // Scenario 1: sendMessage at 1/10/50 connections beside two ceilings measured in the same run:
 // (a) the server's insert statement through postgres.js directly, (b) `{ __typename }` through the same server.
+// At 50 connections also through two server processes (the connections dealt out over both), as a
+// deployment scales the stateless API: that figure is about the code rather than one process's core.
 import { closedLoop } from "../closed-loop.ts";
 import { createConversation } from "../environment.ts";
 import { loadFigures, ratio, runLine, type LoadFigures } from "../figures.ts";
-import { httpLoad, type LoadRun } from "../http-load.ts";
+import { httpLoad, type HttpLoadOptions, type LoadRun } from "../http-load.ts";
 import type { BenchContext } from "../context.ts";
 import { uuidv7 } from "../context.ts";
 import type { Summary } from "../stats.ts";
 
 export const CONNECTIONS = [1, 10, 50];
 
+type LoadTarget = Pick<HttpLoadOptions, "url" | "serverPid">;
+
 export interface TextSendRow {
   connections: number;
+  /** Server processes the connections were dealt out over (absent in results before two were measured: 1). */
+  processes?: number;
   /** "own": each connection sends to its own conversation; "shared": all send to one conversation. */
   conversations: "own" | "shared";
   server: LoadFigures;
@@ -41,7 +47,7 @@ const BODY = "Hello from the Parley bench: a short text message.";
 const CHANNEL = "parley_events_bench";
 
 /** Steps this scenario reports to the progress line. */
-export const textSendSteps = (runs: number) => 3 + runs * (CONNECTIONS.length * 3 + 4);
+export const textSendSteps = (runs: number) => 4 + runs * (CONNECTIONS.length * 3 + 7);
 
 export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
   const { env, api, settings, progress } = ctx;
@@ -56,19 +62,21 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
     JSON.stringify({ query: SEND, variables: { input: { conversationId, body: BODY } } });
   const trivialBody = JSON.stringify({ query: "{ __typename }" });
 
-  const server = (connections: number, seconds: number, pick: (i: number) => string) =>
+  // The second process: the same code and settings on the same database and bucket.
+  const second = await env.startServer();
+  const both: LoadTarget = { url: [api.graphqlUrl, second.graphqlUrl], serverPid: [api.pid, second.pid] };
+  const one: LoadTarget = { url: api.graphqlUrl, serverPid: api.pid };
+  const server = (connections: number, seconds: number, pick: (i: number) => string, target = one) =>
     httpLoad({
-      url: api.graphqlUrl,
-      serverPid: api.pid,
+      ...target,
       connections,
       durationSeconds: seconds,
       headers,
       bodyFor: (i) => sendBody(pick(i)),
     });
-  const trivial = (connections: number, seconds: number) =>
+  const trivial = (connections: number, seconds: number, target = one) =>
     httpLoad({
-      url: api.graphqlUrl,
-      serverPid: api.pid,
+      ...target,
       connections,
       durationSeconds: seconds,
       headers,
@@ -149,48 +157,68 @@ export async function textSend(ctx: BenchContext): Promise<TextSendResult> {
     return r;
   };
   const s = settings.loadSeconds;
-  for (let run = 1; run <= settings.runs; run++) {
-    // Interleaved, so drift on a shared machine hits the server and its ceilings alike.
-    for (const c of CONNECTIONS) {
-      const r = runsFor(`own:${c}`);
-      const before = await countMessages();
-      const sr = await server(c, s, ownPick);
-      serverRowsInserted += (await countMessages()) - before;
-      serverResponsesOk += sr.ok;
-      r.server.push(sr);
-      progress.step(`sendMessage c=${c} run ${run}/${settings.runs}: ${runLine(sr)}`);
-      const dr = await direct(c, s, ownPick);
-      r.direct.push(dr);
-      progress.step(`direct SQL (the server's statement) c=${c} run ${run}/${settings.runs}: ${runLine(dr)}`);
-      const tr = await trivial(c, s);
-      r.trivial.push(tr);
-      progress.step(`{ __typename } c=${c} run ${run}/${settings.runs}: ${runLine(tr)}`);
-      if (c === maxConn) {
-        const xr = await transaction(c, s, ownPick);
-        r.transaction.push(xr);
-        progress.step(`direct SQL as a 5-round-trip transaction c=${c} run ${run}/${settings.runs}: ${runLine(xr)}`);
-      }
-    }
-    const r = runsFor(`shared:${maxConn}`);
-    const sr = await server(maxConn, s, hotPick);
-    r.server.push(sr);
-    progress.step(`sendMessage c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(sr)}`);
-    const dr = await direct(maxConn, s, hotPick);
-    r.direct.push(dr);
-    progress.step(`direct SQL c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(dr)}`);
-    const xr = await transaction(maxConn, s, hotPick);
-    r.transaction.push(xr);
+  try {
     progress.step(
-      `direct SQL as a transaction c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(xr)}`,
+      `warm-up sendMessage c=10, two processes: ${runLine(await server(10, settings.warmupSeconds, ownPick, both))}`,
     );
+    for (let run = 1; run <= settings.runs; run++) {
+      // Interleaved, so drift on a shared machine hits the server and its ceilings alike.
+      for (const c of CONNECTIONS) {
+        const r = runsFor(`own:${c}`);
+        const before = await countMessages();
+        const sr = await server(c, s, ownPick);
+        serverRowsInserted += (await countMessages()) - before;
+        serverResponsesOk += sr.ok;
+        r.server.push(sr);
+        progress.step(`sendMessage c=${c} run ${run}/${settings.runs}: ${runLine(sr)}`);
+        const dr = await direct(c, s, ownPick);
+        r.direct.push(dr);
+        progress.step(`direct SQL (the server's statement) c=${c} run ${run}/${settings.runs}: ${runLine(dr)}`);
+        const tr = await trivial(c, s);
+        r.trivial.push(tr);
+        progress.step(`{ __typename } c=${c} run ${run}/${settings.runs}: ${runLine(tr)}`);
+        if (c === maxConn) {
+          const xr = await transaction(c, s, ownPick);
+          r.transaction.push(xr);
+          progress.step(`direct SQL as a 5-round-trip transaction c=${c} run ${run}/${settings.runs}: ${runLine(xr)}`);
+        }
+      }
+      {
+        const r = runsFor(`own:${maxConn}:2`);
+        const sr = await server(maxConn, s, ownPick, both);
+        r.server.push(sr);
+        progress.step(`sendMessage c=${maxConn}, two processes, run ${run}/${settings.runs}: ${runLine(sr)}`);
+        const dr = await direct(maxConn, s, ownPick);
+        r.direct.push(dr);
+        progress.step(`direct SQL c=${maxConn} (beside two processes) run ${run}/${settings.runs}: ${runLine(dr)}`);
+        const tr = await trivial(maxConn, s, both);
+        r.trivial.push(tr);
+        progress.step(`{ __typename } c=${maxConn}, two processes, run ${run}/${settings.runs}: ${runLine(tr)}`);
+      }
+      const r = runsFor(`shared:${maxConn}`);
+      const sr = await server(maxConn, s, hotPick);
+      r.server.push(sr);
+      progress.step(`sendMessage c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(sr)}`);
+      const dr = await direct(maxConn, s, hotPick);
+      r.direct.push(dr);
+      progress.step(`direct SQL c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(dr)}`);
+      const xr = await transaction(maxConn, s, hotPick);
+      r.transaction.push(xr);
+      progress.step(
+        `direct SQL as a transaction c=${maxConn}, one shared conversation, run ${run}/${settings.runs}: ${runLine(xr)}`,
+      );
+    }
+  } finally {
+    await second.stop();
   }
 
   const rows: TextSendRow[] = [];
   for (const [key, r] of byKey) {
-    const [conversations, c] = key.split(":") as ["own" | "shared", string];
+    const [conversations, c, processes = "1"] = key.split(":") as ["own" | "shared", string, string?];
     const serverRps = r.server.map((x) => x.rps);
     rows.push({
       connections: Number(c),
+      processes: Number(processes),
       conversations,
       server: loadFigures(r.server),
       directSql: loadFigures(r.direct),
