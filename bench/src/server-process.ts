@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@parley/testkit";
+import { freePort, parleyInstance } from "@parley/testkit";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const serverDir = fileURLToPath(new URL("../../apps/server/", import.meta.url));
 
 export interface ServerEnv {
   databaseUrl: string;
@@ -26,24 +25,24 @@ export interface ServerProcess {
 }
 
 /**
- * Starts apps/server/src/main.ts as its own process (so its memory can be read from /proc) with
- * the production settings a deployment would use, and waits until /readyz answers 200.
+ * Starts apps/server/src/main.ts as its own process (testkit's parleyInstance, so its memory can be
+ * read from /proc) with the production settings a deployment would use and nothing of the caller's
+ * environment, and waits until /readyz answers 200.
  */
 export async function startServer(
   env: ServerEnv,
   options: { nodeFlags?: string[]; extraEnv?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const tsx = import.meta.resolve("tsx");
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", tsx, "src/main.ts"], {
-    cwd: serverDir,
+  const instance = parleyInstance({
+    name: `bench server :${port}`,
+    port,
+    logFile: join(env.dataDir, `server-${port}.log`),
+    nodeFlags: options.nodeFlags,
+    inheritEnv: false,
+    startTimeoutMs: 60_000,
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TMPDIR: process.env.TMPDIR,
       NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
       LOG_LEVEL: "warn",
       DATABASE_URL: env.databaseUrl,
       DATABASE_POOL_MAX: String(env.poolMax),
@@ -58,46 +57,18 @@ export async function startServer(
       RATE_LIMIT_UPLOAD_BYTES_PER_MINUTE: "0",
       ...options.extraEnv,
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let log = "";
-  const keep = (d: Buffer) => {
-    log = (log + d.toString()).slice(-16_384);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log}`);
-    }
-    try {
-      // startParley listens before it handles requests: a request that early waits forever.
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`the server was not ready within 60 s:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
+  await instance.start();
+  const pid = instance.pid()!;
   return {
-    pid: child.pid!,
-    url,
-    graphqlUrl: `${url}/graphql`,
-    log: () => log,
+    pid,
+    url: instance.url,
+    graphqlUrl: `${instance.url}/graphql`,
+    log: () => instance.logTail(200),
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      await exited;
+      if (!instance.running()) return;
+      const timer = setTimeout(() => void instance.stop("SIGKILL"), 15_000);
+      await instance.stop("SIGTERM");
       clearTimeout(timer);
     },
   };

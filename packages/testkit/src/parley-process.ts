@@ -18,6 +18,8 @@ export interface ParleyInstance {
   /** SIGTERM (drain, exit 0) or SIGKILL; resolves with the exit code (null when killed by a signal). */
   stop(signal?: "SIGTERM" | "SIGKILL"): Promise<number | null>;
   running(): boolean;
+  /** The running process's pid (for /proc readings), undefined when not running. */
+  pid(): number | undefined;
   /** The end of its log, for failure messages. */
   logTail(lines?: number): string;
 }
@@ -32,6 +34,13 @@ export function parleyInstance(options: {
   env: Record<string, string>;
   logFile: string;
   startTimeoutMs?: number;
+  /** Node.js flags before the entry point (e.g. --cpu-prof). */
+  nodeFlags?: string[];
+  /**
+   * false: the process gets only PATH, HOME and TMPDIR of this one's environment besides `env` (the
+   * bench: nothing of the caller's shell changes what it measures). true by default.
+   */
+  inheritEnv?: boolean;
 }): ParleyInstance {
   const url = `http://127.0.0.1:${options.port}`;
   const metricsEnv = options.metricsPort
@@ -57,10 +66,14 @@ export function parleyInstance(options: {
   const start = async (extraEnv: Record<string, string> = {}) => {
     if (running()) throw new Error(`${options.name} is already running`);
     const log = openSync(options.logFile, "a");
-    const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const inherited =
+      options.inheritEnv === false
+        ? { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR }
+        : process.env;
+    const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", "src/main.ts"], {
       cwd: serverDir,
       env: {
-        ...process.env,
+        ...inherited,
         ...options.env,
         ...extraEnv,
         PORT: String(options.port),
@@ -97,6 +110,7 @@ export function parleyInstance(options: {
     start,
     stop,
     running,
+    pid: () => (running() ? child?.pid : undefined),
     logTail,
   };
 }
