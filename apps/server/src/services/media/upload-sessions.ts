@@ -124,7 +124,6 @@ export function uploadSessions(deps: SessionDeps) {
     }
   }
 
-  /** True when the object is assembled at its key with the declared size (a send assembled it and failed). */
   /** The upload's parts in order, each of its planned size; BAD_USER_INPUT naming the missing ones otherwise. */
   function everyPart(row: MediaUploadRow, stored: UploadedPart[]): UploadedPart[] {
     const have = new Map(stored.map((p) => [p.number, p]));
@@ -168,6 +167,7 @@ export function uploadSessions(deps: SessionDeps) {
     }
   }
 
+  /** True when the object is assembled at its key with the declared size (a send assembled it and failed). */
   async function assembled(row: MediaUploadRow): Promise<boolean> {
     const info = await store.stat(row.objectKey).catch((error: unknown) => {
       throw uploadError(error);
