@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
@@ -54,6 +55,9 @@ export function createApollo(o: {
       ...(o.metrics ? [o.metrics.apolloPlugin<Context>()] : []),
       returnedObjectsLimit<Context>(o.listBounds),
       responseSizeLimit<Context>(),
+      // The schema has no @cacheControl hints and answers are per viewer: Apollo's default cache-control
+      // plugin would only add a willResolveField hook, which makes Apollo wrap every field's resolver.
+      ApolloServerPluginCacheControlDisabled(),
       // In-flight requests get 8 s, then their connections are closed: the process exits within 10 s.
       ApolloServerPluginDrainHttpServer({ httpServer: o.httpServer, stopGracePeriodMillis: 8_000 }),
       { serverWillStart: async () => ({ drainServer: async () => void (await o.drainAlso()) }) },
