@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import { addAbortSignal, type Readable } from "node:stream";
 import { assertValidObjectKey, assertValidObjectPrefix } from "./object-key.ts";
 import { Client } from "minio";
 import {
@@ -15,7 +15,7 @@ import {
 } from "./object-store.ts";
 import { MinioUploadSessions } from "./minio-upload-sessions.ts";
 import { sigV4Presigner } from "./sigv4-presign.ts";
-import { uploadParts } from "./upload-parts.ts";
+import { streamParts } from "./streamed-parts.ts";
 
 export interface MinioStoreOptions {
   endpoint: string;
@@ -27,11 +27,24 @@ export interface MinioStoreOptions {
   sessionToken?: string;
   bucket: string;
   region: string;
-  /** Multipart part size of put(): it holds two parts per upload in memory (default 5 MiB, S3's minimum). */
+  /**
+   * Multipart part size of put() (default 5 MiB, S3's minimum): each upload holds at most about two
+   * parts of its incoming chunks in memory, referenced until the store has acknowledged them.
+   */
   partSize?: number;
 }
 
 const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
+// put()'s part URLs are signed when its multipart upload starts; a slow sender may take long.
+const PART_URL_SECONDS = 24 * 3600;
+
+/** The body's bytes as Buffers, skipping empty chunks; returning it destroys the body. */
+async function* nonEmptyChunks(body: Readable): AsyncGenerator<Buffer, void, undefined> {
+  for await (const chunk of body as AsyncIterable<Buffer | Uint8Array | string>) {
+    const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    if (data.length > 0) yield data;
+  }
+}
 
 function clientFor(endpoint: string, o: MinioStoreOptions): Client {
   const url = new URL(endpoint);
@@ -102,6 +115,8 @@ export class MinioStore implements ObjectStore {
   private readonly partSize: number;
   private readonly client: Client;
   private readonly sign: ReturnType<typeof sigV4Presigner>;
+  /** Signs for `endpoint` itself: the requests the API makes (put()'s parts). */
+  private readonly signDirect: ReturnType<typeof sigV4Presigner>;
   readonly uploadSessions: MinioUploadSessions;
   readonly incompleteUploads: IncompleteUploads = {
     sweep: (prefix, olderThan, options) => this.sweepIncomplete(prefix, olderThan, options),
@@ -113,6 +128,7 @@ export class MinioStore implements ObjectStore {
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
     this.client = clientFor(options.endpoint, options);
     this.sign = sigV4Presigner({ ...options, endpoint: options.publicEndpoint ?? options.endpoint });
+    this.signDirect = options.publicEndpoint ? sigV4Presigner(options) : this.sign;
     this.uploadSessions = new MinioUploadSessions(this.client, this.bucket, this.sign, wrap);
   }
 
@@ -151,51 +167,56 @@ export class MinioStore implements ObjectStore {
 
   async put(key: string, body: Readable, options: PutOptions): Promise<void> {
     assertValidObjectKey(key);
-    // Multipart is driven here rather than by putObject(stream): the client's own stream upload
-    // hangs forever when its source fails or is destroyed, and cannot upload an empty stream.
-    // An object appears only at the single PUT or at completeMultipartUpload, so a failure before
-    // that leaves nothing behind; abortMultipartUpload discards the parts.
+    // Multipart is driven here rather than by the client's putObject(stream): that one copies every
+    // part into a buffer of its own, hangs forever when its source fails or is destroyed, and cannot
+    // upload an empty stream. An object appears only at the single PUT or at
+    // completeMultipartUpload, so a failure before that leaves nothing behind; abortMultipartUpload
+    // discards the parts.
     const { signal } = options;
     signal?.throwIfAborted();
     const headers = { "Content-Type": options.contentType, "X-Amz-Server-Side-Encryption": "AES256" };
-    const parts = uploadParts(body, this.partSize, signal);
+    if (signal) addAbortSignal(signal, body);
+    const chunks = nonEmptyChunks(body);
     let uploadId: string | undefined;
     let singlePut = false;
     let inFlight: Promise<unknown> | undefined;
     try {
-      const first = await parts.next();
-      if (first.done) throw new Error("upload produced no parts");
-      if (first.value.last) {
+      // Part one is read whole, plus a byte: an object of at most one part is a single PUT.
+      const head: Buffer[] = [];
+      let headBytes = 0;
+      while (headBytes <= this.partSize) {
+        const r = await chunks.next();
+        if (r.done) break;
+        head.push(r.value);
+        headBytes += r.value.length;
+      }
+      if (headBytes <= this.partSize) {
         singlePut = true;
-        inFlight = this.client.putObject(this.bucket, key, first.value.bytes, first.value.bytes.length, headers);
+        const bytes = head.length === 1 ? head[0]! : Buffer.concat(head, headBytes);
+        inFlight = this.client.putObject(this.bucket, key, bytes, bytes.length, headers);
         await abortable(inFlight, signal);
         return;
       }
       const created = this.client.initiateNewMultipartUpload(this.bucket, key, headers);
       inFlight = created;
-      uploadId = await abortable(created, signal);
-      await options.onUploadStarted?.(uploadId);
-      const etags: { part: number; etag: string }[] = [];
-      let part = first.value;
-      for (let partNumber = 1; ; partNumber++) {
-        const uploaded = this.client.uploadPart(
-          { bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber, headers: {} },
-          part.bytes,
-        );
-        inFlight = uploaded;
-        // Read the next part while this one uploads (uploadParts keeps both buffers valid).
-        const upcoming = part.last ? undefined : parts.next();
-        upcoming?.catch(() => {});
-        etags.push({ part: partNumber, etag: (await abortable(uploaded, signal)).etag });
-        if (!upcoming) break;
-        const next = await upcoming;
-        if (next.done) throw new Error("upload ended without its last part");
-        part = next.value;
-      }
+      const id = await abortable(created, signal);
+      uploadId = id;
+      await options.onUploadStarted?.(id);
+      const now = new Date();
+      const partUrl = (partNumber: number) =>
+        this.signDirect(key, {
+          method: "PUT",
+          expiresInSeconds: PART_URL_SECONDS,
+          now,
+          query: { partNumber: String(partNumber), uploadId: id },
+        });
+      const sent = streamParts(head, chunks, this.partSize, partUrl, signal);
+      inFlight = sent;
+      const etags = await sent;
       signal?.throwIfAborted();
-      await this.client.completeMultipartUpload(this.bucket, key, uploadId, etags);
+      await this.client.completeMultipartUpload(this.bucket, key, id, etags);
     } catch (error) {
-      await parts.return(undefined).catch(() => {});
+      await chunks.return?.(undefined).catch(() => {});
       // Let a request still in flight settle first, so nothing lands after the clean-up.
       await settledWithin(inFlight, 10_000);
       if (uploadId) await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch(() => {});

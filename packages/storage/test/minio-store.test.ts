@@ -4,7 +4,7 @@ import { Client } from "minio";
 import { AssumeRoleProvider } from "minio/dist/esm/AssumeRoleProvider.mjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MinioStore, StorageUnavailableError } from "../src/index.ts";
-import { MiB, readAll, scanFor, sha256, sourceOf } from "./helpers.ts";
+import { endlessSource, failingSource, MiB, readAll, scanFor, sha256, sourceOf, waitFor } from "./helpers.ts";
 import { objectStoreContract } from "./object-store.contract.ts";
 import { uploadSessionsContract } from "./upload-sessions.contract.ts";
 
@@ -165,6 +165,55 @@ describe("MinioStore on a real MinIO server", () => {
     // The object's ciphertext is in there, so a megabyte was scanned; the marker was not found.
     expect(scannedBytes).toBeGreaterThan(MiB);
     expect(hits).toEqual([]);
+  });
+
+  it("a put of several parts is encrypted at rest too, and a failed or aborted one leaves no incomplete upload", async () => {
+    const marker = "PARLEY-SSE-MULTIPART-MARKER-41c7b0|";
+    const plaintext = Buffer.alloc(12 * MiB, marker);
+    const key = `media/${randomUUID()}/multipart-marker`;
+    const started: string[] = [];
+    const onUploadStarted = async (id: string) => void started.push(id);
+    await store.put(key, sourceOf(plaintext, 65_536), { contentType: "text/plain", onUploadStarted });
+    expect(started).toHaveLength(1); // three parts: a multipart upload, sent by put() itself
+    expect(sha256(await readAll(await store.get(key)))).toBe(sha256(plaintext));
+    const { hits, scannedBytes } = await scanFor(server.dataDir, Buffer.from(marker));
+    expect(scannedBytes).toBeGreaterThan(12 * MiB);
+    expect(hits).toEqual([]);
+
+    const { hostname, port } = new URL(server.endpoint);
+    const client = new Client({
+      endPoint: hostname,
+      port: Number(port),
+      useSSL: false,
+      accessKey: server.accessKey,
+      secretKey: server.secretKey,
+      region: "us-east-1",
+    });
+    const uploadsOf = async (k: string) => {
+      const out: string[] = [];
+      for await (const u of client.listIncompleteUploads(store.bucket, k, true) as AsyncIterable<{ uploadId: string }>)
+        out.push(u.uploadId);
+      return out;
+    };
+    const failed = `media/${randomUUID()}/failed`;
+    await expect(
+      store.put(failed, failingSource(12 * MiB, new Error("gone in part three")), {
+        contentType: "video/mp4",
+        onUploadStarted,
+      }),
+    ).rejects.toThrow();
+    const aborted = `media/${randomUUID()}/aborted`;
+    const source = endlessSource();
+    const controller = new AbortController();
+    const put = store.put(aborted, source, { contentType: "video/mp4", signal: controller.signal, onUploadStarted });
+    await waitFor(() => source.sent >= 12 * MiB, 30_000);
+    controller.abort(new Error("request aborted by the client"));
+    await expect(put).rejects.toThrow();
+    expect(started).toHaveLength(3); // both had started a multipart upload before they failed
+    for (const k of [failed, aborted]) {
+      expect(await store.stat(k)).toBeNull();
+      expect(await uploadsOf(k)).toEqual([]);
+    }
   });
 
   it("upload session parts are encrypted at rest (SSE-S3) and their URLs are signed for the public endpoint", async () => {

@@ -110,7 +110,7 @@ class FilePart {
     const { stream, filename, mimetype } = this.source;
     // The consumer gets a stream of its own: destroying it (a limit, a failed send) discards the
     // rest of the part, while busboy's stream is read on so the parser never stalls.
-    const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const out = new PassThrough({ highWaterMark: 256 * 1024 });
     this.out = out;
     if (this.failure) out.destroy(this.failure);
     if (!this.spill) {

@@ -91,7 +91,7 @@ export async function shapeFile(
   const shaped = image ? through(rest, image.stream) : rest;
   return {
     contentType,
-    body: Readable.from(measured.stage(shaped), { objectMode: false, highWaterMark: 1024 * 1024 }),
+    body: Readable.from(measured.stage(shaped), { objectMode: false, highWaterMark: 256 * 1024 }),
     rewrites: image?.report !== undefined,
     result() {
       const info = image?.info();
