@@ -1,4 +1,6 @@
 import type { LoadRun } from "./http-load.ts";
+import { cpuBudget } from "./machine.ts";
+import { procCpuMs } from "./server-process.ts";
 import { Samples } from "./stats.ts";
 
 /**
@@ -14,6 +16,7 @@ export async function closedLoop(o: {
   let ok = 0;
   let failed = 0;
   let firstError: unknown;
+  const budget = cpuBudget([], procCpuMs);
   const start = performance.now();
   const end = start + o.durationSeconds * 1000;
   const worker = async (w: number) => {
@@ -33,5 +36,5 @@ export async function closedLoop(o: {
   const seconds = (performance.now() - start) / 1000;
   if (ok === 0 && firstError) throw firstError;
   const [p50, p99] = latencies.percentiles(50, 99);
-  return { rps: ok / seconds, p50: p50!, p99: p99!, ok, failed, seconds };
+  return { rps: ok / seconds, p50: p50!, p99: p99!, ok, failed, seconds, budget: budget.stop(ok) };
 }

@@ -1,4 +1,5 @@
 import type { LoadRun } from "./http-load.ts";
+import type { CpuBudget } from "./machine.ts";
 import { roundSummary, summarize, type Summary } from "./stats.ts";
 
 /** A load figure over several runs. */
@@ -12,6 +13,8 @@ export interface LoadFigures {
   ok: number;
   /** Server CPU (user + system) per request, ms: independent of what else the machine runs. */
   serverCpuMsPerRequest: Summary | null;
+  /** The machine's CPU per request by who used it (absent in results before it was measured). */
+  cpuBudget?: Record<keyof CpuBudget, Summary> | null;
 }
 
 export function loadFigures(runs: LoadRun[]): LoadFigures {
@@ -23,6 +26,14 @@ export function loadFigures(runs: LoadRun[]): LoadFigures {
     ok: runs.reduce((n, r) => n + r.ok, 0),
     serverCpuMsPerRequest: runs.every((r) => r.cpuMsPerRequest !== undefined)
       ? roundSummary(summarize(runs.map((r) => r.cpuMsPerRequest!)))
+      : null,
+    cpuBudget: runs.every((r) => r.budget)
+      ? (Object.fromEntries(
+          (["server", "postgres", "loadGenerator", "other", "idle"] as const).map((k) => [
+            k,
+            roundSummary(summarize(runs.map((r) => r.budget![k]))),
+          ]),
+        ) as Record<keyof CpuBudget, Summary>)
       : null,
   };
 }

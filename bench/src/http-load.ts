@@ -1,4 +1,5 @@
 import autocannon from "autocannon";
+import { cpuBudget, type CpuBudget } from "./machine.ts";
 import { procCpuMs } from "./server-process.ts";
 import { Samples } from "./stats.ts";
 
@@ -15,6 +16,8 @@ export interface LoadRun {
   firstFailure?: string;
   /** Server CPU time (user + system) per successful request, ms, when the server's pid was given. */
   cpuMsPerRequest?: number;
+  /** The machine's CPU time over the run by who used it, per successful request. */
+  budget?: CpuBudget;
 }
 
 export interface HttpLoadOptions {
@@ -44,6 +47,7 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
   const pids = o.serverPid === undefined ? [] : [o.serverPid].flat();
   const cpuNow = () => pids.reduce((sum, pid) => sum + procCpuMs(pid), 0);
   const cpu0 = cpuNow();
+  const budget = cpuBudget(pids, procCpuMs);
   const urls = [o.url].flat();
   // One autocannon per URL, run at once; latencies are kept per response, so their percentiles merge exactly.
   const results = await Promise.all(
@@ -53,6 +57,7 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
     }),
   );
   const cpuMs = pids.length > 0 ? cpuNow() - cpu0 : undefined;
+  const spent = budget.stop(ok);
   const sum = (f: (r: autocannon.Result) => number) => results.reduce((a, r) => a + f(r), 0);
   const mismatches = sum((r) => r.mismatches);
   const failed = sum((r) => r.non2xx + r.errors + r.timeouts + r.mismatches);
@@ -68,6 +73,7 @@ export async function httpLoad(o: HttpLoadOptions): Promise<LoadRun> {
     seconds: duration,
     firstFailure,
     cpuMsPerRequest: cpuMs !== undefined && ok > 0 ? cpuMs / ok : undefined,
+    budget: spent,
   };
 
   function runAutocannon(url: string, connections: number): Promise<autocannon.Result> {

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
+import type { LoadFigures } from "./figures.ts";
 import type { BenchResults } from "./results.ts";
+import type { TextSendRow } from "./scenarios/text-send.ts";
 import type { Summary } from "./stats.ts";
 
 const START = "<!-- analysis:start -->";
@@ -99,6 +101,7 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
         );
       }),
       "",
+      ...cpuBudgetTable(r.textSend.rows),
       "The same work as a **transaction** of five round trips (`BEGIN`, `UPDATE … RETURNING`, `INSERT … RETURNING *`, `SELECT pg_notify(…)`, `COMMIT` " +
         "in `sql.begin`), as the server sent text before commit 9284fe1 and still sends media messages, measured in the same runs:",
       "",
@@ -348,4 +351,36 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
     "",
   );
   return lines.join("\n");
+}
+
+/**
+ * Text sends at the highest concurrency: the machine's CPU per request by who used it, so a
+ * throughput ratio can be read against what the machine had left (idle) and who took the rest.
+ */
+function cpuBudgetTable(rows: TextSendRow[]): string[] {
+  const top = Math.max(...rows.map((x) => x.connections));
+  const lines: string[] = [];
+  for (const x of rows.filter((row) => row.connections === top && row.conversations === "own")) {
+    const procs = x.processes ?? 1;
+    const label = procs > 1 ? `${procs} server processes` : "one server process";
+    if (x.server.cpuBudget) lines.push(budgetRow(`sendMessage, ${label}`, x.server));
+    if (x.trivial?.cpuBudget) lines.push(budgetRow(`\`{ __typename }\`, ${label}`, x.trivial));
+    if (x.directSql.cpuBudget) lines.push(budgetRow(`direct SQL (run beside the ${label} row)`, x.directSql));
+  }
+  if (lines.length === 0) return [];
+  return [
+    `Where the machine's CPU went at ${top} connections, per successful request (ms of CPU time over the run, from \`/proc/stat\` and ` +
+      "`/proc/<pid>/stat`): the server process(es), every PostgreSQL process, the bench process (autocannon, or postgres.js for the direct SQL), " +
+      "everything else, and the cores' idle time. Idle near 0 means the machine, not the code, set the throughput.",
+    "",
+    "| load | req/s | server | PostgreSQL | load generator | other | idle |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...lines,
+    "",
+  ];
+}
+
+function budgetRow(label: string, f: LoadFigures): string {
+  const b = f.cpuBudget!;
+  return `| ${label} | ${s(f.rps)} | ${s(b.server)} | ${s(b.postgres)} | ${s(b.loadGenerator)} | ${s(b.other)} | ${s(b.idle)} |`;
 }
