@@ -9,6 +9,8 @@ import {
   startMinio,
   type MinioServer,
   type TestDatabase,
+  tcpProxy,
+  type TcpProxy,
   readFixture,
   generated,
   postMediaMessage,
@@ -16,7 +18,6 @@ import {
 } from "@parley/testkit";
 import { codeOf, startTestServer, type TestServer } from "./harness.ts";
 import { eventually, incompleteUploads } from "./process-backend.ts";
-import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 const png = readFixture("photo.png");
 const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { id index } }`;
@@ -53,7 +54,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
   beforeAll(async () => {
     db = await createTestDatabase("parley_faults");
     const url = new URL(db.url);
-    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    proxy = await tcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
     // No preview workers: previews would race the object counts.
@@ -62,7 +63,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     direct = postgres(db.url, { max: 1, onnotice: () => {} });
   });
   afterAll(async () => {
-    await proxy?.accept();
+    await proxy?.up();
     await t?.close();
     await direct?.end({ timeout: 1 });
     await proxy?.close();
@@ -82,7 +83,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     expect((await t.gql(`alice`, SEND, { i: { conversationId: id, body: "before" } })).errors).toBeUndefined();
     expect(proxy.connections).toBeGreaterThan(0);
 
-    await proxy.refuse();
+    await proxy.down("refused");
     const ready = await readyz(t);
     expect(ready.status).toBe(503);
     expect(ready.body.status).toBe("unavailable");
@@ -104,7 +105,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     expect(await t.objects(`media/${id}/`)).toEqual([]);
 
     // Back: the pool reconnects by itself.
-    await proxy.accept();
+    await proxy.up();
     await eventually(async () => expect((await readyz(t)).status).toBe(200));
     const after = await t.gql<{ sendMessage: { index: number } }>("alice", SEND, {
       i: { conversationId: id, body: "after" },
@@ -123,7 +124,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     const second = async function* () {
       yield* generated(2 * 1024 * 1024, 3)();
       await eventually(async () => expect(await t.objects(`media/${id}/`)).toHaveLength(1));
-      await proxy.refuse();
+      await proxy.down("refused");
       cut = true;
       yield* generated(2 * 1024 * 1024, 4)();
     };
@@ -138,7 +139,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     expect(await t.objects(`media/${id}/`)).toEqual([]);
     expect(await rows(id)).toEqual({ messages: 0, media: 0, maxIndex: -1 });
 
-    await proxy.accept();
+    await proxy.up();
     await eventually(async () => expect((await readyz(t)).status).toBe(200));
     const again = await sendMedia(t, await t.token("alice"), id, [{ filename: "p.png", body: png }]);
     expect(again.json.errors).toBeUndefined();
@@ -162,7 +163,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     expect(first.every((r) => r.errors === undefined)).toBe(true);
     // Cut while a second wave is in flight: each send either commits or fails with the contract code.
     const wave = Array.from({ length: 20 }, (_, n) => send(100 + n));
-    await proxy.refuse();
+    await proxy.down("refused");
     const t0 = Date.now();
     const results = await Promise.all(wave);
     // Sends waiting for a connection fail at a reconnect attempt (delay capped at 1 s; it was 20 s).
@@ -171,7 +172,7 @@ describe("PostgreSQL unreachable (a TCP proxy between the server and PostgreSQL 
     for (const r of results) {
       if (r.errors) expect(codeOf(r)).toBe("STORAGE_UNAVAILABLE");
     }
-    await proxy.accept();
+    await proxy.up();
     await eventually(async () => expect((await readyz(t)).status).toBe(200));
     const last = await send(999);
     expect(last.errors).toBeUndefined();

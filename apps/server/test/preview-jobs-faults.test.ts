@@ -15,6 +15,8 @@ import {
   startMinio,
   type MinioServer,
   type TestDatabase,
+  tcpProxy,
+  type TcpProxy,
   eventually,
   postMediaMessage,
 } from "@parley/testkit";
@@ -22,7 +24,6 @@ import { startPreviewJobs, type PreviewJobs } from "../src/jobs/preview-jobs.ts"
 import type { PreviewsRepository } from "../src/repositories/previews.ts";
 import type { PreviewService } from "../src/services/previews.ts";
 import { startTestServer, type TestServer } from "./harness.ts";
-import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 describe("preview jobs and a PostgreSQL outage", () => {
   let database: TestDatabase;
@@ -36,12 +37,12 @@ describe("preview jobs and a PostgreSQL outage", () => {
     database = await createTestDatabase("parley_jobs");
     db = await openDatabase({ url: database.url });
     const url = new URL(database.url);
-    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    proxy = await tcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     process.on("unhandledRejection", onUnhandled);
   });
   afterAll(async () => {
     process.off("unhandledRejection", onUnhandled);
-    await proxy?.accept();
+    await proxy?.up();
     await jobs?.stop();
     await db?.close();
     await proxy?.close();
@@ -58,7 +59,7 @@ describe("preview jobs and a PostgreSQL outage", () => {
     const service = {
       make: async () => {
         ran++;
-        await proxy.refuse();
+        await proxy.down("refused");
         return "ready";
       },
     } as unknown as PreviewService;

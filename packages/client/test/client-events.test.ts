@@ -1,9 +1,10 @@
 // client.on("messageAdded" | "messageUpdated" | "messageRemoved"): the events of every conversation
 // the viewer participates in (Twilio's client-level events), against a real server, through a TCP
 // proxy for the reconnects.
+import { tcpProxy, type TcpProxy } from "@parley/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Message, MessageUpdate, ParleyClient, ParleyError, RemovedMessage } from "../src/index.ts";
-import { collector, liveClient, range, tcpProxy, type Collector, type TcpProxy } from "./live.ts";
+import { collector, liveClient, range, type Collector } from "./live.ts";
 import { clientFor, eventually, startTestServer, type TestServer } from "./support.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -13,7 +14,7 @@ let proxy: TcpProxy;
 const clients: ParleyClient[] = [];
 beforeAll(async () => {
   t = await startTestServer();
-  proxy = await tcpProxy(t.url);
+  proxy = await tcpProxy({ port: Number(new URL(t.url).port) });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -102,8 +103,7 @@ describe("client-level messageAdded", () => {
     await alice.conversation(known.id).sendMessage("live 0");
     await added.waitFor(1);
 
-    proxy.refuse(true);
-    expect(proxy.cut()).toBeGreaterThan(0);
+    expect(await proxy.down("closed")).toBeGreaterThan(0);
     await eventually(async () => expect(erin.connectionState).not.toBe("connected"));
     for (let i = 1; i < 4; i++) await alice.conversation(known.id).sendMessage(`missed ${i}`);
     const created = await alice.createConversation({ participants: [identity] });
@@ -114,7 +114,7 @@ describe("client-level messageAdded", () => {
     await sleep(20); // the join after that message, even at the clock's resolution
     await alice.conversation(joined.id).add(identity);
     await alice.conversation(joined.id).sendMessage("after erin joined");
-    proxy.refuse(false);
+    await proxy.up();
 
     await added.waitFor(1 + 3 + 2 + 1);
     await sleep(1500);

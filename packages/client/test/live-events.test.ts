@@ -11,9 +11,9 @@ import {
   type RemovedMessage,
 } from "../src/index.ts";
 import { WebSocket } from "../src/node.ts";
-import { collector, firstError, indexesOf, liveClient, range, tcpProxy } from "./live.ts";
+import { collector, firstError, indexesOf, liveClient, range } from "./live.ts";
 import { clientFor, countingFetch, download, eventually, sha256, startTestServer, type TestServer } from "./support.ts";
-import { readFixture } from "@parley/testkit";
+import { readFixture, tcpProxy } from "@parley/testkit";
 
 const photo = readFixture("photo.png");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -382,7 +382,7 @@ describe("refusals", () => {
 describe("connecting", () => {
   it("times out a WebSocket that never opens (10 s by default), reports it and retries until it connects", async () => {
     const { alice, id } = await conversationWith(["bob"]);
-    const proxy = await tcpProxy(t.url);
+    const proxy = await tcpProxy({ port: Number(new URL(t.url).port) });
     try {
       proxy.hangUpgrades(true); // TCP accepted, the upgrade request never answered; HTTP still passes
       const quick = await live("bob", {
@@ -433,7 +433,7 @@ describe("connecting", () => {
 
   it("reports a failing getToken as connectionError and asks again with backoff, opening no socket meanwhile", async () => {
     const { alice, id } = await conversationWith(["bob"]);
-    const proxy = await tcpProxy(t.url);
+    const proxy = await tcpProxy({ port: Number(new URL(t.url).port) });
     try {
       const calls: number[] = [];
       let failures = 4;

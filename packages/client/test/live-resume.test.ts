@@ -1,12 +1,12 @@
 // Live events across server processes on one PostgreSQL database (LISTEN/NOTIFY fan-out), and
 // reconnect + resume: the subscriber's connections go through a TCP proxy the test can cut, refuse
 // and point at a restarted server process, while messages are sent through another instance.
-import { createTestDatabase, type TestDatabase } from "@parley/testkit";
+import { createTestDatabase, tcpProxy, type TcpProxy, type TestDatabase } from "@parley/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConnectionState, Message, MessageUpdate, ParleyClient } from "../src/index.ts";
 // The server's own helper for a second instance: its real entry point (src/main.ts) as a child process.
 import { startServerProcess, type ServerProcess } from "../../../apps/server/test/server-process.ts";
-import { collector, indexesOf, liveClient, range, tcpProxy, type Collector, type TcpProxy } from "./live.ts";
+import { collector, indexesOf, liveClient, range, type Collector } from "./live.ts";
 import { clientFor, eventually, startTestServer, type TestServer } from "./support.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,7 +21,7 @@ beforeAll(async () => {
   // PostgreSQL whatever PARLEY_TEST_BACKEND says: two processes share the database (PGlite cannot).
   a = await startTestServer({ database, backend: "services" });
   b = await startServerProcess(a.env);
-  proxy = await tcpProxy(b.url);
+  proxy = await tcpProxy({ port: Number(new URL(b.url).port) });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -105,15 +105,14 @@ describe("reconnect and resume", () => {
     await added.waitFor(10);
 
     // The network drops and stays down while 20 messages are sent through the other instance.
-    proxy.refuse(true);
-    expect(proxy.cut()).toBeGreaterThan(0);
+    expect(await proxy.down("closed")).toBeGreaterThan(0);
     await eventually(async () => expect(bob.connectionState).not.toBe("connected"));
     await Promise.all(range(10, 30).map((i) => sender.sendMessage(`missed ${i}`)));
     await sleep(500);
     expect(added.items).toHaveLength(10);
 
     const restored = performance.now();
-    proxy.refuse(false);
+    await proxy.up();
     await added.waitFor(30);
     const resumeMs = performance.now() - restored;
     await sleep(1500); // past the post-connect re-check: still nothing twice
@@ -168,7 +167,7 @@ describe("reconnect and resume", () => {
     await Promise.all(range(5, 20).map((i) => sender.sendMessage(`while down ${i}`)));
     const started = performance.now();
     b = await startServerProcess(a.env);
-    proxy.setTarget(Number(new URL(b.url).port));
+    proxy.retarget(Number(new URL(b.url).port));
     const processUp = performance.now() - started;
     await bobAdded.waitFor(20);
     await erinAdded.waitFor(20);

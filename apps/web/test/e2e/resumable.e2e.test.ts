@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestServer, type TestServer } from "@parley/server/testing";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import { tcpProxy, type TcpProxy } from "@parley/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildApp, sdkAs, signIn } from "./app.ts";
 import { launchChromium, watchConsole } from "./browser.ts";
-import { startLink, type Link } from "./link.ts";
 import { serveApp, type ServedApp } from "./serve-app.ts";
 
 const MiB = 1024 * 1024;
@@ -79,7 +79,7 @@ function watchPartPuts(page: Page, linkUrl: string) {
 describe("large files in the outbox: resumable upload sessions (PostgreSQL + MinIO)", () => {
   let api: TestServer;
   let app: ServedApp;
-  let link: Link;
+  let link: TcpProxy;
   let context: BrowserContext;
   let alice: Page;
   let conversationId: string;
@@ -89,7 +89,12 @@ describe("large files in the outbox: resumable upload sessions (PostgreSQL + Min
 
   beforeAll(async () => {
     const minio = inject("minio");
-    link = await startLink(new URL(minio.endpoint), UPLINK_BYTES_PER_SECOND);
+    const endpoint = new URL(minio.endpoint);
+    link = await tcpProxy({
+      host: endpoint.hostname,
+      port: Number(endpoint.port),
+      uplinkBytesPerSecond: UPLINK_BYTES_PER_SECOND,
+    });
     app = await serveApp(dist.distDir, () => api.url);
     // The part URLs are signed for the link's address: the browser's PUTs go through it.
     api = await startTestServer({
@@ -137,13 +142,13 @@ describe("large files in the outbox: resumable upload sessions (PostgreSQL + Min
     // 60 %: three of the five 8 MiB parts stored.
     await expect.poll(() => watch.stored().size, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
     const cutAt = performance.now();
-    const reset = link.down();
+    const reset = await link.down("reset");
     const storedBeforeCut = watch.storedBefore(cutAt);
     await alice.waitForTimeout(3_000);
     // Still on its way: the SDK rides out the drop, the message is not failed.
     expect(await log().locator("article.outgoing").getAttribute("data-status")).toBe("sending");
     const upAt = performance.now();
-    link.up();
+    await link.up();
     await log()
       .locator("article.message:not(.outgoing)", { hasText: "Cut at 60 percent" })
       .waitFor({ timeout: 90_000 });
