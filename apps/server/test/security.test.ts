@@ -13,7 +13,7 @@ import {
   MAX_RETURNED_OBJECTS,
 } from "../src/graphql/armor.ts";
 import { formatError } from "../src/graphql/format-error.ts";
-import { jsonBytesWithin, MAX_RESPONSE_BYTES } from "../src/graphql/response-size.ts";
+import { jsonBytesWithin, jsonFitsWithin, MAX_RESPONSE_BYTES } from "../src/graphql/response-size.ts";
 import { codeOf, startTestServer, type GraphQLResponse, type TestServer } from "./harness.ts";
 import { collect, wsClient } from "./ws.ts";
 import { postMultipart } from "@parley/testkit";
@@ -581,6 +581,22 @@ describe("fan-out over WebSocket, and the size of an answer", () => {
         1000,
       ),
     ).toBeLessThan(1100);
+  });
+
+  it("tells an answer that fits the limit from one that does not, as the exact count does", () => {
+    const values: unknown[] = [
+      { a: "x", 'é"': ["😀", null, 1.5, -0, 1e21, true, false, '\u0000\u001f\n"\\', "\ud800 lone"] },
+      { skipped: undefined, f: () => 1, d: new Date(0), nested: [[], {}, [undefined]] },
+      { urls: Array.from({ length: 150 }, (_, i) => `https://s3.example/b/k${i}?X-Amz-Signature=${"f".repeat(64)}`) },
+      [-0.0000012345678901234567, -2.2250738585072014e-308, Number.NaN, "\u0001".repeat(500), "\udfff".repeat(300)],
+      "中".repeat(1000),
+    ];
+    for (const v of values) {
+      const bytes = Buffer.byteLength(JSON.stringify(v));
+      for (const limit of [0, bytes - 1, bytes, bytes + 1, 6 * bytes]) {
+        expect(jsonFitsWithin(v, limit), `${bytes} bytes, limit ${limit}`).toBe(bytes <= limit);
+      }
+    }
   });
 });
 

@@ -45,25 +45,42 @@ function keySize(key: string): number {
   return n;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /**
  * The UTF-8 length of JSON.stringify(value), counted without building it. Stops as soon as the
  * count passes `limit` and returns what it has then (so anything over `limit` means "too large").
  */
 export function jsonBytesWithin(value: unknown, limit: number): number {
+  return count(value, limit, stringBytes, (n) => (Number.isFinite(n) ? String(n).length : 4));
+}
+
+// The most bytes JSON takes for one UTF-16 unit (\u00XX, a lone surrogate's \udXXX), and for a number.
+const MAX_BYTES_PER_UNIT = 6;
+const MAX_NUMBER_BYTES = 25; // -0.0000012345678901234567
+
+/**
+ * Whether JSON.stringify(value) is at most `limit` bytes of UTF-8. Counted first with every
+ * string at its longest possible JSON (no look at its characters), which settles nearly every
+ * answer; exactly (jsonBytesWithin) only when that bound is over the limit.
+ */
+export function jsonFitsWithin(value: unknown, limit: number): boolean {
+  const bound = count(
+    value,
+    limit,
+    (s) => MAX_BYTES_PER_UNIT * s.length + 2,
+    () => MAX_NUMBER_BYTES,
+  );
+  return bound <= limit || jsonBytesWithin(value, limit) <= limit;
+}
+
+function count(value: unknown, limit: number, strings: (s: string) => number, numbers: (n: number) => number): number {
   let total = 0;
-  const visit = (v: unknown): void => {
-    if (v === null) {
-      total += 4;
-      return;
-    }
+  function visit(v: unknown): void {
     switch (typeof v) {
       case "string":
-        total += stringBytes(v);
+        total += strings(v);
         return;
       case "number":
-        total += Number.isFinite(v) ? String(v).length : 4;
+        total += numbers(v);
         return;
       case "boolean":
         total += v ? 4 : 5;
@@ -75,6 +92,10 @@ export function jsonBytesWithin(value: unknown, limit: number): number {
       default:
         total += 4; // undefined, functions and symbols in arrays become null (objects skip them, below)
         return;
+    }
+    if (v === null) {
+      total += 4;
+      return;
     }
     const withJson = v as { toJSON?: () => unknown };
     if (typeof withJson.toJSON === "function") return visit(withJson.toJSON());
@@ -88,9 +109,11 @@ export function jsonBytesWithin(value: unknown, limit: number): number {
     }
     total += 2;
     let first = true;
-    // graphql-js builds results with Object.create(null): no inherited keys, no hasOwnProperty method.
-    for (const key in v) {
-      if (!hasOwn.call(v, key)) continue;
+    // Own enumerable string keys in JSON.stringify's order (graphql-js builds results with
+    // Object.create(null): nothing inherited either way).
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       const item = (v as Record<string, unknown>)[key];
       if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
       total += (first ? 0 : 1) + keySize(key);
@@ -98,7 +121,7 @@ export function jsonBytesWithin(value: unknown, limit: number): number {
       visit(item);
       if (total > limit) return;
     }
-  };
+  }
   visit(value);
   return total;
 }
@@ -118,7 +141,7 @@ export function responseSizeLimit<T extends object>(max = MAX_RESPONSE_BYTES): A
       return {
         async willSendResponse({ response }) {
           if (response.body.kind !== "single") return;
-          if (jsonBytesWithin(response.body.singleResult, max) <= max) return;
+          if (jsonFitsWithin(response.body.singleResult, max)) return;
           // data: null (not absent) keeps the executed operation's 200.
           response.body.singleResult = { data: null, errors: [tooLargeError(max)] };
         },

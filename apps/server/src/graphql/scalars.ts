@@ -3,13 +3,23 @@ import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 
 const JSON_OBJECT_MAX_BYTES = 16 * 1024;
 
+// The instant serialized last, and its string: answers repeat instants (all the URLs of one request
+// expire together, a page's messages were often written in the same millisecond).
+let lastTime = Number.NaN;
+let lastIso = "";
+
 export const DateTime = new GraphQLScalarType<Date, string>({
   name: "DateTime",
   description: "ISO-8601 string, UTC",
   serialize(value) {
     const d = value instanceof Date ? value : new Date(value as string);
-    if (Number.isNaN(d.getTime())) throw new TypeError("DateTime cannot represent an invalid date");
-    return d.toISOString();
+    const time = d.getTime();
+    if (Number.isNaN(time)) throw new TypeError("DateTime cannot represent an invalid date");
+    if (time !== lastTime) {
+      lastIso = d.toISOString();
+      lastTime = time;
+    }
+    return lastIso;
   },
   parseValue(value) {
     if (typeof value !== "string" || Number.isNaN(Date.parse(value)))
