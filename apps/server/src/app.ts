@@ -118,6 +118,7 @@ export async function startParley(config: Config, options: { logger?: Logger } =
       format,
       tokens,
       services,
+      metrics: metrics?.subscriptions,
     }));
     const apollo = createApollo({
       schema,

@@ -45,6 +45,13 @@ export function sigV4Presigner(o: {
   let amzDate = "";
   let scope = "";
   let credential = "";
+  // HMAC-SHA256(signingKey, stringToSign) as its two hashes (RFC 2104) over buffers kept between
+  // URLs: the key's padded blocks and the string to sign up to its last line are written once per
+  // instant, each URL writes only the hash of its canonical request. One createHmac per URL
+  // (a Hmac object, the key imported anew) cost more than the two hashes themselves.
+  let inner = Buffer.alloc(0);
+  let innerHashAt = 0;
+  const outer = Buffer.alloc(96);
   return (
     key: string,
     opts: {
@@ -69,6 +76,15 @@ export function sigV4Presigner(o: {
       }
       scope = `${day}/${o.region}/s3/aws4_request`;
       credential = rfc3986(`${o.accessKey}/${scope}`);
+      const head = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n`;
+      innerHashAt = 64 + Buffer.byteLength(head);
+      inner = Buffer.alloc(innerHashAt + 64);
+      for (let i = 0; i < 64; i++) {
+        const k = signingKey[i] ?? 0; // the 32-byte key padded with zeros to the 64-byte block
+        inner[i] = k ^ 0x36;
+        outer[i] = k ^ 0x5c;
+      }
+      inner.write(head, 64, "utf8");
       instant = time;
     }
     let signedHeaders = hostOnly;
@@ -99,8 +115,9 @@ export function sigV4Presigner(o: {
     for (const [name, value] of params) query += query ? `&${name}=${value}` : `${name}=${value}`;
     const path = bucketPath + rfc3986Path(key);
     const canonical = `${opts.method ?? "GET"}\n${path}\n${query}\n${canonicalHeaders}\n${names}\nUNSIGNED-PAYLOAD`;
-    const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash("sha256", canonical, "hex")}`;
-    const signature = createHmac("sha256", signingKey).update(toSign).digest("hex");
+    inner.write(hash("sha256", canonical, "hex"), innerHashAt, "latin1");
+    outer.write(hash("sha256", inner, "binary"), 64, "binary");
+    const signature = hash("sha256", outer, "hex");
     return `${origin}${path}?${query}&X-Amz-Signature=${signature}`;
   };
 }

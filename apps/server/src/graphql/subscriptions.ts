@@ -1,10 +1,37 @@
 import type { MessageRow } from "@parley/db";
 import type { SubscriptionResolvers } from "../generated/resolvers-types.ts";
 import type { ConversationEvent, MessageUpdateReason } from "../realtime/events.ts";
+import type { Services } from "../services/index.ts";
 import { requireViewer, type Context } from "./context.ts";
-import { createLoaders } from "./loaders.ts";
 
 type EventOf<T extends ConversationEvent["type"]> = Extract<ConversationEvent, { type: T }>;
+
+/**
+ * The hub hands the same event object to every local subscriber. Per event, each subscription
+ * field's root value is built once (one row read), and the same object goes to every subscriber:
+ * subscription-delivery.ts keys its shared execution on that object.
+ */
+const roots = new WeakMap<ConversationEvent, Map<string, Promise<unknown>>>();
+const rows = new WeakMap<ConversationEvent, Promise<MessageRow | undefined>>();
+
+function rootOf<P>(
+  event: ConversationEvent,
+  field: string,
+  build: () => Promise<P | undefined>,
+): Promise<P | undefined> {
+  let byField = roots.get(event);
+  if (!byField) roots.set(event, (byField = new Map()));
+  let root = byField.get(field) as Promise<P | undefined> | undefined;
+  if (!root) byField.set(field, (root = build()));
+  return root;
+}
+
+/** The message as the event left it, read once per event; undefined if it was removed before we could read it. */
+function load(services: Services, event: EventOf<"messageAdded" | "messageUpdated">): Promise<MessageRow | undefined> {
+  let row = rows.get(event);
+  if (!row) rows.set(event, (row = services.messages.byIds([event.messageId]).then(([r]) => r)));
+  return row;
+}
 
 /**
  * Checks participation before the first event (a refused subscription is an error, not an empty
@@ -14,27 +41,30 @@ async function events<T extends ConversationEvent["type"], P>(
   ctx: Context,
   conversationId: string,
   type: T,
+  field: string,
   toPayload: (event: EventOf<T>) => Promise<P | undefined>,
 ): Promise<AsyncIterableIterator<P>> {
   const viewer = requireViewer(ctx);
   await ctx.services.conversations.requireParticipant(conversationId, viewer);
-  return payloads(ctx.services.hub.subscribe(conversationId, viewer), type, toPayload);
+  return payloads(ctx.services.hub.subscribe(conversationId, viewer), type, field, toPayload);
 }
 
 /** The events of one type of every conversation the viewer participates in, joined later ones too. */
 function viewerEvents<T extends ConversationEvent["type"], P>(
   ctx: Context,
   type: T,
+  field: string,
   toPayload: (event: EventOf<T>) => Promise<P | undefined>,
 ): AsyncIterableIterator<P> {
   const viewer = requireViewer(ctx);
   const source = ctx.services.hub.subscribeViewer(viewer, () => ctx.services.conversations.idsOf(viewer));
-  return payloads(source, type, toPayload);
+  return payloads(source, type, field, toPayload);
 }
 
 function payloads<T extends ConversationEvent["type"], P>(
   source: AsyncIterableIterator<ConversationEvent>,
   type: T,
+  field: string,
   toPayload: (event: EventOf<T>) => Promise<P | undefined>,
 ): AsyncIterableIterator<P> {
   const out: AsyncIterableIterator<P> = {
@@ -44,7 +74,8 @@ function payloads<T extends ConversationEvent["type"], P>(
         const next = await source.next();
         if (next.done) return { value: undefined, done: true };
         if (next.value.type !== type) continue;
-        const payload = await toPayload(next.value as EventOf<T>);
+        const event = next.value as EventOf<T>;
+        const payload = await rootOf(event, field, () => toPayload(event));
         if (payload !== undefined) return { value: payload, done: false };
       }
     },
@@ -56,26 +87,12 @@ function payloads<T extends ConversationEvent["type"], P>(
   return out;
 }
 
-/** The message as the event left it; undefined if it was removed before we could read it. */
-async function load(
-  ctx: Context,
-  event: { type: string; messageId: string; updatedKey?: string },
-): Promise<MessageRow | undefined> {
-  // Fresh loaders for every event: a long subscription must not serve cached rows or old URLs.
-  ctx.loaders = createLoaders(ctx.services, ctx.viewer?.identity ?? null);
-  const key = `${event.type}:${event.messageId}:${event.updatedKey ?? ""}`;
-  const [row] = await ctx.services.hub.shared(key, () => ctx.services.messages.byIds([event.messageId]));
-  return row;
-}
-
-const added = async (ctx: Context, e: EventOf<"messageAdded">) => load(ctx, e);
-
-async function updated(ctx: Context, e: EventOf<"messageUpdated">) {
-  const message = await load(ctx, { ...e, updatedKey: e.updatedAt });
+async function updated(services: Services, e: EventOf<"messageUpdated">) {
+  const message = await load(services, e);
   return message && { message, reasons: e.reasons satisfies MessageUpdateReason[] };
 }
 
-const removed = async (e: EventOf<"messageRemoved">) => ({
+const removed = (e: EventOf<"messageRemoved">) => ({
   id: e.messageId,
   index: e.index,
   conversationId: e.conversationId,
@@ -85,38 +102,42 @@ const removed = async (e: EventOf<"messageRemoved">) => ({
 export const subscriptionResolvers: SubscriptionResolvers<Context> = {
   messageAdded: {
     subscribe: (_, { conversationId }, ctx) =>
-      events(ctx, conversationId, "messageAdded", async (e) => {
-        const message = await added(ctx, e);
+      events(ctx, conversationId, "messageAdded", "messageAdded", async (e) => {
+        const message = await load(ctx.services, e);
         return message && { messageAdded: message };
       }) as never,
   },
   messageUpdated: {
     subscribe: (_, { conversationId }, ctx) =>
-      events(ctx, conversationId, "messageUpdated", async (e) => {
-        const update = await updated(ctx, e);
+      events(ctx, conversationId, "messageUpdated", "messageUpdated", async (e) => {
+        const update = await updated(ctx.services, e);
         return update && { messageUpdated: update };
       }) as never,
   },
   messageRemoved: {
     subscribe: (_, { conversationId }, ctx) =>
-      events(ctx, conversationId, "messageRemoved", async (e) => ({ messageRemoved: await removed(e) })) as never,
+      events(ctx, conversationId, "messageRemoved", "messageRemoved", async (e) => ({
+        messageRemoved: removed(e),
+      })) as never,
   },
   viewerMessageAdded: {
     subscribe: (_, __, ctx) =>
-      viewerEvents(ctx, "messageAdded", async (e) => {
-        const message = await added(ctx, e);
+      viewerEvents(ctx, "messageAdded", "viewerMessageAdded", async (e) => {
+        const message = await load(ctx.services, e);
         return message && { viewerMessageAdded: message };
       }) as never,
   },
   viewerMessageUpdated: {
     subscribe: (_, __, ctx) =>
-      viewerEvents(ctx, "messageUpdated", async (e) => {
-        const update = await updated(ctx, e);
+      viewerEvents(ctx, "messageUpdated", "viewerMessageUpdated", async (e) => {
+        const update = await updated(ctx.services, e);
         return update && { viewerMessageUpdated: update };
       }) as never,
   },
   viewerMessageRemoved: {
     subscribe: (_, __, ctx) =>
-      viewerEvents(ctx, "messageRemoved", async (e) => ({ viewerMessageRemoved: await removed(e) })) as never,
+      viewerEvents(ctx, "messageRemoved", "viewerMessageRemoved", async (e) => ({
+        viewerMessageRemoved: removed(e),
+      })) as never,
   },
 };

@@ -1,6 +1,12 @@
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
-import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from "graphql";
+import type {
+  ExecutionResult,
+  FormattedExecutionResult,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  ValidationRule,
+} from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { TokenService } from "../auth.ts";
@@ -9,6 +15,7 @@ import { returnedObjectsError, type ListBounds } from "./armor.ts";
 import { createContext } from "./context.ts";
 import { withoutSchemaSuggestions } from "./format-error.ts";
 import { MAX_RESPONSE_BYTES, jsonBytesWithin, tooLargeError } from "./response-size.ts";
+import { subscriptionDelivery, type DeliveryMetrics } from "./subscription-delivery.ts";
 
 // graphql 16 has no "exports" map: Node (and so graphql-ws and @graphql-tools) load its CommonJS
 // build, while bundlers and vitest may hand our sources index.mjs. Validation must run in the
@@ -43,8 +50,17 @@ export function graphqlWebSocket(o: {
   format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   tokens: TokenService;
   services: Services;
+  metrics?: DeliveryMetrics;
 }): GraphqlWebSocket {
   const { schema, format } = o;
+  /** What every result sent gets: the size limit and contract error codes; undefined when it passes as is. */
+  const finish = (result: ExecutionResult): FormattedExecutionResult | undefined => {
+    if (jsonBytesWithin(result, MAX_RESPONSE_BYTES) > MAX_RESPONSE_BYTES)
+      return { data: null, errors: [tooLargeError(MAX_RESPONSE_BYTES)] };
+    if (result.errors?.length) return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };
+  };
+  // Subscriptions' `next` messages: one execution and serialization per event and group of subscribers.
+  const delivery = subscriptionDelivery({ services: o.services, finish, metrics: o.metrics });
   // Open WebSocket connections, for the active-subscriptions gauge.
   const sockets = new Set<{ subscriptions: Record<string, unknown> }>();
   // Subscription documents are small; 64 KiB bounds what a socket may send in one message.
@@ -73,11 +89,9 @@ export function graphqlWebSocket(o: {
         const error = returnedObjectsError(schema, document, operation, payload.variables ?? {}, o.listBounds);
         if (error) return [new WsError(error.message, { extensions: { code: "BAD_USER_INPUT" } })];
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
-        if (jsonBytesWithin(result, MAX_RESPONSE_BYTES) > MAX_RESPONSE_BYTES)
-          return { data: null, errors: [tooLargeError(MAX_RESPONSE_BYTES)] };
-        if (result.errors?.length) return { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) };
-      },
+      // Queries and mutations, and a subscription refused before its first event.
+      onNext: (_ctx, _id, _payload, _args, result) => finish(result),
+      subscribe: delivery.subscribe,
       // Errors before execution (syntax, validation) leave with a contract code too, as over HTTP.
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((e) =>
@@ -102,7 +116,12 @@ export function graphqlWebSocket(o: {
           return false; // closes with 4403 Forbidden
         }
       },
-      context: (ctx) => createContext(o.services, ctx.extra.identity ?? null),
+      context: (ctx, id) => {
+        const identity = ctx.extra.identity ?? null;
+        const context = createContext(o.services, identity);
+        delivery.seat(context, { socket: ctx.extra.socket, id, identity, open: () => id in ctx.subscriptions });
+        return context;
+      },
     },
     wss,
   );

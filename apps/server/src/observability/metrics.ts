@@ -66,6 +66,16 @@ export function createMetrics(sources: {
       this.set(sources.subscriptions());
     },
   });
+  const subscriptionExecutions = new Counter({
+    name: "parley_subscription_executions_total",
+    help: "Subscription payloads executed and serialized: one per event and group of subscribers asking the same",
+    registers,
+  });
+  const subscriptionMessages = new Counter({
+    name: "parley_subscription_messages_total",
+    help: "Subscription next messages sent",
+    registers,
+  });
   const rateLimited = new Counter({
     name: "parley_rate_limit_refusals_total",
     help: "Requests refused with RATE_LIMITED, by budget",
@@ -154,7 +164,13 @@ export function createMetrics(sources: {
     },
   });
 
-  return { registry, services, httpMiddleware, apolloPlugin };
+  /** What the WebSocket server reports of its subscriptions' deliveries. */
+  const subscriptions = {
+    executed: () => subscriptionExecutions.inc(),
+    delivered: () => subscriptionMessages.inc(),
+  };
+
+  return { registry, services, subscriptions, httpMiddleware, apolloPlugin };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

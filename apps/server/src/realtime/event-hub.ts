@@ -24,14 +24,14 @@ interface ViewerListener extends Listener {
 /**
  * Fans database notifications out to this process's subscribers. Every instance LISTENs on the same
  * channel, so an event committed through any instance reaches subscribers on all of them; the same
- * path runs in one process on PGlite.
+ * path runs in one process on PGlite. Every local subscriber of an event gets the same event object
+ * (subscriptions.ts builds one payload per event on it).
  */
 export class EventHub {
   private readonly byConversation = new Map<string, Set<Listener>>();
   /** Viewer-wide subscribers by the conversations they follow, and those still loading. */
   private readonly viewersByConversation = new Map<string, Set<ViewerListener>>();
   private readonly viewersByIdentity = new Map<string, Set<ViewerListener>>();
-  private readonly sharedLoads = new Map<string, Promise<unknown>>();
   private stopListening: (() => Promise<void>) | undefined;
 
   constructor(private readonly logger: Logger) {}
@@ -198,20 +198,6 @@ export class EventHub {
       },
     };
     return { listener, iterator };
-  }
-
-  /**
-   * One load for every local subscriber of the same event (100 subscribers, one query): the first
-   * caller runs `load`, the others share its promise for a moment.
-   */
-  shared<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let p = this.sharedLoads.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = load();
-      this.sharedLoads.set(key, p);
-      setTimeout(() => this.sharedLoads.delete(key), 1000).unref();
-    }
-    return p;
   }
 
   /** Subscribers in this process (for tests and metrics). */
