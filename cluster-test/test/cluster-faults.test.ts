@@ -18,8 +18,15 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, ParleyError, type Message, type ParleyClient, type UploadProgress } from "@parley/client";
 import { WebSocket } from "ws";
-import { startTestServer, type TestServer } from "@parley/server/testing";
-import { incompleteUploads, startCluster, type Cluster, type ParleyInstance } from "@parley/testkit";
+import { loadConfig, startParley, type Parley } from "@parley/server";
+import {
+  incompleteUploads,
+  startCluster,
+  startTestServer,
+  type Cluster,
+  type ParleyInstance,
+  type TestServer,
+} from "@parley/testkit";
 
 const MiB = 1024 * 1024;
 const TEXTS_PER_PHASE = 40;
@@ -110,7 +117,7 @@ async function until(
 }
 
 let cluster: Cluster;
-let verifier: TestServer | undefined;
+let verifier: TestServer<Parley> | undefined;
 const clients = new Map<string, ParleyClient>();
 const conversations: string[] = [];
 const sends: Send[] = [];
@@ -550,7 +557,7 @@ describe("a cluster under faults: a MinIO node and an API instance killed and re
   });
 
   it("one message per send in the database, the key's first (no duplicate from a retry)", async () => {
-    verifier = await startTestServer({
+    verifier = await startTestServer((env) => startParley(loadConfig(env)), {
       minio: { endpoint: cluster.s3Url, accessKey: cluster.minio.accessKey, secretKey: cluster.minio.secretKey },
       database: cluster.database,
       env: { S3_BUCKET: cluster.bucket, MEDIA_PREVIEW_WORKERS: "0", MEDIA_ORPHAN_SWEEP_INTERVAL_SECONDS: "0" },

@@ -1,9 +1,14 @@
-// Shared test support: a real Parley (port 0, PostgreSQL, MinIO) and clients speaking HTTP to it.
+// Shared test support: a real Parley (port 0, PostgreSQL, MinIO; testkit's harness with the server's
+// startParley) and clients speaking HTTP to it.
 import { createHash } from "node:crypto";
-import { startTestServer, type TestServer, type TestServerOptions } from "@parley/server/testing";
+import { loadConfig, startParley } from "@parley/server";
+import { startTestServer as startWith, type TestServer, type TestServerOptions } from "@parley/testkit";
 import { createClient, type ClientOptions, type FetchLike, type ParleyClient } from "../src/index.ts";
 
-export { startTestServer, type TestServer };
+export type { TestServer };
+
+export const startTestServer = (options: TestServerOptions = {}): Promise<TestServer> =>
+  startWith((env) => startParley(loadConfig(env)), options);
 
 export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 

@@ -16,6 +16,16 @@ export { nginxBinary, startNginx, nginxConfig, type Nginx, type NginxOptions } f
 export { parleyInstance, type ParleyInstance } from "./parley-process.ts";
 export { startCluster, type Cluster, type ClusterOptions } from "./cluster.ts";
 export { eventually } from "./eventually.ts";
+export {
+  startTestServer,
+  backend,
+  codeOf,
+  type TestServer,
+  type TestServerOptions,
+  type Backend,
+  type GraphQLResponse,
+  type InProcessParley,
+} from "./test-server.ts";
 export { tcpProxy, type TcpProxy, type TcpProxyOptions, type DownMode } from "./tcp-proxy.ts";
 export { fixturePath, readFixture } from "./fixtures.ts";
 export {

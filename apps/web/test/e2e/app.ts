@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient, type Message } from "@parley/client";
-import type { TestServer } from "@parley/server/testing";
+import type { TestServer } from "./api.ts";
 import type { Page } from "playwright-core";
 import { build } from "vite";
 

@@ -2,7 +2,7 @@
 // Parley (PostgreSQL + MinIO, and the embedded PGlite + disk store) — no mocks anywhere.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startTestServer, type Backend, type TestServer } from "@parley/server/testing";
+import { startTestServer, type Backend, type TestServer } from "./api.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, watchConsole } from "./browser.ts";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startTestServer, type TestServer } from "@parley/server/testing";
+import { startTestServer, type TestServer } from "./api.ts";
 import type { Browser, Page } from "playwright-core";
 import { createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

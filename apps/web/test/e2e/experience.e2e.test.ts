@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { startTestServer, type TestServer } from "@parley/server/testing";
+import { startTestServer, type TestServer } from "./api.ts";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, distanceFromBottom, sdkAs, sendTexts, sendWithMedia, signIn, webRoot } from "./app.ts";

@@ -2,7 +2,7 @@
 // (an in-process server and a second server process) on one PostgreSQL database. Bob sees Alice's
 // messages, edits and deletions live (events fanned out across instances), without the thread
 // re-reading on a timer, and his unread count rises and clears when he opens the conversation.
-import { startTestServer, type TestServer } from "@parley/server/testing";
+import { startTestServer, type TestServer } from "./api.ts";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServerProcess, type ServerProcess } from "../../../server/test/server-process.ts";

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startTestServer, type TestServer } from "@parley/server/testing";
+import { startTestServer, type TestServer } from "./api.ts";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { tcpProxy, type TcpProxy } from "@parley/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";

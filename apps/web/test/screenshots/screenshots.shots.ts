@@ -3,7 +3,7 @@
 // chromium at desktop size (light and dark) and at phone size. Not part of `pnpm test`.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startTestServer, type TestServer } from "@parley/server/testing";
+import { startTestServer, type TestServer } from "../e2e/api.ts";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, sdkAs, sendWithMedia, signIn, webRoot } from "../e2e/app.ts";
