@@ -10,7 +10,8 @@ import type { Config } from "./config.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { createArmor } from "./graphql/armor.ts";
 import { formatError } from "./graphql/format-error.ts";
-import { createApollo, graphqlRoute } from "./graphql/http.ts";
+import { createApollo, graphqlRoute, httpContext } from "./graphql/http.ts";
+import { jsonPostHandler } from "./graphql/json-post.ts";
 import { resolvers } from "./graphql/resolvers.ts";
 import { graphqlWebSocket, type GraphqlWebSocket } from "./graphql/websocket.ts";
 import { devTokenRoutes } from "./http/dev-tokens.ts";
@@ -23,7 +24,7 @@ import { createHttpServer, Lifecycle } from "./lifecycle.ts";
 import { createLogger } from "./logger.ts";
 import { previewsRepository } from "./repositories/previews.ts";
 import { createMetrics, serveMetrics } from "./observability/metrics.ts";
-import { requestIds } from "./observability/request-ids.ts";
+import { requestIds, requestLog } from "./observability/request-ids.ts";
 import { EventHub } from "./realtime/event-hub.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { previewService } from "./services/previews.ts";
@@ -149,7 +150,17 @@ export async function startParley(config: Config, options: { logger?: Logger } =
     app.use(graphqlRoute({ apollo, tokens, services, media: config.media }));
     app.use(notFoundHandler);
     app.use(jsonErrorHandler(logger));
-    server.on("request", app);
+    // POST /graphql with a JSON body skips Express (json-post.ts); everything else goes through it.
+    const jsonPost = jsonPostHandler({
+      apollo,
+      context: httpContext({ tokens, services }),
+      logRequest: requestLog(logger),
+      trackRequest: metrics?.trackRequest,
+      logger,
+    });
+    server.on("request", (req, res) => {
+      if (!jsonPost(req, res)) app(req, res);
+    });
 
     if (config.orphans.intervalSeconds > 0) {
       lifecycle.started(

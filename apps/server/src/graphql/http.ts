@@ -1,10 +1,10 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
-import express, { Router } from "express";
+import express, { Router, type Request } from "express";
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import type { TokenService } from "../auth.ts";
 import type { Config } from "../config.ts";
@@ -18,10 +18,11 @@ import type { Services } from "../services/index.ts";
 import { QUERY_LIMITS, returnedObjectsLimit, type ListBounds } from "./armor.ts";
 import type { createArmor } from "./armor.ts";
 import { createContext, type Context } from "./context.ts";
+import { JSON_BODY_LIMIT_BYTES } from "./json-post.ts";
 import { preExecutionStatusPlugin } from "./http-status.ts";
 import { responseSizeLimit } from "./response-size.ts";
 
-const JSON_BODY_LIMIT = "1mb";
+const JSON_BODY_LIMIT = JSON_BODY_LIMIT_BYTES;
 
 /** Apollo Server for the HTTP route; its drain (stop()) closes the HTTP server and then `drainAlso`. */
 export function createApollo(o: {
@@ -66,6 +67,39 @@ export function createApollo(o: {
 }
 
 /**
+ * The context of one HTTP operation, for the Express route and the JSON fast path (json-post.ts):
+ * the bearer token's identity (a bad token is 401 UNAUTHENTICATED), an AbortSignal for a client that
+ * goes away, the request id, and the multipart body's progress.
+ */
+export function httpContext(o: {
+  tokens: TokenService;
+  services: Services;
+}): (req: IncomingMessage, res: ServerResponse) => Promise<Context> {
+  return async (req, res) => {
+    let identity: string | null;
+    try {
+      identity = await o.tokens.authenticate(req.headers.authorization);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+      }
+      throw error;
+    }
+    const abort = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) abort.abort(new Error("client disconnected"));
+    });
+    const request = req as Request;
+    return createContext(o.services, identity, {
+      signal: abort.signal,
+      requestId: String(request.id),
+      uploadComplete: () => multipartComplete(request),
+      uploadReceivedBytes: () => multipartBytesReceived(request),
+    });
+  };
+}
+
+/**
  * /graphql over HTTP: CORS for any origin (bearer tokens, no cookies), multipart uploads streamed
  * into the services, JSON bodies up to 1 MB, then Apollo with one context per request.
  */
@@ -75,6 +109,7 @@ export function graphqlRoute(o: {
   services: Services;
   media: Config["media"];
 }): Router {
+  const context = httpContext(o);
   const router = Router();
   router.use(
     "/graphql",
@@ -99,27 +134,7 @@ export function graphqlRoute(o: {
     ),
     express.json({ limit: JSON_BODY_LIMIT }),
     expressMiddleware(o.apollo, {
-      context: async ({ req, res }): Promise<Context> => {
-        let identity: string | null;
-        try {
-          identity = await o.tokens.authenticate(req.get("authorization"));
-        } catch (error) {
-          if (error instanceof ApiError) {
-            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
-          }
-          throw error;
-        }
-        const abort = new AbortController();
-        res.once("close", () => {
-          if (!res.writableFinished) abort.abort(new Error("client disconnected"));
-        });
-        return createContext(o.services, identity, {
-          signal: abort.signal,
-          requestId: String(req.id),
-          uploadComplete: () => multipartComplete(req),
-          uploadReceivedBytes: () => multipartBytesReceived(req),
-        });
-      },
+      context: ({ req, res }) => context(req, res),
     }),
   );
   return router;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { once } from "node:events";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler } from "express";
@@ -135,15 +135,21 @@ export function createMetrics(sources: {
     },
   };
 
-  /** Times every request by route (a fixed set: paths past the route never become labels). */
-  const httpMiddleware: RequestHandler = (req, res, next) => {
+  /**
+   * Times one request by route (a fixed set: paths past the route never become labels) and status:
+   * for the Express middleware below and for the JSON fast path (graphql/json-post.ts).
+   */
+  const trackRequest = (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
     const end = http.startTimer({ method: req.method });
     res.once("finish", () => {
-      // originalUrl: a router mounted on a path (app.use("/graphql", …)) strips it from req.path.
-      const path = req.originalUrl.split("?")[0]!;
+      // originalUrl: a router mounted on a path (app.use("/graphql", …)) strips it from req.url.
+      const path = (req.originalUrl ?? req.url ?? "").split("?")[0]!;
       const route = ROUTES.find((r) => path === r || path.startsWith(`${r}/`)) ?? "other";
       end({ route, status: String(res.statusCode) });
     });
+  };
+  const httpMiddleware: RequestHandler = (req, res, next) => {
+    trackRequest(req, res);
     next();
   };
 
@@ -170,7 +176,7 @@ export function createMetrics(sources: {
     delivered: () => subscriptionMessages.inc(),
   };
 
-  return { registry, services, subscriptions, httpMiddleware, apolloPlugin };
+  return { registry, services, subscriptions, httpMiddleware, trackRequest, apolloPlugin };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
