@@ -139,6 +139,19 @@ describe(`subscription fan-out (${backend})`, () => {
     expect(res.errors).toBeUndefined();
     return res.data!.sendMessage;
   };
+  /**
+   * Subscriptions have no "started" acknowledgement: sends probes into `c` until every subscription
+   * has delivered the latest one (events arrive in order, so none is in flight after that).
+   */
+  const untilLive = async (c: string, has: (probe: { id: string; index: number }) => boolean) => {
+    for (let i = 0; i < 40; i++) {
+      const probe = await send(c, `probe ${i}`);
+      const deadline = Date.now() + 500;
+      while (Date.now() < deadline && !has(probe)) await new Promise((r) => setTimeout(r, 20));
+      if (has(probe)) return probe;
+    }
+    throw new Error("the subscriptions did not start within 40 probes");
+  };
 
   it("executes and serializes each event once for identical subscribers, sending each the same bytes under its own id", async () => {
     const readers = Array.from({ length: 8 }, (_, i) => `reader-${i}`);
@@ -150,29 +163,39 @@ describe(`subscription fan-out (${backend})`, () => {
       clients[0]!.subscribe("again", ADDED, { c });
       // A different selection is a group of its own; so are different variables (another conversation).
       clients[1]!.subscribe("short", ADDED_SHORT, { c });
-      await settle();
-      const nexts = () => clients.flatMap((client) => client.received.filter((m) => m.includes('"type":"next"')));
-      const probe = await send(c, "probe");
-      await eventually(async () => expect(nexts()).toHaveLength(readers.length + 2));
+      const seats = clients.flatMap((client, r) => [
+        ...(r === 0 ? [`s${r}`, "again"] : [`s${r}`]).map((id) => ({ client, id })),
+        ...(r === 1 ? [{ client, id: "short" }] : []),
+      ]);
+      const last = (m: string) =>
+        JSON.parse(m) as { id: string; payload?: { data?: { messageAdded?: { index: number } } } };
+      await untilLive(c, (probe) =>
+        seats.every(({ client, id }) =>
+          client.received.some((m) => last(m).id === id && last(m).payload?.data?.messageAdded?.index === probe.index),
+        ),
+      );
+      const seen = clients.map((client) => client.received.length);
+      const nexts = () => clients.flatMap((client, r) => client.received.slice(seen[r]));
 
       const before = await counters();
       const sent = [];
       for (let i = 0; i < 3; i++) sent.push(await send(c, `m${i}`));
-      await eventually(async () => expect(nexts()).toHaveLength(4 * (readers.length + 2)));
+      await eventually(async () => expect(nexts()).toHaveLength(3 * seats.length));
       const after = await counters();
       // Per event: one execution for the 9 identical subscriptions, one for the short one.
       expect(after.executions - before.executions).toBe(3 * 2);
-      expect(after.messages - before.messages).toBe(3 * (readers.length + 2));
+      expect(after.messages - before.messages).toBe(3 * seats.length);
 
-      for (const [i, m] of [probe, ...sent].entries()) {
-        const body = i === 0 ? "probe" : `m${i - 1}`;
+      for (const [i, m] of sent.entries()) {
+        const body = `m${i}`;
         const payload = JSON.stringify({ data: { messageAdded: { id: m.id, index: m.index, author: "alice", body } } });
         for (const [r, client] of clients.entries()) {
           const ids = r === 0 ? [`s${r}`, "again"] : [`s${r}`];
           const mine = client.received.filter((msg) =>
             msg.includes(`"payload":{"data":{"messageAdded":{"id":"${m.id}"`),
           );
-          expect(mine).toEqual(ids.map((id) => `{"id":"${id}","type":"next","payload":${payload}}`));
+          // In order within a subscription; two subscriptions of one socket in either order.
+          expect(mine.sort()).toEqual(ids.map((id) => `{"id":"${id}","type":"next","payload":${payload}}`).sort());
         }
         expect(clients[1]!.received).toContain(
           `{"id":"short","type":"next","payload":${JSON.stringify({ data: { messageAdded: { index: m.index } } })}}`,
@@ -224,44 +247,43 @@ describe(`subscription fan-out (${backend})`, () => {
       };
       await refused.done;
       expect(JSON.stringify(refused.errors)).toContain("FORBIDDEN");
-      await settle();
+      const all = [...Object.values(unread), ...Object.values(vUnread), ...Object.values(shared)];
+      const indexOf = (item: Unread | VUnread | VAdded) =>
+        "messageAdded" in item ? item.messageAdded.index : item.viewerMessageAdded.index;
+      const probe = await untilLive(c, (p) => all.every((s) => s.items.some((item) => indexOf(item) === p.index)));
+      const seen = all.map((s) => s.items.length);
 
       const before = await counters();
-      const all = [...Object.values(unread), ...Object.values(vUnread), ...Object.values(shared)];
       // One at a time: an unread count is read when the event is delivered.
-      await send(c, "after 0"); // index 3
-      for (const s of all) await s.waitFor(1);
-      await send(c, "after 1"); // index 4
-      for (const s of all) await s.waitFor(2);
+      const first = await send(c, "after 0");
+      for (const [i, s] of all.entries()) await s.waitFor(seen[i]! + 1);
+      await send(c, "after 1");
+      for (const [i, s] of all.entries()) await s.waitFor(seen[i]! + 2);
       const after = await counters();
       // Per event: bob's and carol's own executions of UNREAD and V_UNREAD, one shared V_ADDED.
       expect(after.executions - before.executions).toBe(2 * 5);
 
-      // Unread: messages from others after the horizon (bob read up to 1, carol nothing).
+      // Unread: messages from others (alice sent all) after the horizon: bob read up to index 1,
+      // carol nothing. Indexes 0-2 were sent before subscribing, then the probes, then these two.
+      const k = first.index;
+      expect(k).toBe(probe.index + 1);
+      const fresh = <T>(items: T[]) => items.filter((item) => indexOf(item as never) >= k);
       const counts = (items: { index: number; conversation: { unreadMessagesCount: number } }[]) =>
         items.map((m) => [m.index, m.conversation.unreadMessagesCount]);
-      expect(counts(unread.bob.items.map((i) => i.messageAdded))).toEqual([
-        [3, 2],
-        [4, 3],
-      ]);
-      expect(counts(unread.carol.items.map((i) => i.messageAdded))).toEqual([
-        [3, 4],
-        [4, 5],
-      ]);
-      expect(counts(vUnread.bob.items.map((i) => i.viewerMessageAdded))).toEqual([
-        [3, 2],
-        [4, 3],
-      ]);
-      expect(counts(vUnread.carol.items.map((i) => i.viewerMessageAdded))).toEqual([
-        [3, 4],
-        [4, 5],
-      ]);
-      const bodies = [
-        { viewerMessageAdded: { index: 3, body: "after 0", conversation: { id: c } } },
-        { viewerMessageAdded: { index: 4, body: "after 1", conversation: { id: c } } },
+      const expected = (horizon: number) => [
+        [k, k - horizon],
+        [k + 1, k + 1 - horizon],
       ];
-      expect(shared.bob.items).toEqual(bodies);
-      expect(shared.carol.items).toEqual(bodies);
+      expect(counts(fresh(unread.bob.items).map((i) => i.messageAdded))).toEqual(expected(1));
+      expect(counts(fresh(unread.carol.items).map((i) => i.messageAdded))).toEqual(expected(-1));
+      expect(counts(fresh(vUnread.bob.items).map((i) => i.viewerMessageAdded))).toEqual(expected(1));
+      expect(counts(fresh(vUnread.carol.items).map((i) => i.viewerMessageAdded))).toEqual(expected(-1));
+      const bodies = [
+        { viewerMessageAdded: { index: k, body: "after 0", conversation: { id: c } } },
+        { viewerMessageAdded: { index: k + 1, body: "after 1", conversation: { id: c } } },
+      ];
+      expect(fresh(shared.bob.items)).toEqual(bodies);
+      expect(fresh(shared.carol.items)).toEqual(bodies);
       for (const s of all) expect(s.errors).toEqual([]);
       await settle();
       expect(outsider.shared.items).toEqual([]);
