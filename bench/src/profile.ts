@@ -197,7 +197,7 @@ try {
   // The main thread's profile is the one that handled requests.
   const file = readdirSync(runDir)
     .filter((f) => f.endsWith(".cpuprofile"))
-    .find((f) => readFileSync(`${runDir}${f}`, "utf8").includes("@as-integrations/express5"));
+    .find((f) => readFileSync(`${runDir}${f}`, "utf8").includes("@apollo/server"));
   if (!file) throw new Error(`no profile of the server's main thread was written to ${runDir}`);
   console.log(summarize(`${runDir}${file}`));
 } finally {
