@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { typeDefs } from "@parley/schema";
 import { eventually } from "@parley/testkit";
+import { MAX_RESPONSE_BYTES } from "../src/graphql/response-size.ts";
 import { PER_VIEWER_FIELDS, selectsPerViewerField } from "../src/graphql/subscription-delivery.ts";
 import { backend, startTestServer, type TestServer } from "./harness.ts";
 import { collect, settle, wsClient } from "./ws.ts";
@@ -291,6 +292,41 @@ describe(`subscription fan-out (${backend})`, () => {
       expect(outsider.shared.errors).toEqual([]);
     } finally {
       await Promise.all(Object.values(sockets).map((s) => s.dispose()));
+    }
+  });
+
+  it(`answers an event over ${MAX_RESPONSE_BYTES} bytes with one BAD_USER_INPUT, to every subscriber asking it`, async () => {
+    const crowd = Array.from({ length: 999 }, (_, i) => `crowd-${i}`);
+    const c = await conversation(crowd);
+    // 1000 participants, each object repeating a 9,000-character alias: about 9 MB.
+    const huge = `subscription($c: ID!) { messageAdded(conversationId: $c) { index conversation { participants { ${"a".repeat(9_000)}: identity } } } }`;
+    const subscribers = await Promise.all(
+      ["crowd-0", "crowd-1"].map(async (who) => {
+        const ws = wsClient(t.url, await t.token(who));
+        return {
+          ws,
+          huge: collect<unknown>(ws, huge, { c }),
+          small: collect<{ messageAdded: { index: number } }>(ws, ADDED_SHORT, { c }),
+        };
+      }),
+    );
+    try {
+      // The small subscription is registered after the huge one (same socket, asked second).
+      await untilLive(c, (p) => subscribers.every((s) => s.small.items.some((i) => i.messageAdded.index === p.index)));
+      await eventually(async () => expect(subscribers.every((s) => s.huge.errors.length > 0)).toBe(true));
+      const before = subscribers.map((s) => s.huge.errors.length);
+      await send(c, "one more");
+      for (const [i, s] of subscribers.entries()) {
+        await eventually(async () => expect(s.huge.errors).toHaveLength(before[i]! + 1));
+        expect(s.huge.items).toEqual([]);
+        for (const e of s.huge.errors)
+          expect(e).toEqual(
+            expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", limitBytes: MAX_RESPONSE_BYTES } }),
+          );
+      }
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+    } finally {
+      await Promise.all(subscribers.map((s) => s.ws.dispose()));
     }
   });
 });
