@@ -4,10 +4,16 @@
 import { request } from "node:http";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMinio, type MinioServer, readFixture, generated, postMultipart } from "@parley/testkit";
+import {
+  startMinio,
+  type MinioServer,
+  readFixture,
+  generated,
+  postMultipart,
+  type ServerProcess,
+} from "@parley/testkit";
 import { backend } from "./harness.ts";
 import { eventually, gqlAt, listDir, processBackend, startServer, type ProcessBackend } from "./process-backend.ts";
-import type { ServerProcess } from "./server-process.ts";
 
 const MiB = 1024 * 1024;
 const png = readFixture("photo.png");

@@ -18,8 +18,7 @@ import { DiskStore } from "@parley/storage";
 import { startParley } from "../src/app.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
-import { startServerProcess } from "./server-process.ts";
-import { readFixture, postMultipart } from "@parley/testkit";
+import { readFixture, postMultipart, startServerProcess } from "@parley/testkit";
 
 // The zero-dependency default: no DATABASE_URL, no S3_ENDPOINT, everything in DATA_DIR.
 const dataDir = mkdtempSync(join(tmpdir(), "parley-embedded-restart-"));

@@ -28,7 +28,7 @@ import {
   scaledRuns,
 } from "./fuzz-kit.ts";
 import { processBackend, type ProcessBackend } from "./process-backend.ts";
-import { startServerProcess, type ServerProcess } from "./server-process.ts";
+import { startServerProcess, type ServerProcess } from "@parley/testkit";
 
 const RUNS = scaledRuns({ fanOut: 24 });
 /** The most an answer may keep /healthz waiting (issue 17). */

@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./harness.ts";
 import { largePng } from "./png.ts";
 import { eventually, gqlAt, listDir, processBackend, startServer, type ProcessBackend } from "./process-backend.ts";
-import type { ServerProcess } from "./server-process.ts";
-import { postMediaMessage } from "@parley/testkit";
+import { postMediaMessage, type ServerProcess } from "@parley/testkit";
 
 const SEND = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id media { id width height } } }`;
 const PREVIEW = `query($id: ID!) { message(id: $id) { media { preview(maxSize: 1024) { width height temporaryUrl } } } }`;

@@ -1,4 +1,4 @@
-// Environment and inspection tools for a Parley that runs as a child process (test/server-process.ts):
+// Environment and inspection tools for a Parley that runs as a child process (@parley/testkit's startServerProcess):
 // its database and storage, seen from outside, so a test can look at what a crash left behind.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -6,12 +6,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { inject } from "vitest";
-import { createTestDatabase, incompleteUploads, type TestDatabase, eventually as poll } from "@parley/testkit";
+import {
+  createTestDatabase,
+  incompleteUploads,
+  type TestDatabase,
+  eventually as poll,
+  startServerProcess,
+} from "@parley/testkit";
 import { loadConfig } from "../src/config.ts";
 import { storeFromConfig } from "../src/store-from-config.ts";
 import { UPLOAD_DIR_MARKER, UPLOAD_DIR_PREFIX } from "../src/upload-tmp-dir.ts";
 import type { Backend } from "./harness.ts";
-import { startServerProcess } from "./server-process.ts";
 
 export interface ProcessBackend {
   backend: Backend;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@parley/testkit";
+import { createTestDatabase, type TestDatabase, startServerProcess, type ServerProcess } from "@parley/testkit";
 import { startTestServer, type TestServer } from "./harness.ts";
-import { startServerProcess, type ServerProcess } from "./server-process.ts";
 import { collect, settle, wsClient } from "./ws.ts";
 
 // Two instances on one PostgreSQL database: A in this process, B a separate server process.

@@ -1,9 +1,15 @@
 // Rate limits shared by every instance (issue 16): counted in PostgreSQL, so two instances allow the
 // limit once, not twice; bytes of refused uploads count against the byte budget too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase, generated, postMediaMessage } from "@parley/testkit";
+import {
+  createTestDatabase,
+  type TestDatabase,
+  generated,
+  postMediaMessage,
+  startServerProcess,
+  type ServerProcess,
+} from "@parley/testkit";
 import { backend, codeOf, startTestServer, type TestServer } from "./harness.ts";
-import { startServerProcess, type ServerProcess } from "./server-process.ts";
 
 const SEND = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { index } }`;
 const SEND_MEDIA = `mutation($i: SendMediaMessageInput!) { sendMediaMessage(input: $i) { id } }`;

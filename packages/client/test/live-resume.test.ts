@@ -1,11 +1,17 @@
 // Live events across server processes on one PostgreSQL database (LISTEN/NOTIFY fan-out), and
 // reconnect + resume: the subscriber's connections go through a TCP proxy the test can cut, refuse
 // and point at a restarted server process, while messages are sent through another instance.
-import { createTestDatabase, tcpProxy, type TcpProxy, type TestDatabase } from "@parley/testkit";
+import {
+  createTestDatabase,
+  tcpProxy,
+  type TcpProxy,
+  type TestDatabase,
+  startServerProcess,
+  type ServerProcess,
+} from "@parley/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConnectionState, Message, MessageUpdate, ParleyClient } from "../src/index.ts";
 // The server's own helper for a second instance: its real entry point (src/main.ts) as a child process.
-import { startServerProcess, type ServerProcess } from "../../../apps/server/test/server-process.ts";
 import { collector, indexesOf, liveClient, range, type Collector } from "./live.ts";
 import { clientFor, eventually, startTestServer, type TestServer } from "./support.ts";
 

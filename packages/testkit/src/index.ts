@@ -13,7 +13,7 @@ export { createTestDatabase, adminUrl, type TestDatabase } from "./postgres.ts";
 export { freePort } from "./ports.ts";
 export { chromiumExecutable } from "./chromium.ts";
 export { nginxBinary, startNginx, nginxConfig, type Nginx, type NginxOptions } from "./nginx.ts";
-export { parleyInstance, type ParleyInstance } from "./parley-process.ts";
+export { parleyInstance, startServerProcess, type ParleyInstance, type ServerProcess } from "./parley-process.ts";
 export { startCluster, type Cluster, type ClusterOptions } from "./cluster.ts";
 export { eventually } from "./eventually.ts";
 export {

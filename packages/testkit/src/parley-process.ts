@@ -1,8 +1,11 @@
 // One Parley API instance as its own process: the real entry point (apps/server/src/main.ts) on a fixed
 // port, so it can be killed and started again where the load balancer expects it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./ports.ts";
 
 export interface ParleyInstance {
   name: string;
@@ -20,6 +23,8 @@ export interface ParleyInstance {
   running(): boolean;
   /** The running process's pid (for /proc readings), undefined when not running. */
   pid(): number | undefined;
+  /** The last process started (running or exited), for its exit code and signal. */
+  process(): ChildProcess | undefined;
   /** The end of its log, for failure messages. */
   logTail(lines?: number): string;
 }
@@ -111,6 +116,66 @@ export function parleyInstance(options: {
     stop,
     running,
     pid: () => (running() ? child?.pid : undefined),
+    process: () => child,
     logTail,
+  };
+}
+
+// The processes' logs stay readable until the test run ends, then go.
+const logDirs = new Set<string>();
+process.once("exit", () => {
+  for (const dir of logDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A one-off API process (startServerProcess): a second instance beside a test's server, or one to kill. */
+export interface ServerProcess {
+  /** http://127.0.0.1:port */
+  url: string;
+  child: ChildProcess;
+  /** Everything the process wrote (pino's JSON lines at LOG_LEVEL=info), for assertions and failure messages. */
+  output(): string;
+  /** Sends `signal` (SIGTERM by default) and resolves with the exit code (null when killed by a signal). */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts the real server entry as a child process with `env`, on env.PORT or a free port, through
+ * parleyInstance; resolves once /readyz answers. The deadline suits a busy CI machine (the embedded
+ * backend's first start initialises PGlite); a child that misses it is killed, not left running.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  startTimeoutMs = 120_000,
+): Promise<ServerProcess> {
+  const port = env.PORT && env.PORT !== "0" ? Number(env.PORT) : await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "parley-process-"));
+  logDirs.add(dir);
+  const logFile = join(dir, "server.log");
+  const instance = parleyInstance({
+    name: `server process on :${port}`,
+    port,
+    env: { NODE_ENV: "test", ...env, LOG_LEVEL: "info" },
+    logFile,
+    startTimeoutMs,
+  });
+  const read = () => {
+    try {
+      return readFileSync(logFile, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  await instance.start();
+  const child = instance.process()!;
+  return {
+    url: instance.url,
+    child,
+    output: read,
+    kill: (signal = "SIGTERM") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill(signal);
+      }),
   };
 }

@@ -5,10 +5,10 @@
 import { startTestServer, type TestServer } from "./api.ts";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServerProcess, type ServerProcess } from "../../../server/test/server-process.ts";
 import { launchChromium, watchConsole } from "./browser.ts";
 import { buildApp } from "./app.ts";
 import { serveApp, type ServedApp } from "./serve-app.ts";
+import { startServerProcess, type ServerProcess } from "@parley/testkit";
 
 /** "Live" means well inside the old 2.5 s polling interval plus a request. */
 const LIVE_MS = 2_000;
