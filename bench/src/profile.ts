@@ -46,7 +46,9 @@ function summarize(file: string): string {
   // Start-up (module loading, migrations) is not what we profile: skip to the first request.
   const inRequest = (id: number) => {
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      if (byId.get(at)!.callFrame.url.includes("@as-integrations/express5")) return true;
+      const url = byId.get(at)!.callFrame.url;
+      // JSON POSTs reach Apollo without Express (graphql/json-post.ts); multipart ones through it.
+      if (url.includes("@apollo/server") || url.includes("@as-integrations/express5")) return true;
     }
     return false;
   };

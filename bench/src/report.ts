@@ -205,7 +205,7 @@ export function renderMarkdown(r: BenchResults, previousPath: string): string {
         `one sender sends ${f.messagesPerRun} text messages per run, one at a time (the next once all ${f.subscribers} have the previous). ` +
         "Delivery latency: from the start of the sender's request to a subscriber receiving the message. **Ceiling**: the same transaction " +
         "plus `pg_notify` through postgres.js, one `LISTEN`, one row read per event, and a plain `ws` broadcast to 100 plain sockets, in the bench process. " +
-        "The issue sets no goal for this figure.",
+        "Goal (`fanout-p99-ratio`): the server's delivery p99 at most 1.5× the ceiling's.",
       "",
       "| path | delivery p50 ms | delivery p99 ms | last of 100 subscribers, p50 ms | missed deliveries |",
       "| --- | --- | --- | --- | --- |",
