@@ -18,7 +18,7 @@ export interface InProcessParley {
   tokens: { issue(identity: string, ttlSeconds?: number): Promise<string> };
   db: { db: { execute(query: SQL): PromiseLike<unknown> } };
   store: { list(prefix: string): Promise<{ key: string }[]> };
-  services: { media: { sweep(graceMs: number): Promise<unknown> } };
+  services: { media: { sweep(graceMs: number): Promise<unknown>; isPreviewKey(key: string): boolean } };
   close(): Promise<void>;
 }
 
@@ -74,9 +74,6 @@ export interface TestServerOptions {
   /** Reuse a database (several servers on one database). */
   database?: TestDatabase;
 }
-
-/** A preview's key (the server's previewKeys: `<original>.preview-<size>-<attempt>`). */
-const isPreviewKey = (key: string) => key.includes(".preview-");
 
 export async function startTestServer<P extends InProcessParley>(
   start: (env: Record<string, string>) => Promise<P>,
@@ -144,7 +141,7 @@ export async function startTestServer<P extends InProcessParley>(
     },
     async objects(prefix = "", options = {}) {
       const keys = (await parley.store.list(prefix)).map((o) => o.key).sort();
-      return options.previews ? keys : keys.filter((k) => !isPreviewKey(k));
+      return options.previews ? keys : keys.filter((k) => !parley.services.media.isPreviewKey(k));
     },
     sweep: (graceMs) => parley.services.media.sweep(graceMs) as ReturnType<P["services"]["media"]["sweep"]>,
     async close() {

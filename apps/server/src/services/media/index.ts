@@ -17,6 +17,7 @@ import { mediaObjectRepository } from "../../repositories/media-objects.ts";
 import { scheduleSweeps, sweepOrphans, type SweepResult } from "./sweeper.ts";
 import { uploadRowsIn } from "../../repositories/media-uploads.ts";
 import { uploadSessions } from "./upload-sessions.ts";
+import { isPreviewKey } from "../../media/preview-keys.ts";
 
 export type { IncomingFile, MediaFileInput, OpenedFile } from "./incoming-file.ts";
 export type { StoredUploads } from "./ingest.ts";
@@ -65,6 +66,8 @@ export function createMedia(deps: {
     deleteObjects: (keys: string[]) => deleteObjects(ingestDeps, keys, "of a removed message"),
     /** One sweep of unreferenced objects, abandoned reservations older than graceMs, and expired sessions. */
     sweep: (graceMs: number, now?: Date) => sweepOrphans(sweepDeps, { graceMs, now }),
+    /** Whether an object key is a preview's (a derivative beside its original), not an original's. */
+    isPreviewKey,
     /** Sweeps at start and every intervalMs; returns a stop function. */
     scheduleSweeps: (graceMs: number, intervalMs: number) =>
       scheduleSweeps(sweepDeps, { graceMs, intervalMs, onSwept: deps.onSwept }),
