@@ -180,11 +180,18 @@ describe("the thread as a person sees it", () => {
 
     await sendWithMedia(api, names.bob, conversationId, "The view", [photos[0]!]);
     const tile = log(alice).locator("article", { hasText: "The view" }).locator(".tile img");
+    // The thread shows the 640 × 480 original until the preview job has made its 320 px preview
+    // (preview(maxSize: 320)), then the preview: either one, loaded, and the one its source names.
     await expect
-      .poll(() => tile.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth), {
-        timeout: 15_000,
-      })
-      .toBe(640);
+      .poll(
+        () =>
+          tile.evaluate((el) => {
+            const img = el as HTMLImageElement;
+            return `${img.dataset.source}: ${img.complete ? img.naturalWidth : 0}`;
+          }),
+        { timeout: 15_000 },
+      )
+      .toMatch(/^(original: 640|preview: 320)$/);
     await expect.poll(() => distanceFromBottom(alice)).toBeLessThan(2);
     // A single photo's box is reserved before it loads: 320 × 240 (4:3 until the API reports a size).
     const box = await log(alice).locator("article", { hasText: "The view" }).locator(".gallery").boundingBox();
