@@ -52,7 +52,14 @@ function pacedMultipart(
     let sent = 0;
     let sentAtAnswer = -1;
     const buffersSeen = new Set<string>();
+    const look = () => {
+      for (const f of bufferFiles()) buffersSeen.add(f);
+    };
+    // Between the writes and, once the body is written, until the answer has ended: the server may
+    // still be reading what the socket holds when the last write returns.
+    const sampler = setInterval(look, 1);
     const req = request(url, { method: "POST", headers: multipartHeaders(boundary, token) });
+    req.on("close", () => clearInterval(sampler));
     req.on("response", (res) => {
       sentAtAnswer = sent;
       const chunks: Buffer[] = [];
@@ -73,7 +80,7 @@ function pacedMultipart(
           const piece = chunk.subarray(at, at + 128 * 1024);
           sent += piece.length;
           if (!req.write(piece)) await new Promise((r) => req.once("drain", r));
-          for (const f of bufferFiles()) buffersSeen.add(f);
+          look();
           if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
           if (req.destroyed) return;
         }
