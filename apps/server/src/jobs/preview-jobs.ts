@@ -11,7 +11,8 @@ const DEADLOCK_DETECTED = "40P01";
 
 /**
  * Retries of a job that failed (an error that is neither a refused image nor unreachable storage):
- * 5 more attempts, 2-4 s, 4-8 s, 8-16 s, 16-32 s and 32-64 s later (pg-boss's backoff with jitter).
+ * 5 more attempts, 1-2 s, 2-4 s, 4-8 s, 8-16 s and 16-32 s later (pg-boss's backoff with jitter:
+ * retryDelay × 2^(n + 1) / 2 × (1 + random) after the failure of attempt n, counted from 0).
  */
 const RETRY = { retryLimit: 5, retryDelay: 1, retryBackoff: true } as const;
 /** How long a worker holds a job while storage is unreachable, checking every second, before queueing it again. */
